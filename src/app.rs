@@ -1,0 +1,183 @@
+//! The one place where the core meets I/O: load → validate → plan → render → write or send.
+
+mod check;
+mod export;
+mod plan;
+mod remind;
+mod validate;
+mod who;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::cli::{Cli, Command, PeriodArgs};
+use crate::config::{self, suggest};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::plan::Period;
+use crate::timefmt;
+
+/// What a command that ran to the end found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Clean,
+    /// Exit 1: the command worked and found a problem.
+    Problems,
+}
+
+/// Everything a command needs: the validated model and the edges' decisions.
+pub struct Context {
+    pub model: Model,
+    pub config_path: PathBuf,
+    /// The config file's folder: paths in the config are relative to it.
+    pub config_dir: PathBuf,
+    pub display_tz: Tz,
+    /// Read once from the clock so that one run sees one "now".
+    pub now: DateTime<Utc>,
+}
+
+impl Context {
+    /// A config path such as `[remind] state`, resolved against the config's folder.
+    pub fn config_relative(&self, path: &Path) -> PathBuf {
+        self.config_dir.join(path)
+    }
+
+    /// The period named by the flags, or `default_months` months from the current one.
+    pub fn period(&self, args: &PeriodArgs, default_months: u32) -> Result<Period> {
+        let tz = self.display_tz;
+        if let Some(month) = &args.month {
+            let first = timefmt::parse_month(month).ok_or_else(|| {
+                Error::usage(
+                    format!("`{month}` is not a month"),
+                    "write it as --month 2026-12",
+                )
+            })?;
+            return Ok(Period::months(first, 1, tz));
+        }
+        if let (Some(from), Some(to)) = (&args.from, &args.to) {
+            let date = |s: &str, flag: &str| {
+                timefmt::parse_date(s).ok_or_else(|| {
+                    Error::usage(
+                        format!("`{s}` is not a date"),
+                        format!("write it as {flag} 2026-12-01"),
+                    )
+                })
+            };
+            let (from, to) = (date(from, "--from")?, date(to, "--to")?);
+            if to <= from {
+                return Err(Error::usage(
+                    format!("--to {to} is not after --from {from}"),
+                    "--to is exclusive: --from 2026-12-01 --to 2027-01-01 is all of December",
+                ));
+            }
+            return Ok(Period::dates(from, to, tz));
+        }
+        let today = self.now.with_timezone(&tz).date_naive();
+        Ok(Period::months(today, default_months, tz))
+    }
+
+    /// An instant flag (`--at`, `--now`), or the clock's now.
+    pub fn instant(&self, value: Option<&str>, flag: &str) -> Result<DateTime<Utc>> {
+        match value {
+            None => Ok(self.now),
+            Some(text) => timefmt::parse_instant(text, self.display_tz).ok_or_else(|| {
+                Error::usage(
+                    format!("`{text}` is not a date and time"),
+                    format!("write {flag} 2026-12-06T12:00:00+01:00, or a local {flag} 2026-12-06T12:00 in the display zone"),
+                )
+            }),
+        }
+    }
+}
+
+pub fn main(cli: Cli) -> ExitCode {
+    match run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(e) => {
+            report(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let ctx = load(&cli)?;
+    let mut stdout = anstream::stdout().lock();
+    let outcome = match &cli.command {
+        Command::Validate => validate::run(&ctx, &mut stdout),
+        Command::Plan(args) => plan::run(&ctx, args, &mut stdout),
+        Command::Who(args) => who::run(&ctx, args, &mut stdout),
+        Command::Check(args) => check::run(&ctx, args, &mut stdout),
+        Command::Export(args) => export::run(&ctx, args, &mut stdout),
+        Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
+    }?;
+    stdout.flush().or_else(ignore_broken_pipe)?;
+    Ok(outcome)
+}
+
+fn load(cli: &Cli) -> Result<Context> {
+    let path = &cli.config;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(
+            format!("cannot read config `{}`: {e}", path.display()),
+            "run rota in the folder that holds rotation.toml, or pass --config PATH (or set ROTA_CONFIG)",
+        )
+    })?;
+    let model = config::load(&text, &path.display().to_string())?;
+    let display_tz = match &cli.tz {
+        Some(name) => suggest::time_zone(name)
+            .map_err(|hint| Error::usage(format!("unknown time zone `{name}` for --tz"), hint))?,
+        None => model.team.timezone,
+    };
+    let config_dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok(Context {
+        model,
+        config_path: path.clone(),
+        config_dir,
+        display_tz,
+        now: Utc::now(),
+    })
+}
+
+/// Writes a command's output; a closed pipe (`rota plan | head`) is not an error.
+pub fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
+    out.write_all(bytes).or_else(ignore_broken_pipe)
+}
+
+fn ignore_broken_pipe(e: std::io::Error) -> Result<()> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(Error::failed(
+            format!("cannot write output: {e}"),
+            "check where standard output goes",
+        ))
+    }
+}
+
+fn report(e: &Error) {
+    let mut err = anstream::stderr().lock();
+    let red = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let bold = anstyle::Style::new().bold();
+    let _ = match e {
+        Error::Config(c) => write!(err, "{}", c.render(true)),
+        Error::Usage { message, help } | Error::Failed { message, help } => {
+            let _ = writeln!(err, "{red}error:{red:#} {message}");
+            match help {
+                Some(h) => writeln!(err, "  {bold}help:{bold:#} {h}"),
+                None => Ok(()),
+            }
+        }
+    };
+}

@@ -1,0 +1,26 @@
+use std::io::Write;
+
+use super::{Context, Outcome, emit};
+use crate::cli::{PlanArgs, PlanFormat};
+use crate::error::Result;
+use crate::plan;
+use crate::render::{self, PlanView};
+
+pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let period = ctx.period(&args.period, 1)?;
+    let shifts = plan::plan(&ctx.model, period);
+    let view = PlanView {
+        model: &ctx.model,
+        shifts: &shifts,
+        period,
+        tz: ctx.display_tz,
+    };
+    let text = match args.format {
+        PlanFormat::Table => render::table::plan(&view),
+        PlanFormat::Json => render::json::plan(&view),
+        PlanFormat::Csv => render::csv::plan(&view),
+        PlanFormat::Markdown => render::markdown::plan(&view),
+    };
+    emit(out, text.as_bytes())?;
+    Ok(Outcome::Clean)
+}

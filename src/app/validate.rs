@@ -1,0 +1,26 @@
+use std::io::Write;
+
+use super::{Context, Outcome, emit};
+use crate::error::Result;
+
+pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let m = &ctx.model;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let line = format!(
+        "{}: ok — team {}, {}, {}, {}, {} (start {}, {})\n",
+        ctx.config_path.display(),
+        if m.team.name.is_empty() {
+            "(unnamed)"
+        } else {
+            &m.team.name
+        },
+        plural(m.people.len(), "person").replace("persons", "people"),
+        plural(m.rotations.len(), "rotation"),
+        plural(m.coverage.len(), "coverage rule"),
+        plural(m.overrides.len(), "override"),
+        m.team.start,
+        m.team.timezone.name(),
+    );
+    emit(out, line.as_bytes())?;
+    Ok(Outcome::Clean)
+}

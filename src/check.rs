@@ -1,0 +1,1 @@
+//! Plan → coverage gaps, conflicts and fairness. Pure.

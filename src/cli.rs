@@ -1,0 +1,157 @@
+//! The command line of PRODUCT.md.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  rota validate                              check rotation.toml and summarise it
+  rota plan --month 2026-12                  the shifts of December as a table
+  rota plan --from 2026-12-01 --to 2026-12-08 --format json
+  rota who --at 2026-12-16T14:00             who is on duty then, per rotation
+  rota check --month 2027-03 --strict        coverage gaps and conflicts (CI: exit 1 on findings)
+  rota export --out public/                  iCalendar feeds for the team, rotations and people
+  rota remind --dry-run                      show the reminders a cron run would send
+
+Exit codes: 0 success or nothing found, 1 problems found or not delivered, 2 bad usage or config.";
+
+/// A support-rotation scheduler: daily duty and follow-the-sun rotations from one rotation.toml.
+#[derive(Debug, Parser)]
+#[command(name = "rota", version, about, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    /// The config file.
+    #[arg(
+        long,
+        global = true,
+        env = "ROTA_CONFIG",
+        default_value = "rotation.toml",
+        value_name = "PATH"
+    )]
+    pub config: PathBuf,
+
+    /// Display time zone (IANA name); default: the team's.
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub tz: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check the config; print a one-line summary or every error.
+    #[command(after_help = "Example:\n  rota validate --config teams/support.toml")]
+    Validate,
+
+    /// Print the shifts of a period (default: the current month).
+    #[command(
+        after_help = "Examples:\n  rota plan --month 2026-12\n  rota plan --from 2026-12-01 --to 2026-12-15 --format csv\n  rota plan --tz America/New_York --format json"
+    )]
+    Plan(PlanArgs),
+
+    /// Show who is on duty now, or at another instant, per rotation.
+    #[command(
+        after_help = "Examples:\n  rota who\n  rota who --at 2026-12-16T14:00\n  rota who --at 2026-12-16T14:00:00+01:00 --format json"
+    )]
+    Who(WhoArgs),
+
+    /// Report coverage gaps, conflicts and fairness for a period.
+    #[command(
+        after_help = "Examples:\n  rota check --month 2027-03\n  rota check --strict            # also fail on warnings (for CI)\n  rota check --format json"
+    )]
+    Check(CheckArgs),
+
+    /// Write iCalendar feeds: team.ics, rotation-<name>.ics, person-<id>.ics.
+    #[command(
+        after_help = "Examples:\n  rota export                    # this month and the two after, into calendar/\n  rota export --month 2026-12 --out public/"
+    )]
+    Export(ExportArgs),
+
+    /// Email everyone whose turn starts within the lead time, once.
+    #[command(
+        after_help = "Examples:\n  rota remind                    # from cron, e.g. hourly\n  rota remind --dry-run\n  rota remind --now 2026-12-06T09:00"
+    )]
+    Remind(RemindArgs),
+}
+
+/// `--month`, or `--from` with `--to`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PeriodArgs {
+    /// A calendar month in the display zone, e.g. 2026-12.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub month: Option<String>,
+    /// First day (YYYY-MM-DD, display zone).
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<String>,
+    /// Day after the last (exclusive).
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WhoFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoArgs {
+    /// RFC 3339, or local time in the display zone (2026-12-16T14:00); default: now.
+    #[arg(long, value_name = "DATETIME")]
+    pub at: Option<String>,
+    #[arg(long, value_enum, default_value_t = WhoFormat::Table)]
+    pub format: WhoFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Also exit 1 on warnings.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Folder to write the .ics files into.
+    #[arg(long, value_name = "DIR", default_value = "calendar")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Run as of this instant (RFC 3339 or local time in the display zone); default: now.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// Print what would be sent; send and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}

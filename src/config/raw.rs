@@ -1,0 +1,109 @@
+//! The config as written: serde structs that keep spans so validation can point at the text.
+//!
+//! Every key is optional here so that validation can report all missing keys at once.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub team: Option<S<RawTeam>>,
+    #[serde(default)]
+    pub person: Vec<S<RawPerson>>,
+    #[serde(default)]
+    pub rotation: Vec<S<RawRotation>>,
+    #[serde(default)]
+    pub coverage: Vec<S<RawCoverage>>,
+    #[serde(default, rename = "override")]
+    pub overrides: Vec<S<RawOverride>>,
+    pub remind: Option<S<RawRemind>>,
+    pub smtp: Option<S<RawSmtp>>,
+    pub check: Option<S<RawCheck>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub name: Option<S<String>>,
+    pub timezone: Option<S<String>>,
+    pub start: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerson {
+    pub id: Option<S<String>>,
+    pub name: Option<S<String>>,
+    pub email: Option<S<String>>,
+    pub timezone: Option<S<String>>,
+    #[serde(default)]
+    pub away: Vec<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRotation {
+    pub name: Option<S<String>>,
+    #[serde(default)]
+    pub members: Option<S<Vec<S<String>>>>,
+    pub timezone: Option<S<String>>,
+    pub days: Option<S<String>>,
+    pub shift: Option<S<String>>,
+    pub turn: Option<S<String>>,
+    #[serde(default)]
+    pub except: Vec<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCoverage {
+    pub name: Option<S<String>>,
+    pub rotations: Option<Vec<S<String>>>,
+    pub when: Option<S<When>>,
+    pub timezone: Option<S<String>>,
+    pub min: Option<S<i64>>,
+}
+
+/// `when` is one string (`"always"`, `"mon-fri 08:00-20:00; sat 10:00-14:00"`) or a list.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum When {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    pub rotation: Option<S<String>>,
+    pub person: Option<S<String>>,
+    pub from: Option<S<toml::Value>>,
+    pub to: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRemind {
+    pub before: Option<S<String>>,
+    pub from: Option<S<String>>,
+    pub state: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSmtp {
+    pub host: Option<S<String>>,
+    pub port: Option<S<i64>>,
+    pub security: Option<S<String>>,
+    pub username: Option<S<String>>,
+    pub password_env: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    pub night: Option<S<String>>,
+}

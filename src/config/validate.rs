@@ -1,0 +1,744 @@
+//! Raw config → validated model. Collects every problem with its span and a hint.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use chrono::Utc;
+use chrono_tz::Tz;
+
+use super::diagnostic::Diagnostic;
+use super::raw::{self, S};
+use super::suggest;
+use super::syntax::{self, Moment, Problem};
+use crate::model::{
+    CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person, RemindSettings,
+    Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
+};
+use crate::plan::local_time;
+
+pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic>> {
+    let mut v = Validator {
+        diags: Vec::new(),
+        text,
+    };
+    let team = v.team(raw.team);
+    let people = v.people(raw.person, &team);
+    let rotations = v.rotations(raw.rotation, &team, &people);
+    let coverage = v.coverage(raw.coverage, &team, &rotations);
+    let overrides = v.overrides(raw.overrides, &rotations, &people);
+    let remind = v.remind(raw.remind);
+    let smtp = raw.smtp.map(|s| v.smtp(s));
+    let check = v.check(raw.check);
+    if v.diags.is_empty() {
+        Ok(Model {
+            team,
+            people,
+            rotations,
+            coverage,
+            overrides,
+            remind,
+            smtp: smtp.flatten(),
+            check,
+        })
+    } else {
+        v.diags.sort_by_key(|d| d.span.start);
+        Err(v.diags)
+    }
+}
+
+struct Validator<'t> {
+    diags: Vec<Diagnostic>,
+    text: &'t str,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        self.diags.push(Diagnostic::new(span, message).help(help));
+    }
+
+    fn problem(&mut self, span: Range<usize>, p: Problem) {
+        self.error(span, p.message, p.help);
+    }
+
+    fn missing(&mut self, span: Range<usize>, table: &str, key: &str, example: &str) {
+        self.error(
+            span,
+            format!("{table} is missing `{key}`"),
+            format!("add `{key} = {example}`"),
+        );
+    }
+
+    fn zone(&mut self, value: &Option<S<String>>, default: Tz) -> Tz {
+        let Some(name) = value else { return default };
+        match suggest::time_zone(name.get_ref().trim()) {
+            Ok(tz) => tz,
+            Err(hint) => {
+                self.error(
+                    name.span(),
+                    format!("unknown time zone `{}`", name.get_ref()),
+                    hint,
+                );
+                default
+            }
+        }
+    }
+
+    /// A `[[table]]` header's span is where its errors for missing keys point.
+    fn header_span(&self, span: Range<usize>) -> Range<usize> {
+        let before = &self.text[..span.start.min(self.text.len())];
+        match before.rfind("[[").or_else(|| before.rfind('[')) {
+            Some(i) if !before[i..].contains('\n') || span.start == 0 => i..span.start,
+            _ => span,
+        }
+    }
+
+    fn team(&mut self, team: Option<S<raw::RawTeam>>) -> Team {
+        let fallback_start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+        let Some(team) = team else {
+            self.error(
+                0..0,
+                "the config has no [team] table",
+                "add [team] with `timezone = \"Europe/Berlin\"` and `start = 2026-12-01`",
+            );
+            return Team {
+                name: String::new(),
+                timezone: Tz::UTC,
+                start: fallback_start,
+            };
+        };
+        let span = team.span();
+        let team = team.into_inner();
+        let timezone = match &team.timezone {
+            Some(_) => self.zone(&team.timezone, Tz::UTC),
+            None => {
+                self.missing(span.clone(), "[team]", "timezone", "\"Europe/Berlin\"");
+                Tz::UTC
+            }
+        };
+        let start = match &team.start {
+            Some(v) => syntax::date(v.get_ref()).unwrap_or_else(|p| {
+                self.problem(v.span(), p);
+                fallback_start
+            }),
+            None => {
+                self.missing(span, "[team]", "start", "2026-12-01");
+                fallback_start
+            }
+        };
+        let name = team
+            .name
+            .map(|n| self.text_value(n, "team name"))
+            .unwrap_or_default();
+        Team {
+            name,
+            timezone,
+            start,
+        }
+    }
+
+    /// A human-readable text that ends up in tables, calendars and mail headers.
+    fn text_value(&mut self, value: S<String>, what: &str) -> String {
+        let span = value.span();
+        let text = value.into_inner();
+        if text.chars().any(char::is_control) {
+            self.error(
+                span,
+                format!("the {what} contains a line break or control character"),
+                "write it on one line without control characters",
+            );
+        } else if text.trim().is_empty() {
+            self.error(
+                span,
+                format!("the {what} is empty"),
+                "write a non-empty text",
+            );
+        }
+        text.trim().to_string()
+    }
+
+    /// Ids and rotation names become file names (`person-<id>.ics`) and UIDs.
+    fn identifier(&mut self, value: &S<String>, what: &str) -> String {
+        let id = value.get_ref();
+        let ok = !id.is_empty()
+            && !id.starts_with('.')
+            && id
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'));
+        if !ok {
+            self.error(
+                value.span(),
+                format!("`{id}` is not a valid {what}"),
+                format!(
+                    "a {what} is used in file names: use letters, digits, `-`, `_` and `.`, e.g. `{}`",
+                    slug(id)
+                ),
+            );
+        }
+        id.clone()
+    }
+
+    fn people(&mut self, people: Vec<S<raw::RawPerson>>, team: &Team) -> Vec<Person> {
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut out = Vec::with_capacity(people.len());
+        for person in people {
+            let header = self.header_span(person.span());
+            let p = person.into_inner();
+            let id = match &p.id {
+                Some(id) => {
+                    let value = self.identifier(id, "person id");
+                    if seen.contains_key(&value) {
+                        self.error(
+                            id.span(),
+                            format!("person id `{value}` is used twice"),
+                            "give every [[person]] its own id",
+                        );
+                    }
+                    seen.insert(value.clone(), id.span());
+                    value
+                }
+                None => {
+                    self.missing(header.clone(), "[[person]]", "id", "\"ana\"");
+                    String::new()
+                }
+            };
+            let timezone = self.zone(&p.timezone, team.timezone);
+            let name = match p.name {
+                Some(n) => self.text_value(n, "person's name"),
+                None => id.clone(),
+            };
+            let email = p.email.map(|e| self.email(e));
+            let mut away = Vec::new();
+            for entry in &p.away {
+                match syntax::date_range(entry.get_ref()) {
+                    Ok(range) => away.push(range),
+                    Err(problem) => self.problem(entry.span(), problem),
+                }
+            }
+            out.push(Person {
+                id,
+                name,
+                email,
+                timezone,
+                away: DateRanges::new(away),
+            });
+        }
+        out
+    }
+
+    fn email(&mut self, value: S<String>) -> String {
+        let span = value.span();
+        let text = value.into_inner();
+        let clean = !text.chars().any(|c| c.is_control() || c.is_whitespace());
+        if !clean || lettre::Address::from_str(&text).is_err() {
+            self.error(
+                span,
+                format!("`{}` is not an email address", text.escape_debug()),
+                "write a plain address like \"ana@acme.example\" (no name, spaces or line breaks)",
+            );
+        }
+        text
+    }
+
+    fn rotations(
+        &mut self,
+        rotations: Vec<S<raw::RawRotation>>,
+        team: &Team,
+        people: &[Person],
+    ) -> Vec<Rotation> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::with_capacity(rotations.len());
+        for rotation in rotations {
+            let header = self.header_span(rotation.span());
+            let r = rotation.into_inner();
+            let name = match &r.name {
+                Some(n) => {
+                    let name = self.identifier(n, "rotation name");
+                    if !seen.insert(name.clone()) {
+                        self.error(
+                            n.span(),
+                            format!("rotation `{name}` is defined twice"),
+                            "give every [[rotation]] its own name",
+                        );
+                    }
+                    name
+                }
+                None => {
+                    self.missing(header.clone(), "[[rotation]]", "name", "\"support-hero\"");
+                    String::new()
+                }
+            };
+            let members = match &r.members {
+                Some(list) if list.get_ref().is_empty() => {
+                    self.error(
+                        list.span(),
+                        format!("rotation `{name}` has no members"),
+                        "list the person ids who take turns, e.g. `members = [\"ana\", \"mehmet\"]`",
+                    );
+                    Vec::new()
+                }
+                Some(list) => self.members(list.get_ref(), people),
+                None => {
+                    self.missing(
+                        header.clone(),
+                        "[[rotation]]",
+                        "members",
+                        "[\"ana\", \"mehmet\"]",
+                    );
+                    Vec::new()
+                }
+            };
+            let timezone = self.zone(&r.timezone, team.timezone);
+            let days = match &r.days {
+                Some(d) => match syntax::day_set(d.get_ref()) {
+                    Ok(set) if set.is_empty() => DaySet::ALL,
+                    Ok(set) => set,
+                    Err(p) => {
+                        self.problem(d.span(), p);
+                        DaySet::ALL
+                    }
+                },
+                None => DaySet::ALL,
+            };
+            let window = match &r.shift {
+                Some(s) => syntax::window(s.get_ref()).unwrap_or_else(|p| {
+                    self.problem(s.span(), p);
+                    Window::new(0, 0)
+                }),
+                None => {
+                    self.missing(header.clone(), "[[rotation]]", "shift", "\"09:00-17:00\"");
+                    Window::new(0, 0)
+                }
+            };
+            let turn = match &r.turn {
+                Some(t) => syntax::turn_length(t.get_ref()).unwrap_or_else(|p| {
+                    self.problem(t.span(), p);
+                    TurnLength { days: 1 }
+                }),
+                None => TurnLength { days: 1 },
+            };
+            let mut except = BTreeSet::new();
+            for entry in &r.except {
+                match syntax::date_range(entry.get_ref()) {
+                    Ok((from, to)) => except.extend(from.iter_days().take_while(|d| *d <= to)),
+                    Err(p) => self.problem(entry.span(), p),
+                }
+            }
+            out.push(Rotation {
+                name,
+                members,
+                timezone,
+                days,
+                window,
+                turn,
+                except,
+            });
+        }
+        out
+    }
+
+    fn members(&mut self, list: &[S<String>], people: &[Person]) -> Vec<usize> {
+        let mut members = Vec::with_capacity(list.len());
+        for id in list {
+            match people.iter().position(|p| p.id == *id.get_ref()) {
+                Some(ix) if members.contains(&ix) => self.error(
+                    id.span(),
+                    format!("`{}` is listed twice in members", id.get_ref()),
+                    "list each person once; the order of the list is the rotation order",
+                ),
+                Some(ix) => members.push(ix),
+                None => self.unknown_person(id, people),
+            }
+        }
+        members
+    }
+
+    fn unknown_person(&mut self, id: &S<String>, people: &[Person]) {
+        let hint = suggest::did_you_mean(id.get_ref(), people.iter().map(|p| p.id.as_str()))
+            .unwrap_or_else(|| "add a [[person]] with this id, or use an existing id".into());
+        self.error(
+            id.span(),
+            format!("unknown person `{}`", id.get_ref()),
+            hint,
+        );
+    }
+
+    fn rotation_ref(&mut self, name: &S<String>, rotations: &[Rotation]) -> Option<usize> {
+        let found = rotations.iter().position(|r| r.name == *name.get_ref());
+        if found.is_none() {
+            let hint =
+                suggest::did_you_mean(name.get_ref(), rotations.iter().map(|r| r.name.as_str()))
+                    .unwrap_or_else(|| "use the `name` of a [[rotation]]".into());
+            self.error(
+                name.span(),
+                format!("unknown rotation `{}`", name.get_ref()),
+                hint,
+            );
+        }
+        found
+    }
+
+    fn coverage(
+        &mut self,
+        rules: Vec<S<raw::RawCoverage>>,
+        team: &Team,
+        rotations: &[Rotation],
+    ) -> Vec<CoverageRule> {
+        let mut out = Vec::with_capacity(rules.len());
+        for (i, rule) in rules.into_iter().enumerate() {
+            let r = rule.into_inner();
+            let name = match r.name {
+                Some(n) => self.text_value(n, "coverage rule name"),
+                None => format!("coverage #{}", i + 1),
+            };
+            let members = match &r.rotations {
+                Some(names) => names
+                    .iter()
+                    .filter_map(|n| self.rotation_ref(n, rotations))
+                    .collect(),
+                None => (0..rotations.len()).collect(),
+            };
+            let timezone = self.zone(&r.timezone, team.timezone);
+            let when = match &r.when {
+                Some(w) => {
+                    let entries: Vec<&str> = match w.get_ref() {
+                        raw::When::One(s) => s.split(';').collect(),
+                        raw::When::Many(list) => list.iter().map(String::as_str).collect(),
+                    };
+                    when(&entries).unwrap_or_else(|p| {
+                        self.problem(w.span(), p);
+                        When::Always
+                    })
+                }
+                None => When::Always,
+            };
+            let min = match &r.min {
+                Some(m) if *m.get_ref() < 1 || *m.get_ref() > 1000 => {
+                    self.error(
+                        m.span(),
+                        format!("`min = {}` is out of range", m.get_ref()),
+                        "require at least 1 person on duty",
+                    );
+                    1
+                }
+                Some(m) => *m.get_ref() as u32,
+                None => 1,
+            };
+            out.push(CoverageRule {
+                name,
+                rotations: members,
+                when,
+                timezone,
+                min,
+            });
+        }
+        out
+    }
+
+    fn overrides(
+        &mut self,
+        overrides: Vec<S<raw::RawOverride>>,
+        rotations: &[Rotation],
+        people: &[Person],
+    ) -> Vec<Override> {
+        let mut out = Vec::with_capacity(overrides.len());
+        for o in overrides {
+            let header = self.header_span(o.span());
+            let line = super::diagnostic::location(self.text, header.start).line;
+            let o = o.into_inner();
+            let rotation = match &o.rotation {
+                Some(name) => self.rotation_ref(name, rotations),
+                None => {
+                    self.missing(
+                        header.clone(),
+                        "[[override]]",
+                        "rotation",
+                        "\"support-hero\"",
+                    );
+                    None
+                }
+            };
+            let person = match &o.person {
+                Some(id) => {
+                    let found = people.iter().position(|p| p.id == *id.get_ref());
+                    if found.is_none() {
+                        self.unknown_person(id, people);
+                    }
+                    found
+                }
+                None => {
+                    self.missing(header.clone(), "[[override]]", "person", "\"ana\"");
+                    None
+                }
+            };
+            let tz = rotation.map(|r| rotations[r].timezone);
+            let from = self.moment(&o.from, tz, &header, "from");
+            let to = self.moment(&o.to, tz, &header, "to");
+            if let (Some(f), Some(t)) = (from, to)
+                && t <= f
+                && let Some(to_value) = &o.to
+            {
+                self.error(
+                    to_value.span(),
+                    "the override ends before it starts",
+                    "`to` must be later than `from`",
+                );
+            }
+            if let (Some(rotation), Some(person), Some(from), Some(to)) =
+                (rotation, person, from, to)
+            {
+                out.push(Override {
+                    rotation,
+                    person,
+                    from,
+                    to,
+                    line,
+                });
+            }
+        }
+        out
+    }
+
+    fn moment(
+        &mut self,
+        value: &Option<S<toml::Value>>,
+        tz: Option<Tz>,
+        header: &Range<usize>,
+        key: &str,
+    ) -> Option<chrono::DateTime<Utc>> {
+        let Some(value) = value else {
+            self.missing(header.clone(), "[[override]]", key, "2026-12-10T08:00:00");
+            return None;
+        };
+        match syntax::moment(value.get_ref()) {
+            Ok(Moment::Absolute(t)) => Some(t.with_timezone(&Utc)),
+            Ok(Moment::Local(t)) => tz.map(|tz| local_time::resolve(tz, t)),
+            Err(p) => {
+                self.problem(value.span(), p);
+                None
+            }
+        }
+    }
+
+    fn remind(&mut self, remind: Option<S<raw::RawRemind>>) -> RemindSettings {
+        let mut settings = RemindSettings::default();
+        let Some(remind) = remind else {
+            return settings;
+        };
+        let r = remind.into_inner();
+        if let Some(before) = &r.before {
+            match syntax::duration(before.get_ref()) {
+                Ok(d) if d <= chrono::TimeDelta::zero() => self.error(
+                    before.span(),
+                    "the lead time must be positive",
+                    "write e.g. \"24h\"",
+                ),
+                Ok(d) => settings.before = d,
+                Err(p) => self.problem(before.span(), p),
+            }
+        }
+        if let Some(from) = r.from {
+            let span = from.span();
+            let text = from.into_inner();
+            if text.chars().any(char::is_control)
+                || lettre::message::Mailbox::from_str(&text).is_err()
+            {
+                self.error(
+                    span,
+                    format!("`{}` is not a sender address", text.escape_debug()),
+                    "write it as \"Support rota <rota@acme.example>\" on one line",
+                );
+            }
+            settings.from = Some(text);
+        }
+        if let Some(state) = &r.state {
+            if state.get_ref().trim().is_empty() {
+                self.error(
+                    state.span(),
+                    "the state path is empty",
+                    "write e.g. \".rota/state.json\"",
+                );
+            }
+            settings.state = PathBuf::from(state.get_ref());
+        }
+        settings
+    }
+
+    fn smtp(&mut self, smtp: S<raw::RawSmtp>) -> Option<SmtpSettings> {
+        let span = smtp.span();
+        let s = smtp.into_inner();
+        let security = match &s.security {
+            Some(sec) => match sec.get_ref().to_ascii_lowercase().as_str() {
+                "starttls" => Security::StartTls,
+                "tls" | "ssl" => Security::Tls,
+                "none" => Security::None,
+                other => {
+                    self.error(
+                        sec.span(),
+                        format!("unknown security `{other}`"),
+                        "use \"starttls\" (port 587), \"tls\" (port 465) or \"none\" (loopback only)",
+                    );
+                    Security::StartTls
+                }
+            },
+            None => Security::StartTls,
+        };
+        let host = match &s.host {
+            Some(h)
+                if h.get_ref().trim().is_empty()
+                    || h.get_ref()
+                        .chars()
+                        .any(|c| c.is_control() || c.is_whitespace()) =>
+            {
+                self.error(
+                    h.span(),
+                    "the SMTP host is not a host name",
+                    "write e.g. \"smtp.acme.example\"",
+                );
+                String::new()
+            }
+            Some(h) => h.get_ref().clone(),
+            None => {
+                self.missing(
+                    self.header_span(span),
+                    "[smtp]",
+                    "host",
+                    "\"smtp.acme.example\"",
+                );
+                String::new()
+            }
+        };
+        if security == Security::None
+            && !host.is_empty()
+            && !is_loopback(&host)
+            && let Some(sec) = &s.security
+        {
+            self.error(
+                sec.span(),
+                format!("security = \"none\" would send mail in clear text to `{host}`"),
+                "use \"starttls\" or \"tls\"; \"none\" is only allowed for localhost or 127.0.0.1",
+            );
+        }
+        let default_port = match security {
+            Security::StartTls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        };
+        let port = match &s.port {
+            Some(p) => match u16::try_from(*p.get_ref()) {
+                Ok(port) if port > 0 => port,
+                _ => {
+                    self.error(
+                        p.span(),
+                        format!("port {} is out of range", p.get_ref()),
+                        "use a port from 1 to 65535",
+                    );
+                    default_port
+                }
+            },
+            None => default_port,
+        };
+        let password_env = s.password_env.as_ref().map(|v| {
+            let name = v.get_ref();
+            let valid = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit());
+            if !valid {
+                self.error(
+                    v.span(),
+                    format!("`{name}` is not an environment variable name"),
+                    "name the variable that holds the password, e.g. \"ROTA_SMTP_PASSWORD\"; never put the password here",
+                );
+            }
+            name.clone()
+        });
+        let username = s.username.map(|u| self.text_value(u, "SMTP username"));
+        Some(SmtpSettings {
+            host,
+            port,
+            security,
+            username,
+            password_env,
+        })
+    }
+
+    fn check(&mut self, check: Option<S<raw::RawCheck>>) -> CheckSettings {
+        let mut settings = CheckSettings::default();
+        if let Some(night) = check.and_then(|c| c.into_inner().night) {
+            match syntax::window(night.get_ref()) {
+                Ok(w) => settings.night = w,
+                Err(p) => self.problem(night.span(), p),
+            }
+        }
+        settings
+    }
+}
+
+fn when(entries: &[&str]) -> Result<When, Problem> {
+    let help = "write \"always\", or days with windows like \"mon-fri 08:00-20:00\"; separate several with `;`";
+    let mut windows = Vec::new();
+    for entry in entries {
+        let entry = entry.trim();
+        if entry.eq_ignore_ascii_case("always") {
+            return Ok(When::Always);
+        }
+        // "<days> <window> [<window> ...]"; the days may be left out for every day.
+        let mut words: Vec<&str> = entry.split_whitespace().collect();
+        let days = match words.first() {
+            Some(first) if !first.contains(':') => {
+                let set = syntax::day_set(first).map_err(|p| Problem {
+                    help: help.into(),
+                    ..p
+                })?;
+                words.remove(0);
+                set
+            }
+            _ => DaySet::ALL,
+        };
+        if words.is_empty() {
+            return Err(Problem {
+                message: format!("`{entry}` has no time window"),
+                help: help.into(),
+            });
+        }
+        for w in words
+            .iter()
+            .flat_map(|w| w.split(','))
+            .filter(|w| !w.is_empty())
+        {
+            windows.push((days, syntax::window(w)?));
+        }
+    }
+    if windows.is_empty() {
+        return Err(Problem {
+            message: "`when` is empty".into(),
+            help: help.into(),
+        });
+    }
+    Ok(When::Windows(windows))
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn slug(text: &str) -> String {
+    let s: String = text
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "ana".into() } else { s }
+}

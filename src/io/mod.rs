@@ -1,0 +1,6 @@
+//! Side effects: files written atomically, locks, SMTP, the sent log.
+
+pub mod files;
+pub mod lock;
+pub mod sent_log;
+pub mod smtp;

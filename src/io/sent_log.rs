@@ -1,0 +1,1 @@
+//! Side-effect stub: filled in by its issue.

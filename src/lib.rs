@@ -1,0 +1,16 @@
+//! rota: a support-rotation scheduler.
+//!
+//! Data flows one way: TOML text → [`config`] → [`model::Model`] → [`plan`] → renderers and
+//! side effects, which live at the edges ([`app`], [`render`], [`io`]).
+
+pub mod app;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod io;
+pub mod model;
+pub mod plan;
+pub mod remind;
+pub mod render;
+pub mod timefmt;

@@ -1,0 +1,268 @@
+//! The validated model: everything past `config::validate` trusts these types.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
+use chrono_tz::Tz;
+
+/// Index of a person in `Model::people`.
+pub type PersonIx = usize;
+/// Index of a rotation in `Model::rotations`.
+pub type RotationIx = usize;
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub team: Team,
+    pub people: Vec<Person>,
+    pub rotations: Vec<Rotation>,
+    pub coverage: Vec<CoverageRule>,
+    pub overrides: Vec<Override>,
+    pub remind: RemindSettings,
+    pub smtp: Option<SmtpSettings>,
+    pub check: CheckSettings,
+}
+
+impl Model {
+    pub fn person_by_id(&self, id: &str) -> Option<PersonIx> {
+        self.people.iter().position(|p| p.id == id)
+    }
+
+    pub fn rotation_by_name(&self, name: &str) -> Option<RotationIx> {
+        self.rotations.iter().position(|r| r.name == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: String,
+    pub timezone: Tz,
+    /// The rotation order is counted from this date; no shift starts before it.
+    pub start: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    /// A syntactically valid address without header-injection characters.
+    pub email: Option<String>,
+    pub timezone: Tz,
+    pub away: DateRanges,
+}
+
+/// Inclusive ranges of whole local days, sorted and merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateRanges(Vec<(NaiveDate, NaiveDate)>);
+
+impl DateRanges {
+    pub fn new(mut ranges: Vec<(NaiveDate, NaiveDate)>) -> Self {
+        ranges.sort();
+        let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(ranges.len());
+        for (from, to) in ranges {
+            match merged.last_mut() {
+                Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => {
+                    last.1 = last.1.max(to);
+                }
+                _ => merged.push((from, to)),
+            }
+        }
+        DateRanges(merged)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn ranges(&self) -> &[(NaiveDate, NaiveDate)] {
+        &self.0
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.intersects(date, date)
+    }
+
+    /// Whether any day in `from..=to` is in one of the ranges.
+    pub fn intersects(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        // The first range that ends on or after `from` is the only candidate.
+        let i = self.0.partition_point(|&(_, end)| end < from);
+        self.0.get(i).is_some_and(|&(start, _)| start <= to)
+    }
+}
+
+/// A set of weekdays, e.g. `mon-fri` or `sat,sun`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaySet(u8);
+
+impl DaySet {
+    pub const ALL: DaySet = DaySet(0b111_1111);
+
+    pub fn empty() -> Self {
+        DaySet(0)
+    }
+
+    pub fn insert(&mut self, day: Weekday) {
+        self.0 |= 1 << day.num_days_from_monday();
+    }
+
+    pub fn contains(&self, day: Weekday) -> bool {
+        self.0 & (1 << day.num_days_from_monday()) != 0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// A local wall-clock window that starts on a day and may end on the next.
+///
+/// Minutes are counted from the start day's midnight: `end` lies in `start+1..=start+1440`,
+/// so `22:00-06:00` is (1320, 1800) and `09:00-09:00` lasts a whole day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start_minute: u32,
+    pub end_minute: u32,
+}
+
+impl Window {
+    /// `end` is a time of day in minutes, `0..=1440`; an end at or before the start means the
+    /// next day.
+    pub fn new(start_minute: u32, end_minute: u32) -> Self {
+        let end = if end_minute <= start_minute {
+            end_minute + 1440
+        } else {
+            end_minute
+        };
+        Window {
+            start_minute,
+            end_minute: end,
+        }
+    }
+
+    /// The window's local bounds on the day `date`.
+    pub fn on(&self, date: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+        let midnight = date.and_time(NaiveTime::MIN);
+        (
+            midnight + TimeDelta::minutes(self.start_minute.into()),
+            midnight + TimeDelta::minutes(self.end_minute.into()),
+        )
+    }
+
+    pub fn crosses_midnight(&self) -> bool {
+        self.end_minute > 1440
+    }
+}
+
+impl std::fmt::Display for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hm = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+        let end = if self.end_minute == 1440 {
+            1440
+        } else {
+            self.end_minute % 1440
+        };
+        write!(f, "{}-{}", hm(self.start_minute), hm(end))
+    }
+}
+
+/// How long one person holds a rotation: a number of calendar days counted from `team.start`
+/// (`day` is one day, `week` seven).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TurnLength {
+    pub days: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    pub name: String,
+    /// Rotation order.
+    pub members: Vec<PersonIx>,
+    pub timezone: Tz,
+    pub days: DaySet,
+    pub window: Window,
+    pub turn: TurnLength,
+    pub except: BTreeSet<NaiveDate>,
+}
+
+impl Rotation {
+    pub fn has_shift_on(&self, date: NaiveDate) -> bool {
+        self.days.contains(date.weekday()) && !self.except.contains(&date)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum When {
+    Always,
+    /// Day sets with windows, in the rule's zone; an instant is covered by `when` if any
+    /// window contains it.
+    Windows(Vec<(DaySet, Window)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct CoverageRule {
+    pub name: String,
+    pub rotations: Vec<RotationIx>,
+    pub when: When,
+    pub timezone: Tz,
+    pub min: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub rotation: RotationIx,
+    pub person: PersonIx,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// 1-based line of the override in the config, for findings that point back at it.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct RemindSettings {
+    pub before: TimeDelta,
+    /// An RFC 5322 mailbox, e.g. `Support rota <rota@acme.example>`.
+    pub from: Option<String>,
+    /// Relative to the config file's folder unless absolute.
+    pub state: PathBuf,
+}
+
+impl Default for RemindSettings {
+    fn default() -> Self {
+        RemindSettings {
+            before: TimeDelta::hours(24),
+            from: None,
+            state: PathBuf::from(".rota/state.json"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    StartTls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: Option<String>,
+    /// Name of the environment variable that holds the password.
+    pub password_env: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckSettings {
+    /// A person's local night: a shift touching it is reported.
+    pub night: Window,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            night: Window::new(0, 6 * 60),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Config model → the shifts of a period: calendar, turns, overrides.
+
+pub mod local_time;
+pub mod overrides;
+pub mod period;
+pub mod shifts;
+pub mod turns;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub use period::Period;
+
+use crate::model::{Model, PersonIx, RotationIx};
+
+/// One stretch of duty in one rotation: a whole shift, or the part of one an override split off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shift {
+    pub rotation: RotationIx,
+    /// `None` for a turn nobody was free to take.
+    pub person: Option<PersonIx>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub is_override: bool,
+    /// The slot this stretch belongs to: the rotation's local date of the whole shift and that
+    /// shift's start. Who holds it never changes it, so calendar UIDs derive from it.
+    pub slot: Slot,
+    /// The turn (counted from `team.start`) the shift belongs to.
+    pub turn: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot {
+    pub date: NaiveDate,
+    pub start: DateTime<Utc>,
+}
+
+impl Shift {
+    pub fn duration(&self) -> chrono::TimeDelta {
+        self.end - self.start
+    }
+
+    /// Whether this stretch is a part of a shift split by an override, not starting with it.
+    pub fn is_split_part(&self) -> bool {
+        self.start != self.slot.start
+    }
+}
+
+/// The shifts that start in `period`, sorted by start, then rotation name.
+pub fn plan(model: &Model, period: Period) -> Vec<Shift> {
+    let mut shifts = build(model, period);
+    shifts.retain(|s| period.contains(s.start));
+    sort(model, &mut shifts);
+    shifts
+}
+
+/// The shifts that overlap `period`, including those that started before it.
+pub fn overlapping(model: &Model, period: Period) -> Vec<Shift> {
+    let mut shifts = build(model, period);
+    shifts.retain(|s| s.start < period.to && s.end > period.from);
+    sort(model, &mut shifts);
+    shifts
+}
+
+fn sort(model: &Model, shifts: &mut [Shift]) {
+    shifts.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then_with(|| {
+                model.rotations[a.rotation]
+                    .name
+                    .cmp(&model.rotations[b.rotation].name)
+            })
+            .then_with(|| a.end.cmp(&b.end))
+    });
+}
+
+/// Every shift of every rotation that could touch `period`, assigned and overridden.
+fn build(model: &Model, period: Period) -> Vec<Shift> {
+    let mut out = Vec::new();
+    for (ix, rotation) in model.rotations.iter().enumerate() {
+        let assigned = turns::assign(model, ix, period);
+        let overrides: Vec<_> = model
+            .overrides
+            .iter()
+            .filter(|o| o.rotation == ix)
+            .collect();
+        let _ = rotation;
+        out.extend(overrides::apply(assigned, &overrides));
+    }
+    out
+}

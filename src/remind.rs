@@ -1,0 +1,1 @@
+//! Plan + now + what was sent → the reminders due. Pure.

@@ -1,0 +1,1 @@
+//! Renderer stub: filled in by its issue.

@@ -1,0 +1,36 @@
+//! Data → bytes. Renderers never touch files, the clock or the environment.
+
+pub mod check;
+pub mod csv;
+pub mod email;
+pub mod ics;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use chrono_tz::Tz;
+
+use crate::model::{Model, RotationIx};
+use crate::plan::{Period, Shift};
+
+/// The shifts of a period as `rota plan` shows them.
+pub struct PlanView<'a> {
+    pub model: &'a Model,
+    pub shifts: &'a [Shift],
+    pub period: Period,
+    /// The display zone.
+    pub tz: Tz,
+}
+
+/// One rotation's line in `rota who`: the shift running then, if any.
+pub struct OnDuty<'a> {
+    pub rotation: RotationIx,
+    pub shift: Option<&'a Shift>,
+}
+
+/// The person's id and name, or None for an unassigned turn.
+pub fn assignee<'m>(model: &'m Model, shift: &Shift) -> Option<(&'m str, &'m str)> {
+    shift
+        .person
+        .map(|p| (model.people[p].id.as_str(), model.people[p].name.as_str()))
+}

@@ -1,0 +1,10 @@
+//! One integration-test binary; one topic file per command.
+
+mod support;
+
+mod check;
+mod export;
+mod plan;
+mod remind;
+mod validate;
+mod who;

@@ -1,0 +1,3 @@
+//! `rota plan` as a user runs it.
+#[allow(unused_imports)]
+use crate::support::*;

@@ -1,0 +1,3 @@
+//! `rota who` as a user runs it.
+#[allow(unused_imports)]
+use crate::support::*;
