@@ -5,6 +5,7 @@ mod support;
 mod check;
 mod export;
 mod plan;
+mod properties;
 mod remind;
 mod validate;
 mod who;
