@@ -92,6 +92,7 @@ fn feeds(model: &Model, shifts: &[Shift], display_tz: chrono_tz::Tz) -> Vec<Feed
 /// or completely new, never half-written. Files in the folder that are not ours (a removed
 /// person's feed, an index.html) are left alone.
 fn write_all(dir: &Path, files: &[FeedFile]) -> Result<()> {
+    preflight(dir, files)?;
     for (written, file) in files.iter().enumerate() {
         let path: PathBuf = dir.join(&file.name);
         crate::io::files::write_atomic(&path, file.ics.as_bytes()).map_err(|e| {
@@ -105,6 +106,28 @@ fn write_all(dir: &Path, files: &[FeedFile]) -> Result<()> {
                 ),
             )
         })?;
+    }
+    Ok(())
+}
+
+/// The failures that can be seen coming are reported before any file is replaced: `--out`
+/// naming a file, or a folder standing where a feed goes (atomic-write-file would also leave
+/// its temporary file behind when that rename fails).
+fn preflight(dir: &Path, files: &[FeedFile]) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::failed(
+            format!("`{}` is a file, not a folder", dir.display()),
+            "pass --out a folder to write the .ics files into (it is created if missing)",
+        ));
+    }
+    if let Some(blocked) = files.iter().map(|f| dir.join(&f.name)).find(|p| p.is_dir()) {
+        return Err(Error::failed(
+            format!(
+                "cannot write `{}`: a folder is in the way",
+                blocked.display()
+            ),
+            "move that folder away; no file was replaced",
+        ));
     }
     Ok(())
 }
