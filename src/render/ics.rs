@@ -51,7 +51,7 @@ pub fn feed<'e>(feed: &Feed, events: impl IntoIterator<Item = &'e str>) -> Strin
     let mut out = Lines::default();
     out.line("BEGIN", "VCALENDAR");
     out.line("VERSION", "2.0");
-    out.line("PRODID", "-//rota//rota export//EN");
+    out.line("PRODID", "-//rota//rota//EN");
     out.line("CALSCALE", "GREGORIAN");
     out.line("METHOD", "PUBLISH");
     out.line("X-WR-CALNAME", feed.name);
@@ -376,6 +376,25 @@ fn fold(line: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reminder_calendar_carries_the_same_event_as_the_feeds() {
+        let config = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2026-12-07\n\
+            [[person]]\nid = \"a\"\nname = \"A\"\n\
+            [[rotation]]\nname = \"r\"\nmembers = [\"a\"]\nshift = \"09:00-17:00\"\n";
+        let model = crate::config::load(config, "rotation.toml").expect("valid config");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+        let shifts = plan::plan(&model, Period::months(day, 1, chrono_tz::UTC));
+        let one = calendar(&model, "Your turn", &shifts[1..2]);
+        assert_eq!(one.matches("BEGIN:VEVENT").count(), 1);
+        assert!(one.contains("X-WR-CALNAME:Your turn\r\n"));
+        assert!(one.contains(&events(&model, &shifts)[1]));
+        assert!(one.contains("UID:2026-12-08-r@t.rota\r\n"));
+        assert!(
+            one.replace("\r\n ", "")
+                .contains("Before: A\\, until Mon 7 Dec 17:00 UTC")
+        );
+    }
 
     #[test]
     fn split_part_offsets_read_as_rfc_5545_durations() {

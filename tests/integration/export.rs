@@ -251,6 +251,26 @@ fn descriptions_give_local_times_and_who_hands_over_before_and_after() {
             .unwrap()
             .contains("\nBefore: nobody\n")
     );
+
+    // Neighbours outside the exported period are found too.
+    p.run(
+        &[
+            "export",
+            "--from",
+            "2026-12-08",
+            "--to",
+            "2026-12-09",
+            "--out",
+            "one-day",
+        ],
+        0,
+    );
+    let ics = std::fs::read_to_string(p.file("one-day/person-sarah.ics")).unwrap();
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("\\nBefore: Ana Popescu\\, until Mon 7 Dec 17:00 CET\\n"),
+        "{unfolded}"
+    );
 }
 
 #[test]
