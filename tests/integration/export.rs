@@ -1,3 +1,447 @@
-//! `rota export` as a user runs it.
-#[allow(unused_imports)]
+//! `rota export` as a user runs it. Feeds are read back with Python's `icalendar` package
+//! (tests/ics_check.py), an iCalendar parser independent of the one that wrote them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
 use crate::support::*;
+
+/// People with commas, semicolons, non-ASCII letters and a name long enough to fold; a daily
+/// duty split by an override, and a night leg crossing midnight and the US DST change that a
+/// week of absences leaves unassigned; someone in no rotation.
+const TRICKY: &str = r#"
+[team]
+name = "Ops; Support, Inc."
+timezone = "Europe/Berlin"
+start = 2027-03-01
+
+[[person]]
+id = "ines"
+name = "Inês Sousa-Ferreira, Jr.; first of her name, with a name long enough to fold"
+timezone = "Europe/Lisbon"
+
+[[person]]
+id = "mehmet"
+name = "Mehmet Yılmaz"
+timezone = "Europe/Istanbul"
+away = ["2027-03-15..2027-03-21"]
+
+[[person]]
+id = "ken"
+name = "Kenji Watanabe"
+timezone = "Asia/Tokyo"
+away = ["2027-03-15..2027-03-21"]
+
+[[person]]
+id = "idle"
+name = "Idle Person"
+
+[[rotation]]
+name = "support-hero"
+members = ["ines", "mehmet"]
+days = "mon-fri"
+shift = "09:00-17:00"
+
+[[rotation]]
+name = "night.watch"
+members = ["mehmet", "ken"]
+timezone = "America/New_York"
+shift = "22:00-06:00"
+turn = "week"
+
+[[override]]
+rotation = "support-hero"
+person = "ken"
+from = 2027-03-03T11:00:00
+to = 2027-03-03T13:00:00
+"#;
+
+const TRICKY_PEOPLE: &[&str] = &["ines", "mehmet", "ken", "idle"];
+const TRICKY_ROTATIONS: &[&str] = &["support-hero", "night.watch"];
+
+/// The small feed of the snapshot: one rotation, three days, one shift split by an override.
+const SMALL: &str = r#"
+[team]
+name = "Acme Support"
+timezone = "Europe/Berlin"
+start = 2026-12-07
+
+[[person]]
+id = "ana"
+name = "Ana Popescu"
+timezone = "Europe/Bucharest"
+
+[[person]]
+id = "sarah"
+name = "Sarah O'Neill, Esq."
+timezone = "Europe/London"
+
+[[rotation]]
+name = "support-hero"
+members = ["ana", "sarah"]
+shift = "09:00-17:00"
+
+[[override]]
+rotation = "support-hero"
+person = "ana"
+from = 2026-12-08T12:00:00
+to = 2026-12-08T14:00:00
+"#;
+
+/// Exports `period` into `calendar/` and has the independent parser check every file against
+/// `rota plan --format json` for the same period; returns the parsed events per file.
+fn export_and_check(p: &Project, period: &[&str], people: &[&str], rotations: &[&str]) -> Value {
+    let stdout = p.run(&[&["export"], period].concat(), 0);
+    assert!(
+        stdout.starts_with(&format!(
+            "wrote {} files to calendar",
+            1 + people.len() + rotations.len()
+        )),
+        "{stdout}"
+    );
+    let plan = p.run(&[&["plan", "--format", "json"], period].concat(), 0);
+    std::fs::write(p.file("plan.json"), plan).expect("write plan");
+    let mut args = vec!["calendar".to_string(), "plan.json".to_string()];
+    for id in people {
+        args.extend(["--person".to_string(), id.to_string()]);
+    }
+    for name in rotations {
+        args.extend(["--rotation".to_string(), name.to_string()]);
+    }
+    check_with_python(p.path(), &args)
+}
+
+fn check_with_python(dir: &Path, args: &[String]) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ics_check.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run python3 ({e}): install Python 3 and `pip install icalendar`")
+        });
+    assert!(
+        out.status.success(),
+        "the independent iCalendar check failed (needs `pip install icalendar`):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("checker prints JSON")
+}
+
+/// The events of one parsed file.
+fn events<'v>(feeds: &'v Value, file: &str) -> &'v [Value] {
+    feeds[file]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {file}"))
+}
+
+/// UID per start instant in one parsed file.
+fn uids_by_start(feeds: &Value, file: &str) -> BTreeMap<String, (String, String)> {
+    events(feeds, file)
+        .iter()
+        .map(|e| {
+            (
+                e["start"].as_str().unwrap().to_string(),
+                (
+                    e["uid"].as_str().unwrap().to_string(),
+                    e["summary"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn read_folder(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("read folder")
+        .map(|entry| {
+            let entry = entry.expect("entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let bytes = if entry.path().is_dir() {
+                b"<dir>".to_vec()
+            } else {
+                std::fs::read(entry.path()).expect("read file")
+            };
+            (name, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn every_feed_matches_the_plan_event_for_event_when_read_by_an_independent_parser() {
+    let p = Project::new(TRICKY);
+    let feeds = export_and_check(&p, &["--month", "2027-03"], TRICKY_PEOPLE, TRICKY_ROTATIONS);
+    // The checker compared every file with the plan; here the cases that make it interesting.
+    let team = events(&feeds, "team.ics");
+    assert!(
+        team.iter()
+            .any(|e| e["summary"] == "UNASSIGNED — night.watch"),
+        "the week both members are away is an unassigned turn"
+    );
+    assert!(events(&feeds, "person-idle.ics").is_empty());
+    let ines = events(&feeds, "person-ines.ics");
+    assert!(
+        ines[0]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Inês Sousa-Ferreira, Jr.; first")
+    );
+    let ken_day: Vec<_> = events(&feeds, "person-ken.ics")
+        .iter()
+        .filter(|e| e["summary"] == "Kenji Watanabe — support-hero")
+        .collect();
+    assert_eq!(ken_day.len(), 1, "the override's piece goes to its taker");
+    assert_eq!(ken_day[0]["start"], "2027-03-03T10:00:00Z");
+    assert_eq!(ken_day[0]["end"], "2027-03-03T12:00:00Z");
+}
+
+#[test]
+fn the_bundled_example_exports_across_both_dst_changes_as_planned() {
+    let config = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rotation.toml"));
+    let p = Project::new(config);
+    export_and_check(
+        &p,
+        &[
+            "--from",
+            "2027-02-01",
+            "--to",
+            "2027-05-01",
+            "--tz",
+            "America/Chicago",
+        ],
+        &[
+            "kenji", "priya", "ana", "sarah", "emily", "lucas", "mehmet", "antonio", "ines",
+        ],
+        &["apac", "emea", "amer", "support-hero"],
+    );
+}
+
+#[test]
+fn descriptions_give_local_times_and_who_hands_over_before_and_after() {
+    let p = Project::new(SMALL);
+    let feeds = export_and_check(
+        &p,
+        &["--month", "2026-12"],
+        &["ana", "sarah"],
+        &["support-hero"],
+    );
+    let first = &events(&feeds, "person-sarah.ics")[0];
+    assert_eq!(first["start"], "2026-12-08T08:00:00Z");
+    let text = first["description"].as_str().unwrap();
+    for line in [
+        "Rotation: support-hero (Acme Support)",
+        "On duty: Sarah O'Neill, Esq. (Tue 8 Dec 08:00 GMT – Tue 8 Dec 11:00 GMT)",
+        "Rotation time (Europe/Berlin): Tue 8 Dec 09:00 CET – Tue 8 Dec 12:00 CET",
+        "Before: Ana Popescu, until Mon 7 Dec 17:00 CET",
+        "After: Ana Popescu, from Tue 8 Dec 12:00 CET",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "no line {line:?} in:\n{text}"
+        );
+    }
+    let very_first = &events(&feeds, "team.ics")[0];
+    assert!(
+        very_first["description"]
+            .as_str()
+            .unwrap()
+            .contains("\nBefore: nobody\n")
+    );
+
+    // Neighbours outside the exported period are found too.
+    p.run(
+        &[
+            "export",
+            "--from",
+            "2026-12-08",
+            "--to",
+            "2026-12-09",
+            "--out",
+            "one-day",
+        ],
+        0,
+    );
+    let ics = std::fs::read_to_string(p.file("one-day/person-sarah.ics")).unwrap();
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("\\nBefore: Ana Popescu\\, until Mon 7 Dec 17:00 CET\\n"),
+        "{unfolded}"
+    );
+}
+
+#[test]
+fn a_small_feed_looks_like_this() {
+    let p = Project::new(SMALL);
+    p.run(&["export", "--from", "2026-12-07", "--to", "2026-12-10"], 0);
+    let team = std::fs::read_to_string(p.file("calendar/team.ics")).expect("team.ics");
+    assert!(team.ends_with("END:VCALENDAR\r\n"));
+    assert!(
+        !team.replace("\r\n", "").contains('\n'),
+        "every line ends with CRLF"
+    );
+    insta::assert_snapshot!("small_team_feed", team.replace("\r\n", "\n"));
+    let ana = std::fs::read_to_string(p.file("calendar/person-ana.ics")).expect("person-ana.ics");
+    insta::assert_snapshot!("small_person_feed", ana.replace("\r\n", "\n"));
+}
+
+#[test]
+fn exporting_the_same_config_twice_gives_byte_identical_files() {
+    let p = Project::new(TRICKY);
+    p.run(&["export", "--month", "2027-03", "--out", "first"], 0);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    p.run(&["export", "--month", "2027-03", "--out", "second"], 0);
+    let (first, second) = (
+        read_folder(&p.file("first")),
+        read_folder(&p.file("second")),
+    );
+    assert_eq!(first.len(), 7);
+    assert_eq!(first, second);
+    // Over the previous files in place, too.
+    p.run(&["export", "--month", "2027-03", "--out", "first"], 0);
+    assert_eq!(read_folder(&p.file("first")), second);
+}
+
+#[test]
+fn a_slot_that_changes_hands_because_someone_went_away_keeps_its_uid() {
+    let p = Project::new(SMALL);
+    let period = ["--month", "2026-12"];
+    let before = export_and_check(&p, &period, &["ana", "sarah"], &["support-hero"]);
+    // Ana holds the 2026-12-09 slot; once she is away that day Sarah takes it.
+    let away = SMALL.replace(
+        "timezone = \"Europe/Bucharest\"",
+        "timezone = \"Europe/Bucharest\"\naway = [\"2026-12-09\"]",
+    );
+    std::fs::write(p.file("rotation.toml"), away).expect("write config");
+    let after = export_and_check(&p, &period, &["ana", "sarah"], &["support-hero"]);
+
+    let slot = "2026-12-09T08:00:00Z";
+    let (uid_before, who_before) = &uids_by_start(&before, "team.ics")[slot];
+    let (uid_after, who_after) = &uids_by_start(&after, "team.ics")[slot];
+    assert_eq!(who_before, "Ana Popescu — support-hero");
+    assert_eq!(who_after, "Sarah O'Neill, Esq. — support-hero");
+    assert_eq!(uid_before, uid_after);
+    assert_eq!(uid_after, "2026-12-09-support-hero@acme-support.rota");
+    // Every other event keeps its UID as well: one set of slots, whoever holds them.
+    let uids = |feeds: &Value| {
+        let mut uids: Vec<String> = uids_by_start(feeds, "team.ics")
+            .into_values()
+            .map(|(uid, _)| uid)
+            .collect();
+        uids.sort();
+        uids
+    };
+    assert_eq!(uids(&before), uids(&after));
+}
+
+#[test]
+fn parts_of_a_shift_split_by_an_override_keep_their_own_uids_whoever_takes_it() {
+    let p = Project::new(SMALL);
+    let period = ["--month", "2026-12"];
+    let parts = |feeds: &Value| -> Vec<(String, String)> {
+        uids_by_start(feeds, "team.ics")
+            .range("2026-12-08".to_string().."2026-12-09".to_string())
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let first = parts(&export_and_check(
+        &p,
+        &period,
+        &["ana", "sarah"],
+        &["support-hero"],
+    ));
+    let uids: Vec<&str> = first.iter().map(|(uid, _)| uid.as_str()).collect();
+    assert_eq!(
+        uids,
+        [
+            "2026-12-08-support-hero@acme-support.rota",
+            "2026-12-08-support-hero+PT3H@acme-support.rota",
+            "2026-12-08-support-hero+PT5H@acme-support.rota",
+        ]
+    );
+    assert_eq!(first[1].1, "Ana Popescu — support-hero");
+
+    let config = SMALL.replace("person = \"ana\"", "person = \"sarah\"");
+    std::fs::write(p.file("rotation.toml"), config).expect("write config");
+    let second = parts(&export_and_check(
+        &p,
+        &period,
+        &["ana", "sarah"],
+        &["support-hero"],
+    ));
+    assert_eq!(second[1].1, "Sarah O'Neill, Esq. — support-hero");
+    let again: Vec<&str> = second.iter().map(|(uid, _)| uid.as_str()).collect();
+    assert_eq!(again, uids);
+}
+
+#[test]
+fn the_default_period_is_the_current_month_and_the_two_after_it() {
+    // A team started long ago: whatever today is, three months of daily shifts.
+    let config = format!(
+        "{}{}[[rotation]]\nname = \"duty\"\nmembers = [\"a\"]\ntimezone = \"UTC\"\nshift = \"00:00-24:00\"\n",
+        team("UTC", "2020-01-01"),
+        person("a", "UTC")
+    );
+    let p = Project::new(&config);
+    p.run(&["export"], 0);
+    let team = std::fs::read_to_string(p.file("calendar/team.ics")).expect("team.ics");
+    let days = team.matches("BEGIN:VEVENT").count();
+    assert!(
+        (89..=92).contains(&days),
+        "{days} daily shifts in three months"
+    );
+}
+
+#[test]
+fn an_out_path_that_is_a_file_fails_without_touching_anything() {
+    let p = Project::new(SMALL);
+    std::fs::write(p.file("calendar"), "not a folder").expect("write file");
+    let stderr = p.run_err(&["export", "--month", "2026-12"], 1);
+    assert!(
+        stderr.contains("`calendar` is a file, not a folder"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.file("calendar")).unwrap(),
+        "not a folder"
+    );
+}
+
+#[test]
+fn a_folder_in_the_way_of_one_feed_fails_before_any_file_is_replaced() {
+    let p = Project::new(SMALL);
+    p.run(&["export", "--month", "2026-12"], 0);
+    std::fs::remove_file(p.file("calendar/person-sarah.ics")).unwrap();
+    std::fs::create_dir(p.file("calendar/person-sarah.ics")).unwrap();
+    let old = read_folder(&p.file("calendar"));
+
+    let renamed = SMALL.replace("Acme Support", "Acme Helpdesk");
+    std::fs::write(p.file("rotation.toml"), &renamed).expect("write config");
+    let stderr = p.run_err(&["export", "--month", "2026-12"], 1);
+    assert!(stderr.contains("person-sarah.ics"), "{stderr}");
+    assert!(stderr.contains("no file was replaced"), "{stderr}");
+    assert_eq!(read_folder(&p.file("calendar")), old);
+}
+
+#[test]
+fn files_of_removed_people_are_left_alone() {
+    let p = Project::new(SMALL);
+    std::fs::create_dir(p.file("calendar")).unwrap();
+    std::fs::write(p.file("calendar/person-gone.ics"), "old feed").unwrap();
+    std::fs::write(p.file("calendar/index.html"), "<h1>rota</h1>").unwrap();
+    p.run(&["export", "--month", "2026-12"], 0);
+    let files = read_folder(&p.file("calendar"));
+    assert_eq!(files["person-gone.ics"], b"old feed");
+    assert_eq!(files["index.html"], b"<h1>rota</h1>");
+    assert_eq!(files.len(), 6);
+}
+
+#[test]
+fn a_bad_config_writes_no_file() {
+    let p = Project::new(&SMALL.replace("Europe/Berlin", "Europe/Berlni"));
+    p.run_err(&["export", "--month", "2026-12"], 2);
+    assert!(!p.file("calendar").exists());
+}

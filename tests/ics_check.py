@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Checks `rota export` output with an independent iCalendar parser (the `icalendar` package).
+
+    python3 tests/ics_check.py DIR PLAN_JSON [--person ID]... [--rotation NAME]...
+
+PLAN_JSON is `rota plan --format json` for the same period. Every `.ics` file in DIR is read
+as raw bytes (CRLF, 75-octet lines) and parsed; team.ics must hold the plan's shifts event for
+event, rotation-NAME.ics exactly that rotation's and person-ID.ics exactly that person's.
+Given --person/--rotation, DIR must hold exactly the files for them and team.ics.
+
+Prints the parsed events as JSON ({file: [{uid, start, end, summary, description}]}) on
+stdout; prints every problem on stderr and exits 1 if there is any.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+
+try:
+    import icalendar
+except ImportError:
+    sys.stderr.write(
+        "the Python package `icalendar` is missing: run `pip install icalendar` "
+        "(.ci/run installs it)\n"
+    )
+    sys.exit(3)
+
+UTC = dt.timezone.utc
+problems = []
+
+
+def problem(text):
+    problems.append(text)
+
+
+def check_lines(name, raw):
+    """RFC 5545 section 3.1: CRLF-terminated lines of at most 75 octets, UTF-8."""
+    if not raw.endswith(b"\r\n"):
+        problem(f"{name}: does not end with CRLF")
+    for number, line in enumerate(raw.split(b"\r\n")[:-1], start=1):
+        if b"\n" in line or b"\r" in line:
+            problem(f"{name}:{number}: bare LF or CR inside a line")
+        if len(line) > 75:
+            problem(f"{name}:{number}: {len(line)} octets, more than 75")
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            problem(f"{name}:{number}: not UTF-8, or a character split by folding")
+
+
+def utc_instant(component, key, name):
+    prop = component.get(key)
+    if prop is None:
+        problem(f"{name}: an event has no {key}")
+        return None
+    raw = prop.to_ical().decode()
+    value = component.decoded(key)
+    if not isinstance(value, dt.datetime) or not raw.endswith("Z"):
+        problem(f"{name}: {key}:{raw} is not a UTC date-time")
+        return None
+    return value.astimezone(UTC)
+
+
+def read_feed(name, raw):
+    check_lines(name, raw)
+    try:
+        cal = icalendar.Calendar.from_ical(raw)
+    except Exception as e:  # noqa: BLE001 - any parse failure is the finding
+        problem(f"{name}: does not parse: {e}")
+        return []
+    if cal.name != "VCALENDAR":
+        problem(f"{name}: top component is {cal.name}")
+    for key, want in (("VERSION", "2.0"), ("PRODID", None), ("X-WR-CALNAME", None)):
+        got = cal.get(key)
+        if got is None or (want is not None and str(got) != want):
+            problem(f"{name}: calendar property {key} is {got!r}")
+    events = []
+    for event in cal.walk("VEVENT"):
+        start = utc_instant(event, "DTSTART", name)
+        end = utc_instant(event, "DTEND", name)
+        uid = str(event.get("UID", ""))
+        if not uid or not uid.isascii():
+            problem(f"{name}: event UID {uid!r} is missing or not ASCII")
+        if event.get("DTSTAMP") is None:
+            problem(f"{name}: event {uid} has no DTSTAMP")
+        if str(event.get("TRANSP", "")) != "TRANSPARENT":
+            problem(f"{name}: event {uid} is not TRANSP:TRANSPARENT")
+        alarms = event.walk("VALARM")
+        if len(alarms) != 1:
+            problem(f"{name}: event {uid} has {len(alarms)} alarms, want 1")
+        for alarm in alarms:
+            if str(alarm.get("ACTION")) != "DISPLAY" or not alarm.get("DESCRIPTION"):
+                problem(f"{name}: event {uid}: alarm is not a DISPLAY with a DESCRIPTION")
+            if alarm.decoded("TRIGGER") != dt.timedelta(days=-1):
+                problem(f"{name}: event {uid}: alarm trigger is {alarm.decoded('TRIGGER')}")
+        events.append(
+            {
+                "uid": uid,
+                "start": start.strftime("%Y-%m-%dT%H:%M:%SZ") if start else None,
+                "end": end.strftime("%Y-%m-%dT%H:%M:%SZ") if end else None,
+                "summary": str(event.get("SUMMARY", "")),
+                "description": str(event.get("DESCRIPTION", "")),
+            }
+        )
+    uids = [e["uid"] for e in events]
+    if len(set(uids)) != len(uids):
+        problem(f"{name}: duplicate UIDs")
+    return events
+
+
+def expected(plan):
+    out = []
+    for s in plan["shifts"]:
+        start = dt.datetime.fromisoformat(s["start"]).astimezone(UTC)
+        end = dt.datetime.fromisoformat(s["end"]).astimezone(UTC)
+        who = s["name"] if s["person"] is not None else "UNASSIGNED"
+        out.append(
+            {
+                "rotation": s["rotation"],
+                "person": s["person"],
+                "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "end": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "summary": f"{who} — {s['rotation']}",
+            }
+        )
+    return out
+
+
+def compare(name, got, want):
+    strip = lambda e: (e["start"], e["end"], e["summary"])  # noqa: E731
+    got_keys = [strip(e) for e in got]
+    want_keys = [strip(e) for e in want]
+    if got_keys != want_keys:
+        missing = [k for k in want_keys if k not in got_keys]
+        extra = [k for k in got_keys if k not in want_keys]
+        problem(
+            f"{name}: {len(got_keys)} events, plan has {len(want_keys)}; "
+            f"missing {missing[:3]}, extra {extra[:3]}"
+            + ("" if missing or extra else " (order differs)")
+        )
+
+
+def main():
+    args = argparse.ArgumentParser()
+    args.add_argument("dir")
+    args.add_argument("plan")
+    args.add_argument("--person", action="append", default=[])
+    args.add_argument("--rotation", action="append", default=[])
+    args = args.parse_args()
+
+    with open(args.plan, encoding="utf-8") as f:
+        plan = expected(json.load(f))
+    names = sorted(n for n in os.listdir(args.dir) if n.endswith(".ics"))
+    feeds = {}
+    for name in names:
+        with open(os.path.join(args.dir, name), "rb") as f:
+            feeds[name] = read_feed(name, f.read())
+
+    if args.person or args.rotation:
+        want_files = {"team.ics"}
+        want_files |= {f"rotation-{r}.ics" for r in args.rotation}
+        want_files |= {f"person-{p}.ics" for p in args.person}
+        if set(names) != want_files:
+            problem(f"files {sorted(set(names) ^ want_files)} are missing or unexpected")
+
+    by_uid = {}
+    for name, events in feeds.items():
+        if name == "team.ics":
+            want = plan
+        elif name.startswith("rotation-"):
+            rotation = name[len("rotation-") : -len(".ics")]
+            want = [s for s in plan if s["rotation"] == rotation]
+        elif name.startswith("person-"):
+            person = name[len("person-") : -len(".ics")]
+            want = [s for s in plan if s["person"] == person]
+        else:
+            continue
+        compare(name, events, want)
+        for event in events:
+            seen = by_uid.setdefault(event["uid"], event)
+            if seen != event:
+                problem(f"{name}: event {event['uid']} differs from the same UID elsewhere")
+
+    json.dump(feeds, sys.stdout, ensure_ascii=False, indent=1)
+    for p in problems:
+        sys.stderr.write(p + "\n")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
