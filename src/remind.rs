@@ -71,7 +71,7 @@ pub struct Due {
 /// (late) reminder, so a run that comes back after an outage at the very start of a turn does
 /// not skip it.
 pub fn due(model: &Model, now: DateTime<Utc>, already_sent: impl Fn(&SentKey) -> bool) -> Due {
-    let horizon = now + model.remind.before;
+    let horizon = later(now, model.remind.before);
     let shifts = plan::overlapping(model, window(model, now));
     let mut due = Due::default();
     for turn in turns(model, &shifts) {
@@ -108,8 +108,8 @@ fn window(model: &Model, now: DateTime<Utc>) -> Period {
     // A turn spans its days plus a shift crossing midnight; a week more finds the neighbours
     // of rotations that only run on some weekdays.
     let margin = TimeDelta::days(longest_turn + 9);
-    let mut from = now - margin;
-    let mut to = now + model.remind.before + margin;
+    let mut from = later(now, -margin);
+    let mut to = later(later(now, model.remind.before), margin);
     // An override can make a turn of any length: widen until every override touching the
     // window lies inside it, so no override turn is seen cut off.
     loop {
@@ -117,11 +117,11 @@ fn window(model: &Model, now: DateTime<Utc>) -> Period {
         for o in &model.overrides {
             if o.from < to && o.to > from {
                 if o.from < from {
-                    from = o.from - TimeDelta::days(2);
+                    from = later(o.from, TimeDelta::days(-2));
                     widened = true;
                 }
                 if o.to > to {
-                    to = o.to + TimeDelta::days(2);
+                    to = later(o.to, TimeDelta::days(2));
                     widened = true;
                 }
             }
@@ -130,6 +130,15 @@ fn window(model: &Model, now: DateTime<Utc>) -> Period {
             return Period::new(from, to);
         }
     }
+}
+
+/// `t + d`, held at the ends of time instead of overflowing on an absurd `--now`.
+pub fn later(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(if d < TimeDelta::zero() {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    })
 }
 
 /// Groups planned shifts (sorted by start) into turns.

@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     };
     // Read only under the lock: a run that waited sees what the previous holder recorded.
     let mut log = load(&state)?;
-    let pruned = log.prune(now - KEEP);
+    let pruned = log.prune(remind::later(now, -KEEP));
     let due = remind::due(model, now, |k| log.contains(k));
     warn_without_email(model, &due.without_email);
 

@@ -215,3 +215,93 @@ fn one_line(text: &str) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Model {
+        crate::config::load(
+            r#"
+[team]
+name = "Acme Support"
+timezone = "Europe/Berlin"
+start = 2026-12-07
+
+[[person]]
+id = "ana"
+name = "Ana Popescu"
+email = "ana@example.com"
+timezone = "Europe/Bucharest"
+
+[[person]]
+id = "bo"
+name = "Bo Ek"
+email = "bo@example.com"
+
+[[rotation]]
+name = "emea"
+members = ["ana", "bo"]
+shift = "08:00-16:00"
+turn = "week"
+"#,
+            "test.toml",
+        )
+        .expect("valid config")
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        timefmt::parse_instant(text, chrono_tz::Europe::Berlin).unwrap()
+    }
+
+    fn turn(m: &Model, now: &str) -> (Turn, DateTime<Utc>) {
+        let now = at(now);
+        let due = crate::remind::due(m, now, |_| false);
+        (due.reminders[0].clone(), now)
+    }
+
+    #[test]
+    fn a_week_turn_reads_in_both_zones_with_every_shift() {
+        let m = model();
+        let (t, now) = turn(&m, "2026-12-13T12:00");
+        assert_eq!(
+            subject(&m, &t, now),
+            "Your emea turn starts tomorrow, Mon 14 Dec 08:00 CET"
+        );
+        insta::assert_snapshot!(body(&m, &t, now));
+    }
+
+    #[test]
+    fn the_subject_counts_days_in_the_persons_zone() {
+        let m = model();
+        // 23:30 in Berlin is already the next day in Bucharest.
+        let (t, now) = turn(&m, "2026-12-06T23:30");
+        assert_eq!(
+            subject(&m, &t, now),
+            "Your emea turn starts today, Mon 7 Dec 09:00 EET"
+        );
+    }
+
+    #[test]
+    fn the_same_reminder_keeps_its_message_id() {
+        let m = model();
+        let from: Mailbox = DEFAULT_FROM.parse().unwrap();
+        let (t, now) = turn(&m, "2026-12-06T12:00");
+        let a = reminder(&m, &t, now, &from).unwrap().message.formatted();
+        let b = reminder(&m, &t, now + TimeDelta::hours(1), &from)
+            .unwrap()
+            .message
+            .formatted();
+        let id = |bytes: &[u8]| {
+            String::from_utf8_lossy(bytes)
+                .lines()
+                .find(|l| l.starts_with("Message-ID:"))
+                .map(str::to_owned)
+        };
+        assert_eq!(id(&a), id(&b));
+        assert_eq!(
+            id(&a).unwrap(),
+            "Message-ID: <rota.20261207T070000Z.449437e5a8434a77@localhost>"
+        );
+    }
+}
