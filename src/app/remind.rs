@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     let from = sender(model)?;
     let state = ctx.config_relative(&model.remind.state);
     if args.dry_run {
-        return dry_run(ctx, now, &state, out);
+        return dry_run(ctx, now, &state, &from, out);
     }
     let delivery = match &model.smtp {
         Some(smtp) => Delivery::Smtp(mailer(smtp)?),
@@ -141,6 +141,7 @@ fn dry_run(
     ctx: &Context,
     now: DateTime<Utc>,
     state: &Path,
+    from: &Mailbox,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let model = &ctx.model;
@@ -155,13 +156,13 @@ fn dry_run(
         emit(out, line.as_bytes())?;
     }
     for turn in &due.reminders {
-        let email::Email { to, subject, .. } = email::reminder(model, turn, now, &sender(model)?)
-            .map_err(|e| {
-            Error::failed(
-                format!("cannot write the reminder: {e}"),
-                "please report this as a bug",
-            )
-        })?;
+        let email::Email { to, subject, .. } =
+            email::reminder(model, turn, now, from).map_err(|e| {
+                Error::failed(
+                    format!("cannot write the reminder: {e}"),
+                    "please report this as a bug",
+                )
+            })?;
         let line = format!(
             "would send to {}: {subject}\n  {} turn {} to {}\n",
             mailbox(&to),
