@@ -220,3 +220,24 @@ fn help_shows_examples_and_version_prints() {
     assert!(v.starts_with("rota "), "{v}");
     p.run_err(&["plan", "--format", "yaml"], 2);
 }
+
+#[test]
+fn bundled_and_example_configs_validate() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut configs = vec![root.join("rotation.toml")];
+    for entry in std::fs::read_dir(root.join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            configs.push(path);
+        }
+    }
+    assert!(configs.len() >= 3, "{configs:?}");
+    for config in configs {
+        let out = assert_cmd::Command::cargo_bin("rota")
+            .unwrap()
+            .args(["--config", config.to_str().unwrap(), "validate"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}: {}", config.display(), String::from_utf8_lossy(&out.stderr));
+    }
+}
