@@ -238,6 +238,11 @@ fn bundled_and_example_configs_validate() {
             .args(["--config", config.to_str().unwrap(), "validate"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}: {}", config.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            config.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
