@@ -19,7 +19,7 @@ pub struct Report {
     pub period: Period,
     /// Sorted by start, then rule.
     pub gaps: Vec<Gap>,
-    /// Sorted by start, then kind, person and rotations.
+    /// Errors first, then warnings; each by start, then kind, person and rotations.
     pub conflicts: Vec<Conflict>,
     /// One entry per rotation and person: every member, then anyone else who held its shifts
     /// through an override; rotations in config order, members in rotation order.
@@ -186,7 +186,7 @@ pub fn check(model: &Model, period: Period) -> Report {
     conflicts.extend(double_bookings(model, period, &shifts));
     conflicts.extend(away_duty(model, period, &shifts));
     conflicts.extend(night_shifts(model, period, &shifts));
-    conflicts.extend(idle_overrides(model, period));
+    conflicts.extend(idle_overrides(model, period, &shifts));
     conflicts.extend(unmatched_rules(model, period, &shifts));
     conflicts.extend(uneven);
     let rotation_names = |c: &Conflict| -> Vec<&str> {
@@ -196,8 +196,8 @@ pub fn check(model: &Model, period: Period) -> Report {
             .collect()
     };
     conflicts.sort_by(|a, b| {
-        (a.start, a.kind.severity(), a.kind.name(), a.person)
-            .cmp(&(b.start, b.kind.severity(), b.kind.name(), b.person))
+        (a.kind.severity(), a.start, a.kind.name(), a.person)
+            .cmp(&(b.kind.severity(), b.start, b.kind.name(), b.person))
             .then_with(|| rotation_names(a).cmp(&rotation_names(b)))
             .then_with(|| a.end.cmp(&b.end))
     });
@@ -571,7 +571,7 @@ fn merge_touching(mut found: Vec<Conflict>) -> Vec<Conflict> {
 /// Overrides reaching into the period that give their person no duty at all. Judged over the
 /// override's whole interval, not just the period's part, so an override whose shift lies just
 /// outside the period is not reported as idle.
-fn idle_overrides(model: &Model, period: Period) -> Vec<Conflict> {
+fn idle_overrides(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Conflict> {
     let relevant: Vec<_> = model
         .overrides
         .iter()
@@ -583,7 +583,14 @@ fn idle_overrides(model: &Model, period: Period) -> Vec<Conflict> {
     ) else {
         return Vec::new();
     };
-    let shifts = plan::overlapping(model, Period::new(from, to));
+    // The period's own shifts serve unless an override reaches beyond it.
+    let wider;
+    let shifts = if period.from <= from && to <= period.to {
+        shifts
+    } else {
+        wider = plan::overlapping(model, Period::new(from, to));
+        &wider[..]
+    };
     let mut out = Vec::new();
     for o in relevant {
         let overlaps = |s: &Shift| s.rotation == o.rotation && s.start < o.to && s.end > o.from;
@@ -766,4 +773,143 @@ fn away_days(model: &Model, person: PersonIx, period: Period) -> u32 {
         .sum::<i64>()
         .try_into()
         .unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::model::{DaySet, Window};
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 3, day, hour, 0, 0).unwrap()
+    }
+
+    fn march(from: u32, to: u32) -> Period {
+        Period::new(at(from, 0), at(to, 0))
+    }
+
+    #[test]
+    fn head_count_counts_people_not_shifts() {
+        // Ana holds two overlapping shifts 9-17 and 12-20, Ben 15-18.
+        let duty = [
+            (0, at(1, 9), at(1, 17)),
+            (0, at(1, 12), at(1, 20)),
+            (1, at(1, 15), at(1, 18)),
+        ];
+        let stretches = head_count(duty.into_iter(), march(1, 2), 2);
+        assert_eq!(
+            stretches,
+            vec![
+                (at(1, 0), at(1, 9), 0),
+                (at(1, 9), at(1, 15), 1),
+                (at(1, 15), at(1, 18), 2),
+                (at(1, 18), at(1, 20), 1),
+                (at(1, 20), at(2, 0), 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_handover_at_one_instant_leaves_no_sliver() {
+        let duty = [(0, at(1, 0), at(1, 12)), (1, at(1, 12), at(2, 0))];
+        let stretches = head_count(duty.into_iter(), march(1, 2), 2);
+        assert_eq!(stretches, vec![(at(1, 0), at(2, 0), 1)]);
+    }
+
+    #[test]
+    fn duty_outside_the_period_is_clipped_away() {
+        let duty = [(0, at(1, 20), at(2, 4)), (0, at(2, 20), at(3, 4))];
+        let stretches = head_count(duty.into_iter(), march(2, 3), 1);
+        assert_eq!(
+            stretches,
+            vec![
+                (at(2, 0), at(2, 4), 1),
+                (at(2, 4), at(2, 20), 0),
+                (at(2, 20), at(3, 0), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn under_staffed_splits_by_head_count_and_stays_inside_the_hours() {
+        let staffing = vec![
+            (at(1, 0), at(1, 9), 0),
+            (at(1, 9), at(1, 13), 1),
+            (at(1, 13), at(1, 17), 2),
+            (at(1, 17), at(2, 0), 1),
+        ];
+        let hours = vec![(at(1, 8), at(1, 20))];
+        assert_eq!(
+            under_staffed(&hours, &staffing, 2),
+            vec![
+                (at(1, 8), at(1, 9), 0),
+                (at(1, 9), at(1, 13), 1),
+                (at(1, 17), at(1, 20), 1)
+            ]
+        );
+        assert_eq!(
+            under_staffed(&hours, &staffing, 1),
+            vec![(at(1, 8), at(1, 9), 0)]
+        );
+    }
+
+    #[test]
+    fn one_staffing_stretch_may_serve_several_windows() {
+        let staffing = vec![(at(1, 0), at(2, 0), 0)];
+        let hours = vec![(at(1, 2), at(1, 4)), (at(1, 6), at(1, 8))];
+        assert_eq!(
+            under_staffed(&hours, &staffing, 1),
+            vec![(at(1, 2), at(1, 4), 0), (at(1, 6), at(1, 8), 0)]
+        );
+    }
+
+    #[test]
+    fn overlapping_and_touching_windows_unite() {
+        let merged = union(vec![
+            (at(1, 10), at(1, 12)),
+            (at(1, 8), at(1, 11)),
+            (at(1, 12), at(1, 13)),
+            (at(1, 15), at(1, 16)),
+        ]);
+        assert_eq!(merged, vec![(at(1, 8), at(1, 13)), (at(1, 15), at(1, 16))]);
+    }
+
+    fn rule(when: &str, tz: chrono_tz::Tz) -> CoverageRule {
+        let (days, window) = when.split_once(' ').unwrap();
+        let mut set = DaySet::empty();
+        for d in days.split(',') {
+            set.insert(d.parse().unwrap());
+        }
+        let (a, b) = window.split_once('-').unwrap();
+        let minute = |s: &str| {
+            let (h, m) = s.split_once(':').unwrap();
+            h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap()
+        };
+        CoverageRule {
+            name: "r".into(),
+            rotations: vec![],
+            when: When::Windows(vec![(set, Window::new(minute(a), minute(b)))]),
+            timezone: tz,
+            min: 1,
+        }
+    }
+
+    #[test]
+    fn rule_hours_include_a_window_begun_the_day_before_the_period() {
+        // Sunday 28 Feb 22:00 UTC runs into Monday 1 Mar.
+        let hours = rule_hours(&rule("sun 22:00-06:00", chrono_tz::UTC), march(1, 8));
+        assert_eq!(hours, vec![(at(1, 0), at(1, 6)), (at(7, 22), at(8, 0))]);
+    }
+
+    #[test]
+    fn rule_hours_follow_the_rules_zone_through_dst() {
+        // Berlin on Sun 28 Mar: 01:00 CET is 00:00 UTC, 04:00 CEST is 02:00 UTC.
+        let hours = rule_hours(
+            &rule("sun 01:00-04:00", chrono_tz::Europe::Berlin),
+            march(27, 29),
+        );
+        assert_eq!(hours, vec![(at(28, 0), at(28, 2))]);
+    }
 }

@@ -444,3 +444,22 @@ pub fn json(view: &CheckView) -> String {
     };
     to_string(&doc)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_read_as_people_say_them() {
+        assert_eq!(length(TimeDelta::hours(1)), "1h");
+        assert_eq!(length(TimeDelta::minutes(150)), "2h 30m");
+        assert_eq!(length(TimeDelta::hours(25)), "1d 1h");
+        assert_eq!(length(TimeDelta::seconds(45)), "45s");
+    }
+
+    #[test]
+    fn hours_keep_two_decimals() {
+        assert_eq!(hours(TimeDelta::minutes(450)), 7.5);
+        assert_eq!(hours(TimeDelta::seconds(100)), 0.03);
+    }
+}

@@ -693,3 +693,20 @@ fn gaps_match_an_independent_reference_on_random_follow_the_sun_configs() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The text and JSON reports of tests/fixtures/check/demo.toml, byte for byte.
+#[test]
+fn reports_match_their_snapshots() {
+    let config = include_str!("../fixtures/check/demo.toml");
+    let p = Project::new(config);
+    let args = ["check", "--from", "2027-03-01", "--to", "2027-03-06"];
+    let text = p.run(&args, 1);
+    let json = p.run(&[&args[..], &["--format", "json"]].concat(), 1);
+    insta::with_settings!({
+        snapshot_path => "../fixtures/check/snapshots",
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!("demo_text", text);
+        insta::assert_snapshot!("demo_json", json);
+    });
+}
