@@ -123,29 +123,55 @@ fn gaps(view: &CheckView) -> String {
     format!("{TITLE}Gaps{TITLE:#}\n{}", grid(headers, rows))
 }
 
+/// Repeated warnings of one kind for one person and rotation (a night shift every day of the
+/// month) fold into one row from this many on; errors are always listed one by one.
+const FOLD_FROM: usize = 3;
+
 fn conflicts(view: &CheckView) -> String {
-    let rows = view
-        .report
-        .conflicts
-        .iter()
-        .map(|c| {
-            let severity = c.kind.severity();
-            let style = match severity {
-                Severity::Error => ERROR,
-                Severity::Warning => WARN,
-            };
-            vec![
-                (severity.name().to_string(), style),
-                (c.kind.name().to_string(), Style::new()),
-                (
-                    person(view.model, c).unwrap_or("—").to_string(),
-                    Style::new(),
-                ),
-                (span(c.start, c.end, view.tz), Style::new()),
-                (message(view.model, c), Style::new()),
-            ]
-        })
-        .collect();
+    let all = &view.report.conflicts;
+    let same = |a: &Conflict, b: &Conflict| {
+        a.kind == b.kind && a.person == b.person && a.rotations == b.rotations
+    };
+    let mut rows = Vec::new();
+    let mut shown = vec![false; all.len()];
+    for (i, c) in all.iter().enumerate() {
+        if shown[i] {
+            continue;
+        }
+        let severity = c.kind.severity();
+        let repeats: Vec<usize> = match severity {
+            Severity::Error => vec![i],
+            Severity::Warning => (i..all.len()).filter(|&j| same(c, &all[j])).collect(),
+        };
+        let folded = repeats.len() >= FOLD_FROM;
+        let group = if folded { &repeats[..] } else { &repeats[..1] };
+        for &j in group {
+            shown[j] = true;
+        }
+        let style = match severity {
+            Severity::Error => ERROR,
+            Severity::Warning => WARN,
+        };
+        let mut what = message(view.model, c);
+        if folded {
+            let last = &all[group[group.len() - 1]];
+            what.push_str(&format!(
+                "; {} times, the last {}",
+                group.len(),
+                last.start.with_timezone(&view.tz).format("%a %-d %b")
+            ));
+        }
+        rows.push(vec![
+            (severity.name().to_string(), style),
+            (c.kind.name().to_string(), Style::new()),
+            (
+                person(view.model, c).unwrap_or("—").to_string(),
+                Style::new(),
+            ),
+            (span(c.start, c.end, view.tz), Style::new()),
+            (what, Style::new()),
+        ]);
+    }
     format!(
         "{TITLE}Conflicts{TITLE:#}\n{}",
         grid(&["SEVERITY", "KIND", "PERSON", "WHEN", "WHAT"], rows)
@@ -247,13 +273,15 @@ pub fn message(model: &Model, c: &Conflict) -> String {
                 format!("the override on line {line} covers no shift of {first}")
             }
         }
+        ConflictKind::CoverageRuleUnmatched { rule } if rotations.is_empty() => {
+            format!(
+                "coverage rule `{}` lists no rotations",
+                model.coverage[rule].name
+            )
+        }
         ConflictKind::CoverageRuleUnmatched { rule } => format!(
             "no shift of {} falls in the hours of coverage rule `{}`",
-            if rotations.is_empty() {
-                "any rotation".to_string()
-            } else {
-                rotations.join(", ")
-            },
+            rotations.join(", "),
             model.coverage[rule].name
         ),
         ConflictKind::UnevenTurns { fewest, most } => format!(
