@@ -1,12 +1,28 @@
 use std::io::Write;
 
-use super::{Context, Outcome};
-use crate::cli::CheckArgs;
-use crate::error::{Error, Result};
+use super::{Context, Outcome, emit};
+use crate::check;
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::error::Result;
+use crate::render::check::{CheckView, json, text};
 
-pub fn run(_ctx: &Context, _args: &CheckArgs, _out: &mut dyn Write) -> Result<Outcome> {
-    Err(Error::failed(
-        "`rota check` is not built yet",
-        "see the README",
-    ))
+pub fn run(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome> {
+    let period = ctx.period(&args.period, 1)?;
+    let report = check::check(&ctx.model, period);
+    let view = CheckView {
+        model: &ctx.model,
+        report: &report,
+        tz: ctx.display_tz,
+        strict: args.strict,
+    };
+    let bytes = match args.format {
+        CheckFormat::Text => text(&view),
+        CheckFormat::Json => json(&view),
+    };
+    emit(out, bytes.as_bytes())?;
+    Ok(if report.fails(args.strict) {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    })
 }

@@ -1,1 +1,493 @@
-//! Renderer stub: filled in by its issue.
+//! `rota check`: the report as text for a person (verdict first) and as the contract's JSON.
+
+use anstyle::{AnsiColor, Style};
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::json::to_string;
+use super::table::grid;
+use crate::check::{Conflict, ConflictKind, Report, Severity};
+use crate::model::Model;
+use crate::timefmt::rfc3339;
+
+/// A check report as `rota check` shows it.
+pub struct CheckView<'a> {
+    pub model: &'a Model,
+    pub report: &'a Report,
+    /// The display zone.
+    pub tz: Tz,
+    /// `--strict`: warnings fail the run too.
+    pub strict: bool,
+}
+
+const BAD: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+const GOOD: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
+const WARN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+const ERROR: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+const TITLE: Style = Style::new().bold();
+const QUIET: Style = Style::new().dimmed();
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+pub fn text(view: &CheckView) -> String {
+    let mut out = verdict(view);
+    out.push('\n');
+    let report = view.report;
+    if !report.gaps.is_empty() {
+        out.push('\n');
+        out.push_str(&gaps(view));
+    }
+    if !report.conflicts.is_empty() {
+        out.push('\n');
+        out.push_str(&conflicts(view));
+    }
+    if !report.fairness.is_empty() {
+        out.push('\n');
+        out.push_str(&fairness(view));
+    }
+    out
+}
+
+/// `✗ 2 gaps, 1 conflict, 3 warnings in 2027-03-01..2027-04-01 (Europe/Berlin)`.
+fn verdict(view: &CheckView) -> String {
+    let r = view.report;
+    let gaps = r.gaps.len();
+    let errors = r.conflicts_of(Severity::Error);
+    let warnings = r.warnings();
+    let mut parts = vec![
+        match gaps {
+            0 => "no gaps".to_string(),
+            n => count(n, "gap", "gaps"),
+        },
+        match errors {
+            0 => "no conflicts".to_string(),
+            n => count(n, "conflict", "conflicts"),
+        },
+    ];
+    if warnings > 0 {
+        let mut w = count(warnings, "warning", "warnings");
+        if view.strict {
+            w.push_str(" (--strict)");
+        }
+        parts.push(w);
+    }
+    let (mark, style) = if r.fails(view.strict) {
+        ("✗", BAD)
+    } else {
+        ("✓", GOOD)
+    };
+    let from = r.period.from.with_timezone(&view.tz).date_naive();
+    let to = r.period.to.with_timezone(&view.tz).date_naive();
+    format!(
+        "{style}{mark} {}{style:#} in {from}..{to} ({})",
+        parts.join(", "),
+        view.tz.name()
+    )
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn gaps(view: &CheckView) -> String {
+    // The UTC column only repeats the first when the display zone is UTC.
+    let with_utc = view.tz != chrono_tz::UTC;
+    let rows = view
+        .report
+        .gaps
+        .iter()
+        .map(|g| {
+            let mut row = vec![
+                (view.model.coverage[g.rule].name.clone(), Style::new()),
+                (span(g.start, g.end, view.tz), Style::new()),
+            ];
+            if with_utc {
+                row.push((span(g.start, g.end, chrono_tz::UTC), QUIET));
+            }
+            row.push((length(g.length()), Style::new()));
+            row.push((format!("{} of {}", g.on_duty, g.min), ERROR));
+            row
+        })
+        .collect();
+    let headers: &[&str] = if with_utc {
+        &["RULE", "WHEN", "UTC", "LENGTH", "ON DUTY"]
+    } else {
+        &["RULE", "WHEN", "LENGTH", "ON DUTY"]
+    };
+    format!("{TITLE}Gaps{TITLE:#}\n{}", grid(headers, rows))
+}
+
+/// Repeated warnings of one kind for one person and rotation (a night shift every day of the
+/// month) fold into one row from this many on; errors are always listed one by one.
+const FOLD_FROM: usize = 3;
+
+fn conflicts(view: &CheckView) -> String {
+    let all = &view.report.conflicts;
+    let same = |a: &Conflict, b: &Conflict| {
+        a.kind == b.kind && a.person == b.person && a.rotations == b.rotations
+    };
+    let mut rows = Vec::new();
+    let mut shown = vec![false; all.len()];
+    for (i, c) in all.iter().enumerate() {
+        if shown[i] {
+            continue;
+        }
+        let severity = c.kind.severity();
+        let repeats: Vec<usize> = match severity {
+            Severity::Error => vec![i],
+            Severity::Warning => (i..all.len()).filter(|&j| same(c, &all[j])).collect(),
+        };
+        let folded = repeats.len() >= FOLD_FROM;
+        let group = if folded { &repeats[..] } else { &repeats[..1] };
+        for &j in group {
+            shown[j] = true;
+        }
+        let style = match severity {
+            Severity::Error => ERROR,
+            Severity::Warning => WARN,
+        };
+        let mut what = message(view.model, c);
+        if folded {
+            let last = &all[group[group.len() - 1]];
+            what.push_str(&format!(
+                "; {} times, the last {}",
+                group.len(),
+                last.start.with_timezone(&view.tz).format("%a %-d %b")
+            ));
+        }
+        rows.push(vec![
+            (severity.name().to_string(), style),
+            (c.kind.name().to_string(), Style::new()),
+            (
+                person(view.model, c).unwrap_or("—").to_string(),
+                Style::new(),
+            ),
+            (span(c.start, c.end, view.tz), Style::new()),
+            (what, Style::new()),
+        ]);
+    }
+    format!(
+        "{TITLE}Conflicts{TITLE:#}\n{}",
+        grid(&["SEVERITY", "KIND", "PERSON", "WHEN", "WHAT"], rows)
+    )
+}
+
+fn fairness(view: &CheckView) -> String {
+    let model = view.model;
+    let report = view.report;
+    let mut rows = Vec::new();
+    for spread in &report.spreads {
+        let mut first = true;
+        for f in report
+            .fairness
+            .iter()
+            .filter(|f| f.rotation == spread.rotation)
+        {
+            let rotation = if first {
+                model.rotations[f.rotation].name.clone()
+            } else {
+                String::new()
+            };
+            first = false;
+            let id = &model.people[f.person].id;
+            let who = if f.member {
+                id.clone()
+            } else {
+                format!("{id} (override)")
+            };
+            rows.push(vec![
+                (rotation, Style::new()),
+                (who, Style::new()),
+                (f.turns.to_string(), Style::new()),
+                (hours(f.duty).to_string(), Style::new()),
+                (f.weekend_shifts.to_string(), Style::new()),
+                (f.holiday_shifts.to_string(), Style::new()),
+                (f.away_days.to_string(), Style::new()),
+            ]);
+        }
+        if first {
+            continue;
+        }
+        rows.push(vec![
+            (String::new(), QUIET),
+            ("spread".to_string(), QUIET),
+            (spread.turns.to_string(), QUIET),
+            (hours(spread.duty).to_string(), QUIET),
+            (spread.weekend_shifts.to_string(), QUIET),
+            (spread.holiday_shifts.to_string(), QUIET),
+            (String::new(), QUIET),
+        ]);
+    }
+    format!(
+        "{TITLE}Fairness{TITLE:#}\n{}",
+        grid(
+            &[
+                "ROTATION",
+                "PERSON",
+                "TURNS",
+                "HOURS",
+                "WEEKEND",
+                "HOLIDAY",
+                "AWAY DAYS"
+            ],
+            rows
+        )
+    )
+}
+
+fn person<'m>(model: &'m Model, c: &Conflict) -> Option<&'m str> {
+    c.person.map(|p| model.people[p].id.as_str())
+}
+
+/// What the finding means, in one line.
+pub fn message(model: &Model, c: &Conflict) -> String {
+    let rotations: Vec<&str> = c
+        .rotations
+        .iter()
+        .map(|&r| model.rotations[r].name.as_str())
+        .collect();
+    let first = rotations.first().copied().unwrap_or("");
+    let zone = c.person.map_or(String::new(), |p| {
+        model.people[p].timezone.name().to_string()
+    });
+    match c.kind {
+        ConflictKind::DoubleBooked => format!("on {} at once", rotations.join(" and ")),
+        ConflictKind::OnDutyWhileAway => {
+            format!("on {first} on an away day ({zone})")
+        }
+        ConflictKind::NightShift => {
+            format!("on {first} in their night {} ({zone})", model.check.night)
+        }
+        ConflictKind::OverrideOutsideShifts { line, shadowed } => {
+            if shadowed {
+                format!(
+                    "the override on line {line} ({first}) is replaced everywhere by later overrides"
+                )
+            } else {
+                format!("the override on line {line} covers no shift of {first}")
+            }
+        }
+        ConflictKind::CoverageRuleUnmatched { rule } if rotations.is_empty() => {
+            format!(
+                "coverage rule `{}` lists no rotations",
+                model.coverage[rule].name
+            )
+        }
+        ConflictKind::CoverageRuleUnmatched { rule } => format!(
+            "no shift of {} falls in the hours of coverage rule `{}`",
+            rotations.join(", "),
+            model.coverage[rule].name
+        ),
+        ConflictKind::UnevenTurns { fewest, most } => format!(
+            "{first}: {} has {} turns, {} has {} (neither was away)",
+            model.people[most.0].id, most.1, model.people[fewest.0].id, fewest.1
+        ),
+    }
+}
+
+/// `Sun 14 Mar 23:00–23:30 CET`, or both ends in full when they differ in day or zone name.
+fn span(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
+    let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
+    let clock = |t: &DateTime<Tz>| {
+        if t.timestamp() % 60 == 0 {
+            t.format("%H:%M").to_string()
+        } else {
+            t.format("%H:%M:%S").to_string()
+        }
+    };
+    let zone = |t: &DateTime<Tz>| t.format("%Z").to_string();
+    let day = |t: &DateTime<Tz>| t.format("%a %-d %b").to_string();
+    if s.date_naive() == e.date_naive() && zone(&s) == zone(&e) {
+        format!("{} {}–{} {}", day(&s), clock(&s), clock(&e), zone(&s))
+    } else {
+        format!(
+            "{} {} {} – {} {} {}",
+            day(&s),
+            clock(&s),
+            zone(&s),
+            day(&e),
+            clock(&e),
+            zone(&e)
+        )
+    }
+}
+
+/// `1h`, `2h 30m`, `3d 1h`, `45s`.
+pub fn length(d: TimeDelta) -> String {
+    let secs = d.num_seconds().max(0);
+    let (days, hours, minutes, seconds) =
+        (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    let parts: Vec<String> = [(days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect();
+    if parts.is_empty() {
+        "0s".to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// Hours to two decimals: whole shifts print as `40`, `7.5`.
+fn hours(d: TimeDelta) -> f64 {
+    (d.num_seconds() as f64 / 36.0).round() / 100.0
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    from: String,
+    to: String,
+    timezone: &'a str,
+    /// `clean` or `problems`, as the exit code says (0 or 1).
+    verdict: &'static str,
+    errors: usize,
+    warnings: usize,
+    gaps: Vec<GapJson<'a>>,
+    conflicts: Vec<ConflictJson<'a>>,
+    fairness: Vec<FairnessJson<'a>>,
+    spread: Vec<SpreadJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct GapJson<'a> {
+    rule: &'a str,
+    start: String,
+    end: String,
+    on_duty: u32,
+    min: u32,
+    start_utc: String,
+    end_utc: String,
+    seconds: i64,
+}
+
+#[derive(Serialize)]
+struct ConflictJson<'a> {
+    kind: &'static str,
+    person: Option<&'a str>,
+    start: String,
+    end: String,
+    rotations: Vec<&'a str>,
+    severity: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct FairnessJson<'a> {
+    person: &'a str,
+    turns: u32,
+    hours: f64,
+    weekend_shifts: u32,
+    rotation: &'a str,
+    holiday_shifts: u32,
+    away_days: u32,
+    /// False for someone who held the rotation's shifts only through an override.
+    member: bool,
+}
+
+#[derive(Serialize)]
+struct SpreadJson<'a> {
+    rotation: &'a str,
+    turns: u32,
+    hours: f64,
+    weekend_shifts: u32,
+    holiday_shifts: u32,
+}
+
+pub fn json(view: &CheckView) -> String {
+    let (model, report, tz) = (view.model, view.report, view.tz);
+    let rotation = |r: usize| model.rotations[r].name.as_str();
+    let doc = CheckJson {
+        from: rfc3339(report.period.from, tz),
+        to: rfc3339(report.period.to, tz),
+        timezone: tz.name(),
+        verdict: if report.fails(view.strict) {
+            "problems"
+        } else {
+            "clean"
+        },
+        errors: report.errors(),
+        warnings: report.warnings(),
+        gaps: report
+            .gaps
+            .iter()
+            .map(|g| GapJson {
+                rule: &model.coverage[g.rule].name,
+                start: rfc3339(g.start, tz),
+                end: rfc3339(g.end, tz),
+                on_duty: g.on_duty,
+                min: g.min,
+                start_utc: rfc3339(g.start, chrono_tz::UTC),
+                end_utc: rfc3339(g.end, chrono_tz::UTC),
+                seconds: g.length().num_seconds(),
+            })
+            .collect(),
+        conflicts: report
+            .conflicts
+            .iter()
+            .map(|c| ConflictJson {
+                kind: c.kind.name(),
+                person: person(model, c),
+                start: rfc3339(c.start, tz),
+                end: rfc3339(c.end, tz),
+                rotations: c.rotations.iter().map(|&r| rotation(r)).collect(),
+                severity: c.kind.severity().name(),
+                message: message(model, c),
+            })
+            .collect(),
+        fairness: report
+            .fairness
+            .iter()
+            .map(|f| FairnessJson {
+                person: &model.people[f.person].id,
+                turns: f.turns,
+                hours: hours(f.duty),
+                weekend_shifts: f.weekend_shifts,
+                rotation: rotation(f.rotation),
+                holiday_shifts: f.holiday_shifts,
+                away_days: f.away_days,
+                member: f.member,
+            })
+            .collect(),
+        spread: report
+            .spreads
+            .iter()
+            .map(|s| SpreadJson {
+                rotation: rotation(s.rotation),
+                turns: s.turns,
+                hours: hours(s.duty),
+                weekend_shifts: s.weekend_shifts,
+                holiday_shifts: s.holiday_shifts,
+            })
+            .collect(),
+    };
+    to_string(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_read_as_people_say_them() {
+        assert_eq!(length(TimeDelta::hours(1)), "1h");
+        assert_eq!(length(TimeDelta::minutes(150)), "2h 30m");
+        assert_eq!(length(TimeDelta::hours(25)), "1d 1h");
+        assert_eq!(length(TimeDelta::seconds(45)), "45s");
+    }
+
+    #[test]
+    fn hours_keep_two_decimals() {
+        assert_eq!(hours(TimeDelta::minutes(450)), 7.5);
+        assert_eq!(hours(TimeDelta::seconds(100)), 0.03);
+    }
+}
