@@ -53,14 +53,14 @@ impl Report {
 
 /// A stretch of a coverage rule's hours with fewer than `min` people on duty.
 ///
-/// A gap has one head count: where the count changes inside an under-staffed stretch (none,
-/// then one of two required), the stretch is reported as one gap per count.
+/// A gap is maximal: where the count changes inside an under-staffed stretch (none, then one
+/// of two required), the stretch stays one gap, and `on_duty` is its lowest count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gap {
     pub rule: usize,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    /// Distinct people on duty during the gap.
+    /// The fewest distinct people on duty at any instant of the gap.
     pub on_duty: u32,
     pub min: u32,
 }
@@ -355,8 +355,8 @@ fn push_stretch(out: &mut Vec<Staffing>, from: DateTime<Utc>, to: DateTime<Utc>,
     }
 }
 
-/// The parts of `hours` where the staffing is below `min`, one entry per maximal stretch of
-/// constant count. Both inputs are sorted; one pass over each.
+/// The maximal parts of `hours` where the staffing is below `min`, each with its lowest count.
+/// Both inputs are sorted; one pass over each.
 pub fn under_staffed(
     hours: &[(DateTime<Utc>, DateTime<Utc>)],
     staffing: &[Staffing],
@@ -374,7 +374,14 @@ pub fn under_staffed(
                 break;
             }
             if count < min {
-                push_stretch(&mut out, s_from.max(from), s_to.min(to), count);
+                let (start, end) = (s_from.max(from), s_to.min(to));
+                match out.last_mut() {
+                    Some(last) if last.1 == start => {
+                        last.1 = end;
+                        last.2 = last.2.min(count);
+                    }
+                    _ => out.push((start, end, count)),
+                }
             }
             k += 1;
         }
@@ -833,7 +840,7 @@ mod tests {
     }
 
     #[test]
-    fn under_staffed_splits_by_head_count_and_stays_inside_the_hours() {
+    fn under_staffed_stretches_are_maximal_and_stay_inside_the_hours() {
         let staffing = vec![
             (at(1, 0), at(1, 9), 0),
             (at(1, 9), at(1, 13), 1),
@@ -843,11 +850,7 @@ mod tests {
         let hours = vec![(at(1, 8), at(1, 20))];
         assert_eq!(
             under_staffed(&hours, &staffing, 2),
-            vec![
-                (at(1, 8), at(1, 9), 0),
-                (at(1, 9), at(1, 13), 1),
-                (at(1, 17), at(1, 20), 1)
-            ]
+            vec![(at(1, 8), at(1, 13), 0), (at(1, 17), at(1, 20), 1)]
         );
         assert_eq!(
             under_staffed(&hours, &staffing, 1),
