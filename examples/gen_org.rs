@@ -11,8 +11,8 @@
 //! same flags give the same bytes (a seeded generator, no clock).
 
 use std::fmt::Write as _;
-use std::ops::RangeInclusive;
 use std::io::Write as _;
+use std::ops::RangeInclusive;
 use std::process::ExitCode;
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
@@ -83,7 +83,10 @@ fn main() -> ExitCode {
     };
     let text = organisation(&options);
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write: {e}");
@@ -100,9 +103,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         seed: 42,
     };
     while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value"))?;
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let bad = || format!("bad value `{value}` for {flag}");
         match flag.as_str() {
             "--teams" => options.teams = value.parse().map_err(|_| bad())?,
@@ -188,7 +189,10 @@ fn team(out: &mut String, rng: &mut Rng, id: &str, years: RangeInclusive<i32>) {
             let person = leg * 2 + rng.below(2) as usize;
             let day = day_of(year, rng.below(360));
             let (from, to) = if hours == 24 {
-                (format!("{day}T08:00:00"), format!("{}T08:00:00", day + TimeDelta::days(1)))
+                (
+                    format!("{day}T08:00:00"),
+                    format!("{}T08:00:00", day + TimeDelta::days(1)),
+                )
             } else {
                 (format!("{day}T11:00:00"), format!("{day}T15:00:00"))
             };
