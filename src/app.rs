@@ -108,7 +108,7 @@ pub fn main(cli: Cli) -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     let ctx = load(&cli)?;
-    let mut stdout = anstream::stdout().lock();
+    let mut stdout = crate::io::stdout::stdout();
     let outcome = match &cli.command {
         Command::Validate => validate::run(&ctx, &mut stdout),
         Command::Plan(args) => plan::run(&ctx, args, &mut stdout),

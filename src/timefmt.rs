@@ -1,16 +1,19 @@
 //! Reading and writing instants at the edges: RFC 3339 out, RFC 3339 or local time in.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::plan::local_time;
 
 /// `2026-12-01T10:00:00+02:00`, the contract's JSON time format.
 pub fn rfc3339(instant: DateTime<Utc>, tz: Tz) -> String {
+    // The same text as `format("%Y-%m-%dT%H:%M:%S%:z")`, written without parsing a format
+    // string each time: a year's plan of a large organisation prints millions of these.
     instant
         .with_timezone(&tz)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// `Tue 2026-12-01 10:00`, for people.
@@ -23,10 +26,46 @@ pub fn human(instant: DateTime<Utc>, tz: Tz) -> String {
 
 /// `Mon 7 Dec 09:00 CET`, short with the zone's abbreviation.
 pub fn short(instant: DateTime<Utc>, tz: Tz) -> String {
-    instant
-        .with_timezone(&tz)
-        .format("%a %-d %b %H:%M %Z")
-        .to_string()
+    let mut text = String::with_capacity(24);
+    push_short(&mut text, instant, tz);
+    text
+}
+
+/// [`short`], added to the end of `text`.
+pub fn push_short(text: &mut String, instant: DateTime<Utc>, tz: Tz) {
+    // The same text as `format("%a %-d %b %H:%M %Z")`, put together by hand: a year's
+    // calendar feeds of a large organisation show millions of these, and parsing the format
+    // string and formatting each number through `fmt` was a third of `rota export`.
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let local = instant.with_timezone(&tz);
+    text.push_str(WEEKDAYS[local.weekday().num_days_from_monday() as usize]);
+    text.push(' ');
+    if local.day() >= 10 {
+        push_digit(text, local.day() / 10);
+    }
+    push_digit(text, local.day() % 10);
+    text.push(' ');
+    text.push_str(MONTHS[local.month0() as usize]);
+    text.push(' ');
+    push_two_digits(text, local.hour());
+    text.push(':');
+    push_two_digits(text, local.minute());
+    text.push(' ');
+    // The zone's abbreviation, or its offset where it has none (`+03`).
+    let _ = write!(text, "{}", local.offset());
+}
+
+/// `n` (below 100) as two digits, `07`.
+pub(crate) fn push_two_digits(text: &mut String, n: u32) {
+    push_digit(text, n / 10 % 10);
+    push_digit(text, n % 10);
+}
+
+fn push_digit(text: &mut String, digit: u32) {
+    text.push(char::from_digit(digit, 10).unwrap_or('0'));
 }
 
 /// RFC 3339, or a local `2026-12-06T12:00[:SS]` (also with a space) read in `tz` by the DST rules.
@@ -67,6 +106,32 @@ mod tests {
         let t = parse_instant("2026-12-06T12:00:00+01:00", chrono_tz::UTC).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-12-06T11:00:00+00:00");
         assert!(parse_instant("tomorrow", chrono_tz::UTC).is_none());
+    }
+
+    #[test]
+    fn rfc3339_and_short_read_as_their_strftime_formats_in_every_zone_and_era() {
+        // Hourly over four centuries would be slow; a prime step in seconds still lands on
+        // every kind of offset: LMT with seconds, half hours, DST in both hemispheres.
+        let step = 7_919 * 3_607;
+        let instants = (-5_000_000_000i64..5_000_000_000).step_by(step);
+        for seconds in instants {
+            let instant = DateTime::from_timestamp(seconds, 0).unwrap();
+            for tz in [
+                chrono_tz::Europe::Amsterdam,
+                chrono_tz::Asia::Kolkata,
+                chrono_tz::Australia::Lord_Howe,
+                chrono_tz::America::St_Johns,
+                chrono_tz::Pacific::Apia,
+                chrono_tz::Europe::Istanbul,
+                chrono_tz::UTC,
+            ] {
+                let local = instant.with_timezone(&tz);
+                let expected = local.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
+                assert_eq!(rfc3339(instant, tz), expected);
+                let expected = local.format("%a %-d %b %H:%M %Z").to_string();
+                assert_eq!(short(instant, tz), expected);
+            }
+        }
     }
 
     #[test]

@@ -16,10 +16,11 @@ const DEFAULT_MONTHS: u32 = 3;
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let period = ctx.period(&args.period, DEFAULT_MONTHS)?;
     let shifts = plan::plan(&ctx.model, period);
-    // Everything is rendered before the first file is touched, so a failure to render leaves
-    // the folder as it was.
+    // Every event is rendered before the first file is touched, and wrapping them in a feed
+    // cannot fail, so a failure to render leaves the folder as it was.
+    let events = ics::events(&ctx.model, &shifts);
     let files = feeds(&ctx.model, &shifts, ctx.display_tz);
-    write_all(&args.out, &files)?;
+    write_all(&args.out, &files, &events)?;
     emit(
         out,
         format!("wrote {} files to {}\n", files.len(), args.out.display()).as_bytes(),
@@ -27,62 +28,68 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
     Ok(Outcome::Clean)
 }
 
-/// One feed file: its name in the folder and its bytes.
+/// One feed file: its name in the folder, what it says about itself and which events it holds.
 struct FeedFile {
     name: String,
-    ics: String,
+    title: String,
+    description: String,
+    timezone: chrono_tz::Tz,
+    /// Positions in the plan's shifts (and their events), in order.
+    events: Vec<usize>,
+}
+
+impl FeedFile {
+    fn render(&self, events: &[String]) -> String {
+        ics::feed(
+            &Feed {
+                name: &self.title,
+                description: &self.description,
+                timezone: self.timezone,
+            },
+            self.events.iter().map(|&i| events[i].as_str()),
+        )
+    }
 }
 
 /// The team's feed, one per rotation and one per person, each file even when it holds no
 /// event, so that a subscribed URL never turns into a 404 in a quiet month.
 fn feeds(model: &Model, shifts: &[Shift], display_tz: chrono_tz::Tz) -> Vec<FeedFile> {
-    let events = ics::events(model, shifts);
-    let team = &model.team.name;
-    let select = |keep: &dyn Fn(&Shift) -> bool| {
-        shifts
-            .iter()
-            .zip(&events)
-            .filter(move |(shift, _)| keep(shift))
-            .map(|(_, event)| event.as_str())
-            .collect::<Vec<_>>()
-    };
+    // Shifts sorted out to their rotation and person in one pass: selecting each feed's
+    // events from all shifts would be quadratic in a large organisation.
+    let mut by_rotation = vec![Vec::new(); model.rotations.len()];
+    let mut by_person = vec![Vec::new(); model.people.len()];
+    for (i, shift) in shifts.iter().enumerate() {
+        by_rotation[shift.rotation].push(i);
+        if let Some(p) = shift.person {
+            by_person[p].push(i);
+        }
+    }
 
+    let team = &model.team.name;
     let mut files = Vec::with_capacity(1 + model.rotations.len() + model.people.len());
     files.push(FeedFile {
         name: "team.ics".to_string(),
-        ics: ics::feed(
-            &Feed {
-                name: &format!("{team} rota"),
-                description: &format!("Every shift of every rotation of {team}"),
-                timezone: display_tz,
-            },
-            select(&|_| true),
-        ),
+        title: format!("{team} rota"),
+        description: format!("Every shift of every rotation of {team}"),
+        timezone: display_tz,
+        events: (0..shifts.len()).collect(),
     });
-    for (ix, rotation) in model.rotations.iter().enumerate() {
+    for (rotation, events) in model.rotations.iter().zip(by_rotation) {
         files.push(FeedFile {
             name: format!("rotation-{}.ics", rotation.name),
-            ics: ics::feed(
-                &Feed {
-                    name: &format!("{team} rota: {}", rotation.name),
-                    description: &format!("The shifts of the {} rotation", rotation.name),
-                    timezone: rotation.timezone,
-                },
-                select(&|s| s.rotation == ix),
-            ),
+            title: format!("{team} rota: {}", rotation.name),
+            description: format!("The shifts of the {} rotation", rotation.name),
+            timezone: rotation.timezone,
+            events,
         });
     }
-    for (ix, person) in model.people.iter().enumerate() {
+    for (person, events) in model.people.iter().zip(by_person) {
         files.push(FeedFile {
             name: format!("person-{}.ics", person.id),
-            ics: ics::feed(
-                &Feed {
-                    name: &format!("{team} rota: {}", person.name),
-                    description: &format!("The shifts {} is on duty for", person.name),
-                    timezone: person.timezone,
-                },
-                select(&|s| s.person == Some(ix)),
-            ),
+            title: format!("{team} rota: {}", person.name),
+            description: format!("The shifts {} is on duty for", person.name),
+            timezone: person.timezone,
+            events,
         });
     }
     files
@@ -90,12 +97,13 @@ fn feeds(model: &Model, shifts: &[Shift], display_tz: chrono_tz::Tz) -> Vec<Feed
 
 /// Each file is replaced atomically: a failure part-way leaves every file either as it was
 /// or completely new, never half-written. Files in the folder that are not ours (a removed
-/// person's feed, an index.html) are left alone.
-fn write_all(dir: &Path, files: &[FeedFile]) -> Result<()> {
+/// person's feed, an index.html) are left alone. Feeds are put together one at a time, so
+/// that only one is ever held besides the events.
+fn write_all(dir: &Path, files: &[FeedFile], events: &[String]) -> Result<()> {
     preflight(dir, files)?;
     for (written, file) in files.iter().enumerate() {
         let path: PathBuf = dir.join(&file.name);
-        crate::io::files::write_atomic(&path, file.ics.as_bytes()).map_err(|e| {
+        crate::io::files::write_atomic(&path, file.render(events).as_bytes()).map_err(|e| {
             Error::failed(
                 format!("cannot write `{}`: {e}", path.display()),
                 format!(

@@ -22,12 +22,15 @@ pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic
     let mut v = Validator {
         diags: Vec::new(),
         text,
+        line_ends: text.match_indices('\n').map(|(i, _)| i).collect(),
     };
     let team = v.team(raw.team);
     let people = v.people(raw.person, &team);
-    let rotations = v.rotations(raw.rotation, &team, &people);
-    let coverage = v.coverage(raw.coverage, &team, &rotations);
-    let overrides = v.overrides(raw.overrides, &rotations, &people);
+    let person_ix = index(people.iter().map(|p| p.id.as_str()));
+    let rotations = v.rotations(raw.rotation, &team, &people, &person_ix);
+    let rotation_ix = index(rotations.iter().map(|r| r.name.as_str()));
+    let coverage = v.coverage(raw.coverage, &team, &rotations, &rotation_ix);
+    let overrides = v.overrides(raw.overrides, &rotations, &rotation_ix, &people, &person_ix);
     let remind = v.remind(raw.remind);
     let smtp = raw.smtp.map(|s| v.smtp(s));
     let check = v.check(raw.check);
@@ -48,9 +51,24 @@ pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic
     }
 }
 
+/// Person ids or rotation names → their position. A config can hold thousands of each: a scan
+/// per reference would make validation quadratic.
+type Index<'m> = HashMap<&'m str, usize>;
+
+/// The first of two equal names wins, as with a scan; the second is reported as a duplicate.
+fn index<'m>(names: impl Iterator<Item = &'m str>) -> Index<'m> {
+    let mut index = Index::new();
+    for (ix, name) in names.enumerate() {
+        index.entry(name).or_insert(ix);
+    }
+    index
+}
+
 struct Validator<'t> {
     diags: Vec<Diagnostic>,
     text: &'t str,
+    /// Offsets of the text's line breaks, to tell the line of an offset without rescanning.
+    line_ends: Vec<usize>,
 }
 
 impl Validator<'_> {
@@ -83,6 +101,11 @@ impl Validator<'_> {
                 default
             }
         }
+    }
+
+    /// The 1-based line of `offset` in the text.
+    fn line(&self, offset: usize) -> usize {
+        self.line_ends.partition_point(|&end| end < offset) + 1
     }
 
     /// A `[[table]]` header's span is where its errors for missing keys point.
@@ -246,6 +269,7 @@ impl Validator<'_> {
         rotations: Vec<S<raw::RawRotation>>,
         team: &Team,
         people: &[Person],
+        person_ix: &Index,
     ) -> Vec<Rotation> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::with_capacity(rotations.len());
@@ -278,7 +302,7 @@ impl Validator<'_> {
                     );
                     Vec::new()
                 }
-                Some(list) => self.members(list.get_ref(), people),
+                Some(list) => self.members(list.get_ref(), people, person_ix),
                 None => {
                     self.missing(
                         header.clone(),
@@ -338,10 +362,10 @@ impl Validator<'_> {
         out
     }
 
-    fn members(&mut self, list: &[S<String>], people: &[Person]) -> Vec<usize> {
+    fn members(&mut self, list: &[S<String>], people: &[Person], person_ix: &Index) -> Vec<usize> {
         let mut members = Vec::with_capacity(list.len());
         for id in list {
-            match people.iter().position(|p| p.id == *id.get_ref()) {
+            match person_ix.get(id.get_ref().as_str()).copied() {
                 Some(ix) if members.contains(&ix) => self.error(
                     id.span(),
                     format!("`{}` is listed twice in members", id.get_ref()),
@@ -364,8 +388,13 @@ impl Validator<'_> {
         );
     }
 
-    fn rotation_ref(&mut self, name: &S<String>, rotations: &[Rotation]) -> Option<usize> {
-        let found = rotations.iter().position(|r| r.name == *name.get_ref());
+    fn rotation_ref(
+        &mut self,
+        name: &S<String>,
+        rotations: &[Rotation],
+        rotation_ix: &Index,
+    ) -> Option<usize> {
+        let found = rotation_ix.get(name.get_ref().as_str()).copied();
         if found.is_none() {
             let hint =
                 suggest::did_you_mean(name.get_ref(), rotations.iter().map(|r| r.name.as_str()))
@@ -384,6 +413,7 @@ impl Validator<'_> {
         rules: Vec<S<raw::RawCoverage>>,
         team: &Team,
         rotations: &[Rotation],
+        rotation_ix: &Index,
     ) -> Vec<CoverageRule> {
         let mut out = Vec::with_capacity(rules.len());
         for (i, rule) in rules.into_iter().enumerate() {
@@ -395,7 +425,7 @@ impl Validator<'_> {
             let members = match &r.rotations {
                 Some(names) => names
                     .iter()
-                    .filter_map(|n| self.rotation_ref(n, rotations))
+                    .filter_map(|n| self.rotation_ref(n, rotations, rotation_ix))
                     .collect(),
                 None => (0..rotations.len()).collect(),
             };
@@ -440,15 +470,17 @@ impl Validator<'_> {
         &mut self,
         overrides: Vec<S<raw::RawOverride>>,
         rotations: &[Rotation],
+        rotation_ix: &Index,
         people: &[Person],
+        person_ix: &Index,
     ) -> Vec<Override> {
         let mut out = Vec::with_capacity(overrides.len());
         for o in overrides {
             let header = self.header_span(o.span());
-            let line = super::diagnostic::location(self.text, header.start).line;
+            let line = self.line(header.start);
             let o = o.into_inner();
             let rotation = match &o.rotation {
-                Some(name) => self.rotation_ref(name, rotations),
+                Some(name) => self.rotation_ref(name, rotations, rotation_ix),
                 None => {
                     self.missing(
                         header.clone(),
@@ -461,7 +493,7 @@ impl Validator<'_> {
             };
             let person = match &o.person {
                 Some(id) => {
-                    let found = people.iter().position(|p| p.id == *id.get_ref());
+                    let found = person_ix.get(id.get_ref().as_str()).copied();
                     if found.is_none() {
                         self.unknown_person(id, people);
                     }

@@ -1,6 +1,7 @@
-//! Side effects: files written atomically, locks, SMTP, the sent log.
+//! Side effects: files written atomically, locks, SMTP, the sent log, standard output.
 
 pub mod files;
 pub mod lock;
 pub mod sent_log;
 pub mod smtp;
+pub mod stdout;

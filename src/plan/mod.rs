@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 pub use period::Period;
 
-use crate::model::{Model, PersonIx, RotationIx};
+use crate::model::{Model, Override, PersonIx, RotationIx};
 
 /// One stretch of duty in one rotation: a whole shift, or the part of one an override split off.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,30 +62,33 @@ pub fn overlapping(model: &Model, period: Period) -> Vec<Shift> {
 }
 
 fn sort(model: &Model, shifts: &mut [Shift]) {
+    // Rotations ranked by name once, so that the many shifts starting at one instant (every
+    // team's leg at 08:00) compare by a number instead of by their rotations' names.
+    let mut by_name: Vec<RotationIx> = (0..model.rotations.len()).collect();
+    by_name.sort_by(|&a, &b| model.rotations[a].name.cmp(&model.rotations[b].name));
+    let mut rank = vec![0; by_name.len()];
+    for (position, &rotation) in by_name.iter().enumerate() {
+        rank[rotation] = position;
+    }
     shifts.sort_by(|a, b| {
         a.start
             .cmp(&b.start)
-            .then_with(|| {
-                model.rotations[a.rotation]
-                    .name
-                    .cmp(&model.rotations[b.rotation].name)
-            })
+            .then_with(|| rank[a.rotation].cmp(&rank[b.rotation]))
             .then_with(|| a.end.cmp(&b.end))
     });
 }
 
 /// Every shift of every rotation that could touch `period`, assigned and overridden.
 fn build(model: &Model, period: Period) -> Vec<Shift> {
+    // Grouped once: a scan of all overrides per rotation is quadratic in a large organisation.
+    let mut overrides: Vec<Vec<&Override>> = vec![Vec::new(); model.rotations.len()];
+    for o in &model.overrides {
+        overrides[o.rotation].push(o);
+    }
     let mut out = Vec::new();
-    for (ix, rotation) in model.rotations.iter().enumerate() {
+    for (ix, of_rotation) in overrides.iter().enumerate() {
         let assigned = turns::assign(model, ix, period);
-        let overrides: Vec<_> = model
-            .overrides
-            .iter()
-            .filter(|o| o.rotation == ix)
-            .collect();
-        let _ = rotation;
-        out.extend(overrides::apply(assigned, &overrides));
+        out.extend(overrides::apply(assigned, of_rotation));
     }
     out
 }

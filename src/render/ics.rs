@@ -1,22 +1,24 @@
 //! iCalendar (RFC 5545) feeds: shifts → `.ics` bytes, reproducible to the byte.
 //!
-//! Every content line goes through `icalendar::Property`, which escapes TEXT values (`\,`
-//! `\;` `\n` `\\`), folds lines at 75 octets on character boundaries and ends them with CRLF.
-//! The components around those lines are assembled here rather than with the crate's
-//! `Component` writer, because that writer stamps every `VALARM` (and any component without
-//! them) with a clock `DTSTAMP` and a random `UID`, which would break the promise that the same
-//! config gives byte-identical files.
+//! Every content line goes through [`Lines`], which escapes TEXT values (`\,` `\;` `\n` `\\`),
+//! folds lines at 75 octets on character boundaries and ends them with CRLF. The components
+//! are assembled here rather than with the icalendar crate's `Component` writer, because that
+//! writer stamps every `VALARM` (and any component without them) with a clock `DTSTAMP` and a
+//! random `UID`, which would break the promise that the same config gives byte-identical
+//! files; and its `Property` allocates several strings per line, which for a year of a large
+//! organisation (a million lines) was most of `rota export`.
 //!
 //! Each event is rendered once ([`events`]) and the same bytes go into every feed that holds it
 //! ([`feed`]): the team's, its rotation's and its assignee's show one event identically.
 
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
-use icalendar::{Parameter, Property};
 
 use crate::model::Model;
 use crate::plan::{self, Period, Shift};
-use crate::timefmt;
+use crate::timefmt::{self, push_two_digits};
 
 /// How often subscribed clients should re-read a published feed.
 const REFRESH: &str = "PT12H";
@@ -54,10 +56,10 @@ pub fn feed<'e>(feed: &Feed, events: impl IntoIterator<Item = &'e str>) -> Strin
     out.line("PRODID", "-//rota//rota//EN");
     out.line("CALSCALE", "GREGORIAN");
     out.line("METHOD", "PUBLISH");
-    out.line("X-WR-CALNAME", feed.name);
-    out.line("X-WR-CALDESC", feed.description);
-    out.line("X-WR-TIMEZONE", feed.timezone.name());
-    out.with_value_type("REFRESH-INTERVAL", "DURATION", REFRESH);
+    out.text("X-WR-CALNAME", feed.name);
+    out.text("X-WR-CALDESC", feed.description);
+    out.text("X-WR-TIMEZONE", feed.timezone.name());
+    out.line("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
     out.line("X-PUBLISHED-TTL", REFRESH);
     for event in events {
         out.0.push_str(event);
@@ -69,28 +71,30 @@ pub fn feed<'e>(feed: &Feed, events: impl IntoIterator<Item = &'e str>) -> Strin
 /// One `VEVENT` per shift, in the order of `shifts`.
 pub fn events(model: &Model, shifts: &[Shift]) -> Vec<String> {
     let neighbours = Neighbours::around(model, shifts);
+    let stamp = utc(stamp(model));
     shifts
         .iter()
-        .map(|shift| event(model, shift, &neighbours))
+        .map(|shift| event(model, shift, &neighbours, &stamp))
         .collect()
 }
 
-fn event(model: &Model, shift: &Shift, neighbours: &Neighbours) -> String {
+fn event(model: &Model, shift: &Shift, neighbours: &Neighbours, stamp: &str) -> String {
     let summary = summary(model, shift);
-    let mut out = Lines::default();
+    // Room for a typical event, which would otherwise grow its string several times over.
+    let mut out = Lines(String::with_capacity(1024));
     out.line("BEGIN", "VEVENT");
-    out.line("UID", &uid(model, shift));
-    out.line("DTSTAMP", &utc(stamp(model)));
+    out.text("UID", &uid(model, shift));
+    out.line("DTSTAMP", stamp);
     out.line("DTSTART", &utc(shift.start));
     out.line("DTEND", &utc(shift.end));
-    out.line("SUMMARY", &summary);
-    out.line("DESCRIPTION", &description(model, shift, neighbours));
+    out.text("SUMMARY", &summary);
+    out.text("DESCRIPTION", &description(model, shift, neighbours));
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
     out.line("TRANSP", "TRANSPARENT");
     out.line("BEGIN", "VALARM");
     out.line("ACTION", "DISPLAY");
     out.line("TRIGGER", "-P1D");
-    out.line("DESCRIPTION", &format!("Tomorrow: {summary}"));
+    out.text("DESCRIPTION", &format!("Tomorrow: {summary}"));
     out.line("END", "VALARM");
     out.line("END", "VEVENT");
     out.0
@@ -118,9 +122,10 @@ pub fn uid(model: &Model, shift: &Shift) -> String {
     } else {
         String::new()
     };
+    // A date displays as `%Y-%m-%d`.
     format!(
         "{}-{rotation}{part}@{}.rota",
-        shift.slot.date.format("%Y-%m-%d"),
+        shift.slot.date,
         domain(&model.team.name)
     )
 }
@@ -132,62 +137,55 @@ pub fn stamp(model: &Model) -> DateTime<Utc> {
     model.team.start.and_time(NaiveTime::MIN).and_utc()
 }
 
+/// The event's description, one fact a line. Written into one string: every event has one.
 fn description(model: &Model, shift: &Shift, neighbours: &Neighbours) -> String {
     let rotation = &model.rotations[shift.rotation];
-    let mut lines = vec![format!("Rotation: {} ({})", rotation.name, model.team.name)];
-    let times = |tz: Tz| {
-        format!(
-            "{} – {}",
-            timefmt::short(shift.start, tz),
-            timefmt::short(shift.end, tz)
-        )
+    let mut text = String::with_capacity(320);
+    // Writing into a String cannot fail.
+    let _ = write!(text, "Rotation: {} ({})", rotation.name, model.team.name);
+    let times = |text: &mut String, tz: Tz| {
+        timefmt::push_short(text, shift.start, tz);
+        text.push_str(" – ");
+        timefmt::push_short(text, shift.end, tz);
+    };
+    let rotation_time = |text: &mut String| {
+        let _ = write!(text, "\nRotation time ({}): ", rotation.timezone.name());
+        times(text, rotation.timezone);
     };
     match shift.person {
         Some(p) => {
             let person = &model.people[p];
-            lines.push(format!(
-                "On duty: {} ({})",
-                person.name,
-                times(person.timezone)
-            ));
+            let _ = write!(text, "\nOn duty: {} (", person.name);
+            times(&mut text, person.timezone);
+            text.push(')');
             if person.timezone != rotation.timezone {
-                lines.push(format!(
-                    "Rotation time ({}): {}",
-                    rotation.timezone.name(),
-                    times(rotation.timezone)
-                ));
+                rotation_time(&mut text);
             }
         }
         None => {
-            lines.push("On duty: nobody — no member was free for this turn".to_string());
-            lines.push(format!(
-                "Rotation time ({}): {}",
-                rotation.timezone.name(),
-                times(rotation.timezone)
-            ));
+            text.push_str("\nOn duty: nobody — no member was free for this turn");
+            rotation_time(&mut text);
         }
     }
     if shift.is_override {
-        lines.push("This is an override: a one-off swap for this time only.".to_string());
+        text.push_str("\nThis is an override: a one-off swap for this time only.");
     }
     let tz = rotation.timezone;
-    lines.push(match neighbours.before(model, shift) {
-        Some(prev) => format!(
-            "Before: {}, until {}",
-            holder(model, &prev),
-            timefmt::short(prev.end, tz)
-        ),
-        None => "Before: nobody".to_string(),
-    });
-    lines.push(match neighbours.after(model, shift) {
-        Some(next) => format!(
-            "After: {}, from {}",
-            holder(model, &next),
-            timefmt::short(next.start, tz)
-        ),
-        None => "After: nobody".to_string(),
-    });
-    lines.join("\n")
+    match neighbours.before(model, shift) {
+        Some(prev) => {
+            let _ = write!(text, "\nBefore: {}, until ", holder(model, &prev));
+            timefmt::push_short(&mut text, prev.end, tz);
+        }
+        None => text.push_str("\nBefore: nobody"),
+    }
+    match neighbours.after(model, shift) {
+        Some(next) => {
+            let _ = write!(text, "\nAfter: {}, from ", holder(model, &next));
+            timefmt::push_short(&mut text, next.start, tz);
+        }
+        None => text.push_str("\nAfter: nobody"),
+    }
+    text
 }
 
 fn holder<'m>(model: &'m Model, shift: &Shift) -> &'m str {
@@ -272,7 +270,23 @@ impl Neighbours {
 
 /// `20261207T080000Z`: RFC 5545's UTC form, which every client reads without a VTIMEZONE.
 fn utc(instant: DateTime<Utc>) -> String {
-    instant.format("%Y%m%dT%H%M%SZ").to_string()
+    let t = instant.naive_utc();
+    let year = t.year().unsigned_abs();
+    if !(0..=9999).contains(&t.year()) {
+        return instant.format("%Y%m%dT%H%M%SZ").to_string();
+    }
+    // The same text, put together by hand for the million instants of a large export.
+    let mut text = String::with_capacity(16);
+    push_two_digits(&mut text, year / 100);
+    for n in [year % 100, t.month(), t.day()] {
+        push_two_digits(&mut text, n);
+    }
+    text.push('T');
+    for n in [t.hour(), t.minute(), t.second()] {
+        push_two_digits(&mut text, n);
+    }
+    text.push('Z');
+    text
 }
 
 /// `PT6H`, `PT14H30M`: an RFC 5545 duration, for the part of a split shift.
@@ -325,51 +339,83 @@ fn domain(team: &str) -> String {
     }
 }
 
-/// Content lines, each escaped, folded and CRLF-terminated by `icalendar::Property`.
+/// Content lines, each escaped, folded and CRLF-terminated.
 #[derive(Default)]
 struct Lines(String);
 
 impl Lines {
+    /// A property whose value is not TEXT (a component name, date-time, duration or constant):
+    /// written as it is. `key` may carry parameters (`REFRESH-INTERVAL;VALUE=DURATION`).
     fn line(&mut self, key: &str, value: &str) {
-        self.push(Property::new(key, value));
+        let mut line = Folded::start(&mut self.0);
+        line.push(key);
+        line.push(":");
+        line.push(value);
+        line.end();
     }
 
-    fn with_value_type(&mut self, key: &str, value_type: &str, value: &str) {
-        let mut property = Property::new(key, value);
-        property.append_parameter(Parameter::new("VALUE", value_type));
-        self.push(property);
-    }
-
-    fn push(&mut self, property: Property) {
-        // Writing into a String cannot fail; an empty line would only be a bug here.
-        let folded: String = property.try_into().unwrap_or_default();
-        // icalendar 0.17 leaves the last piece of a folded line one octet too long (76), so
-        // its folding is undone and redone here. Escaped TEXT holds no line break of its own,
-        // so every CRLF in it is the crate's.
-        let line = folded.trim_end_matches("\r\n").replace("\r\n ", "");
-        fold(&line, &mut self.0);
+    /// A property whose value is TEXT (RFC 5545 section 3.3.11): backslash, semicolon, comma
+    /// and line break are escaped, as the icalendar crate escapes them.
+    fn text(&mut self, key: &str, value: &str) {
+        let mut line = Folded::start(&mut self.0);
+        line.push(key);
+        line.push(":");
+        let mut rest = value;
+        // Byte by byte: the four are ASCII, and a set of chars would be searched much slower.
+        while let Some(at) = rest
+            .bytes()
+            .position(|b| matches!(b, b'\\' | b';' | b',' | b'\n'))
+        {
+            line.push(&rest[..at]);
+            line.push(match rest.as_bytes()[at] {
+                b'\\' => "\\\\",
+                b';' => "\\;",
+                b',' => "\\,",
+                _ => "\\n",
+            });
+            rest = &rest[at + 1..];
+        }
+        line.push(rest);
+        line.end();
     }
 }
 
-/// RFC 5545 section 3.1: lines of at most 75 octets, continued on lines starting with a space,
-/// never splitting a UTF-8 character; each ends with CRLF.
-fn fold(line: &str, out: &mut String) {
+/// One content line being written, folded as it goes: RFC 5545 section 3.1 wants lines of at
+/// most 75 octets, continued on lines starting with a space, and never splitting a UTF-8
+/// character; each ends with CRLF.
+struct Folded<'o> {
+    out: &'o mut String,
+    /// Octets that still fit on the current physical line.
+    room: usize,
+}
+
+impl<'o> Folded<'o> {
     const LIMIT: usize = 75;
-    let mut rest = line;
-    let mut room = LIMIT;
-    loop {
-        let mut cut = rest.len().min(room);
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
+
+    fn start(out: &'o mut String) -> Self {
+        Folded {
+            out,
+            room: Self::LIMIT,
         }
-        out.push_str(&rest[..cut]);
-        out.push_str("\r\n");
-        rest = &rest[cut..];
-        if rest.is_empty() {
-            break;
+    }
+
+    fn push(&mut self, mut text: &str) {
+        while text.len() > self.room {
+            let mut cut = self.room;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.out.push_str(&text[..cut]);
+            self.out.push_str("\r\n ");
+            text = &text[cut..];
+            self.room = Self::LIMIT - 1;
         }
-        out.push(' ');
-        room = LIMIT - 1;
+        self.out.push_str(text);
+        self.room -= text.len();
+    }
+
+    fn end(self) {
+        self.out.push_str("\r\n");
     }
 }
 
@@ -418,7 +464,7 @@ mod tests {
     fn text_is_escaped_and_long_lines_fold_at_75_octets_with_crlf() {
         let mut lines = Lines::default();
         let name = "Doe, Jane; Inês Yılmaz \\ ".repeat(6);
-        lines.line("SUMMARY", &name);
+        lines.text("SUMMARY", &name);
         let text = lines.0;
         assert!(text.starts_with("SUMMARY:Doe\\, Jane\\; Inês Yılmaz \\\\ Doe"));
         assert!(text.ends_with("\r\n"));
@@ -428,6 +474,66 @@ mod tests {
         }
         let unfolded = text.trim_end_matches("\r\n").replace("\r\n ", "");
         assert_eq!(unfolded.len(), "SUMMARY:".len() + name.len() + 6 * 3);
+    }
+
+    fn fold(line: &str, out: &mut String) {
+        let mut folded = Folded::start(out);
+        folded.push(line);
+        folded.end();
+    }
+
+    /// How a content line was written before `Lines` existed, through `icalendar::Property`
+    /// and a fold of the whole line: the reference `Lines` must match byte for byte.
+    fn through_icalendar(key: &str, value: &str) -> String {
+        let folded: String = icalendar::Property::new(key, value)
+            .try_into()
+            .unwrap_or_default();
+        let line = folded.trim_end_matches("\r\n").replace("\r\n ", "");
+        let mut out = String::new();
+        let mut rest = line.as_str();
+        let mut room = 75;
+        loop {
+            let mut cut = rest.len().min(room);
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n");
+            rest = &rest[cut..];
+            if rest.is_empty() {
+                break;
+            }
+            out.push(' ');
+            room = 74;
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_match_the_icalendar_crate_byte_for_byte(
+            value in r"[a-z ,;:\\\nßé€😀]{0,200}",
+            key in "SUMMARY|DESCRIPTION|UID|X-WR-CALNAME|X-WR-CALDESC",
+        ) {
+            let mut text = Lines::default();
+            text.text(&key, &value);
+            proptest::prop_assert_eq!(text.0, through_icalendar(&key, &value));
+        }
+
+        #[test]
+        fn plain_lines_match_the_icalendar_crate(value in "[0-9TZ:P-]{0,160}") {
+            let mut lines = Lines::default();
+            lines.line("DTSTART", &value);
+            proptest::prop_assert_eq!(lines.0, through_icalendar("DTSTART", &value));
+        }
+    }
+
+    #[test]
+    fn utc_reads_as_the_strftime_format() {
+        for seconds in (-70_000_000_000i64..300_000_000_000).step_by(7_919 * 36_007) {
+            let instant = DateTime::from_timestamp(seconds, 0).unwrap();
+            assert_eq!(utc(instant), instant.format("%Y%m%dT%H%M%SZ").to_string());
+        }
     }
 
     #[test]
