@@ -5,7 +5,7 @@
 //! into it count. Coverage is one sweep per rule over the sorted start and end instants of its
 //! shifts, so the cost is linear in shifts after sorting.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
 
@@ -176,18 +176,19 @@ pub struct Spread {
 /// The full analysis of `period`.
 pub fn check(model: &Model, period: Period) -> Report {
     let shifts = plan::overlapping(model, period);
+    let by_rotation = by_rotation(model, &shifts);
     let mut gaps: Vec<Gap> = (0..model.coverage.len())
-        .flat_map(|rule| coverage_gaps(model, rule, period, &shifts))
+        .flat_map(|rule| coverage_gaps(model, rule, period, &by_rotation))
         .collect();
     gaps.sort_by_key(|g| (g.start, g.rule));
 
-    let (fairness, spreads, uneven) = fairness(model, period, &shifts);
+    let (fairness, spreads, uneven) = fairness(model, period, &shifts, &by_rotation);
     let mut conflicts = Vec::new();
     conflicts.extend(double_bookings(model, period, &shifts));
     conflicts.extend(away_duty(model, period, &shifts));
     conflicts.extend(night_shifts(model, period, &shifts));
-    conflicts.extend(idle_overrides(model, period, &shifts));
-    conflicts.extend(unmatched_rules(model, period, &shifts));
+    conflicts.extend(idle_overrides(model, period, &by_rotation));
+    conflicts.extend(unmatched_rules(model, period, &by_rotation));
     conflicts.extend(uneven);
     let rotation_names = |c: &Conflict| -> Vec<&str> {
         c.rotations
@@ -210,25 +211,35 @@ pub fn check(model: &Model, period: Period) -> Report {
     }
 }
 
+/// Each rotation's shifts, in plan order: rules, overrides and rotations look only at their own,
+/// which keeps the analysis linear in the number of shifts however many rotations there are.
+fn by_rotation<'s>(model: &Model, shifts: &'s [Shift]) -> Vec<Vec<&'s Shift>> {
+    let mut out = vec![Vec::new(); model.rotations.len()];
+    for s in shifts {
+        out[s.rotation].push(s);
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------------------------
 // Coverage
 
 /// The gaps of one rule: its hours minus the time at least `min` distinct people hold one of its
 /// rotations' shifts.
-pub fn coverage_gaps(model: &Model, rule_ix: usize, period: Period, shifts: &[Shift]) -> Vec<Gap> {
+fn coverage_gaps(
+    model: &Model,
+    rule_ix: usize,
+    period: Period,
+    by_rotation: &[Vec<&Shift>],
+) -> Vec<Gap> {
     let rule = &model.coverage[rule_ix];
     let hours = rule_hours(rule, period);
-    let mut in_rule = vec![false; model.rotations.len()];
-    for &r in &rule.rotations {
-        in_rule[r] = true;
-    }
     let duty = head_count(
-        shifts
+        rule.rotations
             .iter()
-            .filter(|s| in_rule.get(s.rotation).copied().unwrap_or(false))
+            .flat_map(|&r| &by_rotation[r])
             .filter_map(|s| s.person.map(|p| (p, s.start, s.end))),
         period,
-        model.people.len(),
     );
     under_staffed(&hours, &duty, rule.min)
         .into_iter()
@@ -296,7 +307,6 @@ type Staffing = (DateTime<Utc>, DateTime<Utc>, u32);
 pub fn head_count(
     duty: impl Iterator<Item = (PersonIx, DateTime<Utc>, DateTime<Utc>)>,
     period: Period,
-    people: usize,
 ) -> Vec<Staffing> {
     let mut events: Vec<(DateTime<Utc>, bool, PersonIx)> = Vec::new();
     for (person, start, end) in duty {
@@ -308,7 +318,7 @@ pub fn head_count(
     }
     events.sort_unstable();
 
-    let mut shifts_held = vec![0u32; people];
+    let mut shifts_held: HashMap<PersonIx, u32> = HashMap::new();
     let mut on_duty = 0u32;
     let mut out: Vec<Staffing> = Vec::new();
     let mut since = period.from;
@@ -322,10 +332,7 @@ pub fn head_count(
             if t != at {
                 break;
             }
-            let Some(held) = shifts_held.get_mut(person) else {
-                i += 1;
-                continue;
-            };
+            let held = shifts_held.entry(person).or_default();
             if starts {
                 if *held == 0 {
                     on_duty += 1;
@@ -391,16 +398,17 @@ pub fn under_staffed(
 
 /// Rules whose rotations have no shift at all in the rule's hours: every such hour is a gap,
 /// and the likely cause is a wrong `rotations` list or `when`.
-fn unmatched_rules(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Conflict> {
+fn unmatched_rules(model: &Model, period: Period, by_rotation: &[Vec<&Shift>]) -> Vec<Conflict> {
     let mut out = Vec::new();
     for (ix, rule) in model.coverage.iter().enumerate() {
         let hours = rule_hours(rule, period);
         if hours.is_empty() {
             continue;
         }
-        let matched = shifts
+        let matched = rule
+            .rotations
             .iter()
-            .filter(|s| rule.rotations.contains(&s.rotation))
+            .flat_map(|&r| &by_rotation[r])
             .any(|s| {
                 // The first interval of `hours` ending after the shift starts is the only one
                 // that can overlap it first.
@@ -578,7 +586,7 @@ fn merge_touching(mut found: Vec<Conflict>) -> Vec<Conflict> {
 /// Overrides reaching into the period that give their person no duty at all. Judged over the
 /// override's whole interval, not just the period's part, so an override whose shift lies just
 /// outside the period is not reported as idle.
-fn idle_overrides(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Conflict> {
+fn idle_overrides(model: &Model, period: Period, by_rotation: &[Vec<&Shift>]) -> Vec<Conflict> {
     let relevant: Vec<_> = model
         .overrides
         .iter()
@@ -592,19 +600,22 @@ fn idle_overrides(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Confli
     };
     // The period's own shifts serve unless an override reaches beyond it.
     let wider;
-    let shifts = if period.from <= from && to <= period.to {
-        shifts
+    let wider_by_rotation;
+    let by_rotation = if period.from <= from && to <= period.to {
+        by_rotation
     } else {
         wider = plan::overlapping(model, Period::new(from, to));
-        &wider[..]
+        wider_by_rotation = self::by_rotation(model, &wider);
+        &wider_by_rotation[..]
     };
     let mut out = Vec::new();
     for o in relevant {
-        let overlaps = |s: &Shift| s.rotation == o.rotation && s.start < o.to && s.end > o.from;
-        let covers_shift = shifts.iter().any(overlaps);
-        let takes_effect = shifts
-            .iter()
-            .any(|s| overlaps(s) && s.is_override && s.person == Some(o.person));
+        let own = &by_rotation[o.rotation];
+        // The rotation's shifts are sorted by start: only those before the override's end matter.
+        let before_end = &own[..own.partition_point(|s| s.start < o.to)];
+        let overlapping = || before_end.iter().filter(|s| s.end > o.from);
+        let covers_shift = overlapping().next().is_some();
+        let takes_effect = overlapping().any(|s| s.is_override && s.person == Some(o.person));
         if takes_effect {
             continue;
         }
@@ -649,6 +660,7 @@ fn fairness(
     model: &Model,
     period: Period,
     shifts: &[Shift],
+    by_rotation: &[Vec<&Shift>],
 ) -> (Vec<Fairness>, Vec<Spread>, Vec<Conflict>) {
     let holidays: BTreeSet<NaiveDate> = model
         .rotations
@@ -703,7 +715,13 @@ fn fairness(
         }
         let members: Vec<&Fairness> = entries[first..].iter().filter(|f| f.member).collect();
         spreads.push(spread(rix, &members));
-        uneven.extend(uneven_turns(model, rix, period, shifts, &members));
+        uneven.extend(uneven_turns(
+            model,
+            rix,
+            period,
+            &by_rotation[rix],
+            &members,
+        ));
     }
     (entries, spreads, uneven)
 }
@@ -734,14 +752,13 @@ fn uneven_turns(
     model: &Model,
     rotation: RotationIx,
     period: Period,
-    shifts: &[Shift],
+    own: &[&Shift],
     members: &[&Fairness],
 ) -> Option<Conflict> {
     // Turns reaching into the period were handed out by who was free on all their days, so a
     // member counts as "never away" only if free over every such turn.
-    let own = shifts.iter().filter(|s| s.rotation == rotation);
-    let from = own.clone().map(|s| s.start).min()?;
-    let to = own.map(|s| s.end).max()?;
+    let from = own.iter().map(|s| s.start).min()?;
+    let to = own.iter().map(|s| s.end).max()?;
     let always_free: Vec<&&Fairness> = members
         .iter()
         .filter(|f| {
@@ -805,7 +822,7 @@ mod tests {
             (0, at(1, 12), at(1, 20)),
             (1, at(1, 15), at(1, 18)),
         ];
-        let stretches = head_count(duty.into_iter(), march(1, 2), 2);
+        let stretches = head_count(duty.into_iter(), march(1, 2));
         assert_eq!(
             stretches,
             vec![
@@ -821,14 +838,14 @@ mod tests {
     #[test]
     fn a_handover_at_one_instant_leaves_no_sliver() {
         let duty = [(0, at(1, 0), at(1, 12)), (1, at(1, 12), at(2, 0))];
-        let stretches = head_count(duty.into_iter(), march(1, 2), 2);
+        let stretches = head_count(duty.into_iter(), march(1, 2));
         assert_eq!(stretches, vec![(at(1, 0), at(2, 0), 1)]);
     }
 
     #[test]
     fn duty_outside_the_period_is_clipped_away() {
         let duty = [(0, at(1, 20), at(2, 4)), (0, at(2, 20), at(3, 4))];
-        let stretches = head_count(duty.into_iter(), march(2, 3), 1);
+        let stretches = head_count(duty.into_iter(), march(2, 3));
         assert_eq!(
             stretches,
             vec![
