@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub use period::Period;
 
 use crate::model::{Model, Override, PersonIx, RotationIx};
+use crate::parallel;
 
 /// One stretch of duty in one rotation: a whole shift, or the part of one an override split off.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +83,11 @@ fn build(model: &Model, period: Period) -> Vec<Shift> {
     for o in &model.overrides {
         overrides[o.rotation].push(o);
     }
-    let mut out = Vec::new();
-    for (ix, of_rotation) in overrides.iter().enumerate() {
-        let assigned = turns::assign(model, ix, period);
-        out.extend(overrides::apply(assigned, of_rotation));
-    }
-    out
+    let rotations: Vec<RotationIx> = (0..model.rotations.len()).collect();
+    // Each rotation is planned on its own; a large organisation's share the cores.
+    parallel::map_parts(&rotations, 16, |part| {
+        part.iter()
+            .flat_map(|&ix| overrides::apply(turns::assign(model, ix, period), &overrides[ix]))
+            .collect()
+    })
 }

@@ -17,6 +17,7 @@ use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::model::Model;
+use crate::parallel;
 use crate::plan::{self, Period, Shift};
 use crate::timefmt::{self, push_two_digits};
 
@@ -117,28 +118,11 @@ fn render(model: &Model, shifts: &[Shift], neighbours: Neighbours) -> Vec<String
         stamp: utc(stamp(model)),
         uids: UidParts::new(model),
     };
-    let render_part = |part: &[Shift]| -> Vec<String> {
+    // Each event is rendered on its own: a year of a large organisation is a hundred thousand.
+    parallel::map_parts(shifts, 1000, |part| {
         part.iter()
             .map(|shift| event(model, shift, &shared))
             .collect()
-    };
-    // Each event is rendered on its own, so the cores share them out in consecutive parts:
-    // a year of a large organisation is a hundred thousand events.
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if cores == 1 || shifts.len() < 1000 {
-        return render_part(shifts);
-    }
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = shifts
-            .chunks(shifts.len().div_ceil(cores))
-            .map(|part| scope.spawn(move || render_part(part)))
-            .collect();
-        let mut events = Vec::with_capacity(shifts.len());
-        for part in parts {
-            let rendered = part.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            events.extend(rendered);
-        }
-        events
     })
 }
 
