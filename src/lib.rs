@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod parallel;
 pub mod plan;
 pub mod remind;
 pub mod render;

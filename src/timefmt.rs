@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Timelike, Utc};
-use chrono_tz::Tz;
+use chrono_tz::{OffsetName, Tz};
 
 use crate::plan::local_time;
 
@@ -54,8 +54,13 @@ pub fn push_short(text: &mut String, instant: DateTime<Utc>, tz: Tz) {
     text.push(':');
     push_two_digits(text, local.minute());
     text.push(' ');
-    // The zone's abbreviation, or its offset where it has none (`+03`).
-    let _ = write!(text, "{}", local.offset());
+    match local.offset().abbreviation() {
+        Some(name) => text.push_str(name),
+        // A zone without an abbreviation shows its offset, `+03`.
+        None => {
+            let _ = write!(text, "{}", local.offset());
+        }
+    }
 }
 
 /// `n` (below 100) as two digits, `07`.

@@ -2,23 +2,27 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Context, Outcome, emit};
 use crate::cli::ExportArgs;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::plan::{self, Shift};
+use crate::plan::Shift;
 use crate::render::ics::{self, Feed};
 
 /// By default: the current month and the two after it.
 const DEFAULT_MONTHS: u32 = 3;
 
+/// Feeds written at once.
+const WRITERS: usize = 8;
+
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let period = ctx.period(&args.period, DEFAULT_MONTHS)?;
-    let shifts = plan::plan(&ctx.model, period);
     // Every event is rendered before the first file is touched, and wrapping them in a feed
     // cannot fail, so a failure to render leaves the folder as it was.
-    let events = ics::events(&ctx.model, &shifts);
+    let (shifts, events) = ics::period_events(&ctx.model, period);
     let files = feeds(&ctx.model, &shifts, ctx.display_tz);
     write_all(&args.out, &files, &events)?;
     emit(
@@ -39,14 +43,15 @@ struct FeedFile {
 }
 
 impl FeedFile {
-    fn render(&self, events: &[String]) -> String {
-        ics::feed(
+    fn write(&self, events: &[String], out: &mut dyn Write) -> std::io::Result<()> {
+        ics::write_feed(
             &Feed {
                 name: &self.title,
                 description: &self.description,
                 timezone: self.timezone,
             },
             self.events.iter().map(|&i| events[i].as_str()),
+            out,
         )
     }
 }
@@ -97,25 +102,49 @@ fn feeds(model: &Model, shifts: &[Shift], display_tz: chrono_tz::Tz) -> Vec<Feed
 
 /// Each file is replaced atomically: a failure part-way leaves every file either as it was
 /// or completely new, never half-written. Files in the folder that are not ours (a removed
-/// person's feed, an index.html) are left alone. Feeds are put together one at a time, so
-/// that only one is ever held besides the events.
+/// person's feed, an index.html) are left alone. Each feed is put together as it is written,
+/// so that none is held in memory besides the events.
 fn write_all(dir: &Path, files: &[FeedFile], events: &[String]) -> Result<()> {
     preflight(dir, files)?;
-    for (written, file) in files.iter().enumerate() {
-        let path: PathBuf = dir.join(&file.name);
-        crate::io::files::write_atomic(&path, file.render(events).as_bytes()).map_err(|e| {
-            Error::failed(
-                format!("cannot write `{}`: {e}", path.display()),
-                format!(
-                    "check that --out `{}` is a folder you can write to; \
-                     {written} of {} files were replaced, the others are unchanged",
-                    dir.display(),
-                    files.len()
-                ),
-            )
-        })?;
+    // Each file is synced to disk before it replaces the old one, and that waits on the disk
+    // far longer than writing takes: several writers overlap the waits of a thousand feeds.
+    let next = AtomicUsize::new(0);
+    let written = AtomicUsize::new(0);
+    let failure = OnceLock::new();
+    let writer = || {
+        while failure.get().is_none() {
+            let Some(file) = files.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                break;
+            };
+            let path: PathBuf = dir.join(&file.name);
+            let write = |out: &mut dyn Write| file.write(events, out);
+            match crate::io::files::write_atomic_with(&path, write) {
+                Ok(()) => written.fetch_add(1, Ordering::Relaxed),
+                Err(e) => {
+                    let _ = failure.set((path, e));
+                    break;
+                }
+            };
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..WRITERS.min(files.len()) {
+            scope.spawn(writer);
+        }
+    });
+    match failure.into_inner() {
+        None => Ok(()),
+        Some((path, e)) => Err(Error::failed(
+            format!("cannot write `{}`: {e}", path.display()),
+            format!(
+                "check that --out `{}` is a folder you can write to; \
+                 {} of {} files were replaced, the others are unchanged",
+                dir.display(),
+                written.into_inner(),
+                files.len()
+            ),
+        )),
     }
-    Ok(())
 }
 
 /// The failures that can be seen coming are reported before any file is replaced: `--out`

@@ -1,11 +1,20 @@
 //! The one place that writes files: atomically, so a failure leaves the previous file intact
 //! and no temporary file behind.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// Writes `bytes` to `path` via a synced temporary file in the same folder, renamed into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes what `write` puts out to `path` the same way, for a file too large to hold in memory
+/// at once. If `write` fails, the previous file stays.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -16,7 +25,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .prefix(".rota-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    file.write_all(bytes)?;
+    {
+        let mut buffered = BufWriter::with_capacity(64 * 1024, file.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+    }
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable, so a crash cannot bring back the old file.
@@ -46,11 +59,16 @@ mod tests {
     }
 
     #[test]
-    fn writes_replace_the_whole_file() {
+    fn a_failing_writer_keeps_the_previous_file() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("sub/state.json");
-        write_atomic(&target, b"first, longer content").unwrap();
-        write_atomic(&target, b"second").unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"second");
+        write_atomic(&target, b"first").unwrap();
+        let failed = write_atomic_with(&target, |out| {
+            out.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&target).unwrap(), b"first");
+        assert_eq!(std::fs::read_dir(target.parent().unwrap()).unwrap().count(), 1);
     }
 }

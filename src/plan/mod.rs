@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub use period::Period;
 
 use crate::model::{Model, Override, PersonIx, RotationIx};
+use crate::parallel;
 
 /// One stretch of duty in one rotation: a whole shift, or the part of one an override split off.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,12 +71,9 @@ fn sort(model: &Model, shifts: &mut [Shift]) {
     for (position, &rotation) in by_name.iter().enumerate() {
         rank[rotation] = position;
     }
-    shifts.sort_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then_with(|| rank[a.rotation].cmp(&rank[b.rotation]))
-            .then_with(|| a.end.cmp(&b.end))
-    });
+    // The slot's date makes the order total, so an unstable sort gives the one order a stable
+    // sort of the shifts as built (each rotation's in time order) would.
+    shifts.sort_unstable_by_key(|s| (s.start, rank[s.rotation], s.end, s.slot.date));
 }
 
 /// Every shift of every rotation that could touch `period`, assigned and overridden.
@@ -85,10 +83,11 @@ fn build(model: &Model, period: Period) -> Vec<Shift> {
     for o in &model.overrides {
         overrides[o.rotation].push(o);
     }
-    let mut out = Vec::new();
-    for (ix, of_rotation) in overrides.iter().enumerate() {
-        let assigned = turns::assign(model, ix, period);
-        out.extend(overrides::apply(assigned, of_rotation));
-    }
-    out
+    let rotations: Vec<RotationIx> = (0..model.rotations.len()).collect();
+    // Each rotation is planned on its own; a large organisation's share the cores.
+    parallel::map_parts(&rotations, 16, |part| {
+        part.iter()
+            .flat_map(|&ix| overrides::apply(turns::assign(model, ix, period), &overrides[ix]))
+            .collect()
+    })
 }

@@ -17,6 +17,7 @@ use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::model::Model;
+use crate::parallel;
 use crate::plan::{self, Period, Shift};
 use crate::timefmt::{self, push_two_digits};
 
@@ -50,6 +51,30 @@ pub fn calendar(model: &Model, name: &str, shifts: &[Shift]) -> String {
 
 /// A `VCALENDAR` around already rendered events.
 pub fn feed<'e>(feed: &Feed, events: impl IntoIterator<Item = &'e str>) -> String {
+    let mut out = head(feed);
+    for event in events {
+        out.push_str(event);
+    }
+    out.push_str(TAIL);
+    out
+}
+
+/// [`feed`], written to `out` as it is put together: a team's feed of a large organisation
+/// is tens of megabytes that need not be held at once.
+pub fn write_feed<'e>(
+    feed: &Feed,
+    events: impl IntoIterator<Item = &'e str>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    out.write_all(head(feed).as_bytes())?;
+    for event in events {
+        out.write_all(event.as_bytes())?;
+    }
+    out.write_all(TAIL.as_bytes())
+}
+
+/// A feed's lines before its events.
+fn head(feed: &Feed) -> String {
     let mut out = Lines::default();
     out.line("BEGIN", "VCALENDAR");
     out.line("VERSION", "2.0");
@@ -61,34 +86,68 @@ pub fn feed<'e>(feed: &Feed, events: impl IntoIterator<Item = &'e str>) -> Strin
     out.text("X-WR-TIMEZONE", feed.timezone.name());
     out.line("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
     out.line("X-PUBLISHED-TTL", REFRESH);
-    for event in events {
-        out.0.push_str(event);
-    }
-    out.line("END", "VCALENDAR");
     out.0
 }
 
+/// A feed's line after its events.
+const TAIL: &str = "END:VCALENDAR\r\n";
+
 /// One `VEVENT` per shift, in the order of `shifts`.
 pub fn events(model: &Model, shifts: &[Shift]) -> Vec<String> {
-    let neighbours = Neighbours::around(model, shifts);
-    let stamp = utc(stamp(model));
-    shifts
-        .iter()
-        .map(|shift| event(model, shift, &neighbours, &stamp))
-        .collect()
+    render(model, shifts, Neighbours::around(model, shifts))
 }
 
-fn event(model: &Model, shift: &Shift, neighbours: &Neighbours, stamp: &str) -> String {
+/// The shifts that start in `period` and one `VEVENT` each: what [`plan::plan`] and
+/// [`events`] give, from one plan of the period and its surroundings instead of two.
+pub fn period_events(model: &Model, period: Period) -> (Vec<Shift>, Vec<String>) {
+    // A shift lasts at most two days, so this holds every shift near those of the period.
+    let slack = TimeDelta::days(MARGIN_DAYS + 2);
+    let plan = plan::overlapping(model, Period::new(period.from - slack, period.to + slack));
+    let shifts: Vec<Shift> = plan
+        .iter()
+        .filter(|s| period.contains(s.start))
+        .cloned()
+        .collect();
+    let events = render(model, &shifts, Neighbours::among(model, &shifts, plan));
+    (shifts, events)
+}
+
+fn render(model: &Model, shifts: &[Shift], neighbours: Neighbours) -> Vec<String> {
+    let shared = Shared {
+        neighbours,
+        stamp: utc(stamp(model)),
+        uids: UidParts::new(model),
+    };
+    // Each event is rendered on its own: a year of a large organisation is a hundred thousand.
+    parallel::map_parts(shifts, 1000, |part| {
+        part.iter()
+            .map(|shift| event(model, shift, &shared))
+            .collect()
+    })
+}
+
+/// What the events of one rendering share, worked out once for all of them.
+struct Shared {
+    neighbours: Neighbours,
+    /// The DTSTAMP, the same for every event.
+    stamp: String,
+    uids: UidParts,
+}
+
+fn event(model: &Model, shift: &Shift, shared: &Shared) -> String {
     let summary = summary(model, shift);
     // Room for a typical event, which would otherwise grow its string several times over.
-    let mut out = Lines(String::with_capacity(1024));
+    let mut out = Lines(String::with_capacity(768));
     out.line("BEGIN", "VEVENT");
-    out.text("UID", &uid(model, shift));
-    out.line("DTSTAMP", stamp);
+    out.text("UID", &shared.uids.of(shift));
+    out.line("DTSTAMP", &shared.stamp);
     out.line("DTSTART", &utc(shift.start));
     out.line("DTEND", &utc(shift.end));
     out.text("SUMMARY", &summary);
-    out.text("DESCRIPTION", &description(model, shift, neighbours));
+    out.text(
+        "DESCRIPTION",
+        &description(model, shift, &shared.neighbours),
+    );
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
     out.line("TRANSP", "TRANSPARENT");
     out.line("BEGIN", "VALARM");
@@ -97,6 +156,8 @@ fn event(model: &Model, shift: &Shift, neighbours: &Neighbours, stamp: &str) -> 
     out.text("DESCRIPTION", &format!("Tomorrow: {summary}"));
     out.line("END", "VALARM");
     out.line("END", "VEVENT");
+    // Events are kept until every feed is written: no spare room held for each.
+    out.0.shrink_to_fit();
     out.0
 }
 
@@ -116,18 +177,45 @@ pub fn summary(model: &Model, shift: &Shift) -> String {
 ///
 /// `2026-12-07-support-hero@acme-support.rota`, `2026-12-02-emea+PT6H@acme-support.rota`.
 pub fn uid(model: &Model, shift: &Shift) -> String {
-    let rotation = uid_escape(&model.rotations[shift.rotation].name);
-    let part = if shift.is_split_part() {
-        format!("+{}", iso_duration(shift.start - shift.slot.start))
-    } else {
-        String::new()
-    };
-    // A date displays as `%Y-%m-%d`.
-    format!(
-        "{}-{rotation}{part}@{}.rota",
-        shift.slot.date,
-        domain(&model.team.name)
-    )
+    UidParts::new(model).of(shift)
+}
+
+/// The parts of UIDs that come from the model, escaped once rather than for every event.
+struct UidParts {
+    /// Per rotation.
+    rotations: Vec<String>,
+    domain: String,
+}
+
+impl UidParts {
+    fn new(model: &Model) -> Self {
+        UidParts {
+            rotations: model
+                .rotations
+                .iter()
+                .map(|r| uid_escape(&r.name))
+                .collect(),
+            domain: domain(&model.team.name),
+        }
+    }
+
+    fn of(&self, shift: &Shift) -> String {
+        let mut uid = String::with_capacity(64);
+        // A date displays as `%Y-%m-%d`.
+        let _ = write!(
+            uid,
+            "{}-{}",
+            shift.slot.date, self.rotations[shift.rotation]
+        );
+        if shift.is_split_part() {
+            uid.push('+');
+            uid.push_str(&iso_duration(shift.start - shift.slot.start));
+        }
+        uid.push('@');
+        uid.push_str(&self.domain);
+        uid.push_str(".rota");
+        uid
+    }
 }
 
 /// The DTSTAMP of every event: midnight UTC of `team.start`, the date the whole plan is
@@ -209,12 +297,28 @@ const SEARCH_DAYS: i64 = 512;
 
 impl Neighbours {
     fn around(model: &Model, shifts: &[Shift]) -> Self {
+        let plan = Self::nearby(shifts).map(|nearby| plan::overlapping(model, nearby));
+        Self::among(model, shifts, plan.unwrap_or_default())
+    }
+
+    /// Where neighbours are looked up directly: from a margin before the first of `shifts`
+    /// to a margin after the last.
+    fn nearby(shifts: &[Shift]) -> Option<Period> {
+        let from = shifts.iter().map(|s| s.start).min()?;
+        let to = shifts.iter().map(|s| s.end).max()?;
+        let margin = TimeDelta::days(MARGIN_DAYS);
+        Some(Period::new(from - margin, to + margin))
+    }
+
+    /// From `plan`, sorted by start, which holds at least every shift overlapping
+    /// `nearby(shifts)`.
+    fn among(model: &Model, shifts: &[Shift], plan: Vec<Shift>) -> Self {
         let mut by_rotation = vec![Vec::new(); model.rotations.len()];
-        let from = shifts.iter().map(|s| s.start).min();
-        let to = shifts.iter().map(|s| s.end).max();
-        if let (Some(from), Some(to)) = (from, to) {
-            let margin = TimeDelta::days(MARGIN_DAYS);
-            for shift in plan::overlapping(model, Period::new(from - margin, to + margin)) {
+        if let Some(nearby) = Self::nearby(shifts) {
+            let near = plan
+                .into_iter()
+                .filter(|s| s.start < nearby.to && s.end > nearby.from);
+            for shift in near {
                 by_rotation[shift.rotation].push(shift);
             }
         }
