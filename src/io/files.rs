@@ -25,6 +25,7 @@ pub fn write_atomic_with(
         .prefix(".rota-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    publishable(file.as_file(), path)?;
     {
         let mut buffered = BufWriter::with_capacity(64 * 1024, file.as_file_mut());
         write(&mut buffered)?;
@@ -36,6 +37,23 @@ pub fn write_atomic_with(
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
+    Ok(())
+}
+
+/// Temporary files are private (0600), but what we write is often published (web servers serve
+/// calendar feeds), so the result keeps the mode of the file it replaces, or gets 0644.
+#[cfg(unix)]
+fn publishable(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.permissions(),
+        _ => std::fs::Permissions::from_mode(0o644),
+    };
+    file.set_permissions(permissions)
+}
+
+#[cfg(not(unix))]
+fn publishable(_file: &std::fs::File, _path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -58,6 +76,20 @@ mod tests {
         assert!(target.join("keep").exists());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_world_readable_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("team.ics");
+        write_atomic(&target, b"one").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&target), 0o644);
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&target, b"two").unwrap();
+        assert_eq!(mode(&target), 0o600);
+    }
+
     #[test]
     fn a_failing_writer_keeps_the_previous_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -69,6 +101,9 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(std::fs::read(&target).unwrap(), b"first");
-        assert_eq!(std::fs::read_dir(target.parent().unwrap()).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(target.parent().unwrap()).unwrap().count(),
+            1
+        );
     }
 }
