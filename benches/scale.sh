@@ -7,6 +7,7 @@
 #   benches/scale.sh --python        # also the same team feed with Python's icalendar (~70 s)
 #   benches/scale.sh --teams "100" --runs 5 --out-dir /dev/shm/rota-bench
 set -euo pipefail
+trap 'echo "benches/scale.sh: failed at line $LINENO" >&2' ERR
 
 usage() {
     cat <<'EOF'
@@ -92,7 +93,7 @@ measure() {
         read -r wall kb < <(tail -n 1 "$OUT/$name.time")
         if [ -z "$WALL" ] || awk "BEGIN{exit !($wall < $WALL)}"; then WALL="$wall"; fi
         local mb=$((kb / 1024))
-        [ "$mb" -gt "$PEAK_MB" ] && PEAK_MB="$mb"
+        if [ "$mb" -gt "$PEAK_MB" ]; then PEAK_MB="$mb"; fi
     done
 }
 
