@@ -148,8 +148,8 @@ fn write_all(dir: &Path, files: &[FeedFile], events: &[String]) -> Result<()> {
 }
 
 /// The failures that can be seen coming are reported before any file is replaced: `--out`
-/// naming a file, or a folder standing where a feed goes (atomic-write-file would also leave
-/// its temporary file behind when that rename fails).
+/// naming a file, or a folder standing where a feed goes, so that an export fails whole
+/// rather than after replacing some feeds.
 fn preflight(dir: &Path, files: &[FeedFile]) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::failed(
