@@ -23,16 +23,6 @@ pub struct Model {
     pub check: CheckSettings,
 }
 
-impl Model {
-    pub fn person_by_id(&self, id: &str) -> Option<PersonIx> {
-        self.people.iter().position(|p| p.id == id)
-    }
-
-    pub fn rotation_by_name(&self, name: &str) -> Option<RotationIx> {
-        self.rotations.iter().position(|r| r.name == name)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Team {
     pub name: String,
@@ -146,10 +136,6 @@ impl Window {
             midnight + TimeDelta::minutes(self.start_minute.into()),
             midnight + TimeDelta::minutes(self.end_minute.into()),
         )
-    }
-
-    pub fn crosses_midnight(&self) -> bool {
-        self.end_minute > 1440
     }
 }
 

@@ -36,10 +36,6 @@ pub struct Slot {
 }
 
 impl Shift {
-    pub fn duration(&self) -> chrono::TimeDelta {
-        self.end - self.start
-    }
-
     /// Whether this stretch is a part of a shift split by an override, not starting with it.
     pub fn is_split_part(&self) -> bool {
         self.start != self.slot.start
