@@ -5,7 +5,7 @@
 //! into it count. Coverage is one sweep per rule over the sorted start and end instants of its
 //! shifts, so the cost is linear in shifts after sorting.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
 
@@ -175,18 +175,17 @@ pub struct Spread {
 
 /// The full analysis of `period`.
 pub fn check(model: &Model, period: Period) -> Report {
-    let shifts = plan::overlapping(model, period);
-    let by_rotation = by_rotation(model, &shifts);
+    let by_rotation = plan::per_rotation(model, period);
     let mut gaps: Vec<Gap> = (0..model.coverage.len())
         .flat_map(|rule| coverage_gaps(model, rule, period, &by_rotation))
         .collect();
     gaps.sort_by_key(|g| (g.start, g.rule));
 
-    let (fairness, spreads, uneven) = fairness(model, period, &shifts, &by_rotation);
+    let (fairness, spreads, uneven) = fairness(model, period, &by_rotation);
     let mut conflicts = Vec::new();
-    conflicts.extend(double_bookings(model, period, &shifts));
-    conflicts.extend(away_duty(model, period, &shifts));
-    conflicts.extend(night_shifts(model, period, &shifts));
+    conflicts.extend(double_bookings(model, period, &by_rotation));
+    conflicts.extend(away_duty(model, period, &by_rotation));
+    conflicts.extend(night_shifts(model, period, &by_rotation));
     conflicts.extend(idle_overrides(model, period, &by_rotation));
     conflicts.extend(unmatched_rules(model, period, &by_rotation));
     conflicts.extend(uneven);
@@ -211,16 +210,6 @@ pub fn check(model: &Model, period: Period) -> Report {
     }
 }
 
-/// Each rotation's shifts, in plan order: rules, overrides and rotations look only at their own,
-/// which keeps the analysis linear in the number of shifts however many rotations there are.
-fn by_rotation<'s>(model: &Model, shifts: &'s [Shift]) -> Vec<Vec<&'s Shift>> {
-    let mut out = vec![Vec::new(); model.rotations.len()];
-    for s in shifts {
-        out[s.rotation].push(s);
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // Coverage
 
@@ -230,7 +219,7 @@ fn coverage_gaps(
     model: &Model,
     rule_ix: usize,
     period: Period,
-    by_rotation: &[Vec<&Shift>],
+    by_rotation: &[Vec<Shift>],
 ) -> Vec<Gap> {
     let rule = &model.coverage[rule_ix];
     let hours = rule_hours(rule, period);
@@ -398,7 +387,7 @@ pub fn under_staffed(
 
 /// Rules whose rotations have no shift at all in the rule's hours: every such hour is a gap,
 /// and the likely cause is a wrong `rotations` list or `when`.
-fn unmatched_rules(model: &Model, period: Period, by_rotation: &[Vec<&Shift>]) -> Vec<Conflict> {
+fn unmatched_rules(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
     let mut out = Vec::new();
     for (ix, rule) in model.coverage.iter().enumerate() {
         let hours = rule_hours(rule, period);
@@ -440,8 +429,11 @@ struct Duty {
     end: DateTime<Utc>,
 }
 
-fn duties(period: Period, shifts: &[Shift]) -> impl Iterator<Item = Duty> + '_ {
-    shifts.iter().filter_map(move |s| {
+/// The assigned shifts clipped to the period. The analysis is organised per rotation (rules,
+/// overrides and rotations look only at their own shifts), which keeps it linear in the number
+/// of shifts however many rotations there are.
+fn duties(period: Period, by_rotation: &[Vec<Shift>]) -> impl Iterator<Item = Duty> + '_ {
+    by_rotation.iter().flatten().filter_map(move |s| {
         let person = s.person?;
         let (start, end) = (s.start.max(period.from), s.end.min(period.to));
         (start < end).then_some(Duty {
@@ -455,8 +447,8 @@ fn duties(period: Period, shifts: &[Shift]) -> impl Iterator<Item = Duty> + '_ {
 
 /// Each person's overlapping shifts on different rotations, per pair of rotations, merged where
 /// the overlaps touch (an override splitting a shift must not split the finding).
-fn double_bookings(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Conflict> {
-    let mut all: Vec<Duty> = duties(period, shifts).collect();
+fn double_bookings(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
+    let mut all: Vec<Duty> = duties(period, by_rotation).collect();
     all.sort_by_key(|d| (d.person, d.start));
     let mut found = Vec::new();
     let mut running: Vec<Duty> = Vec::new();
@@ -483,9 +475,9 @@ fn double_bookings(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Confl
 
 /// Duty on a person's away days, in their own zone; one finding per run of away duty on one
 /// rotation.
-fn away_duty(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Conflict> {
+fn away_duty(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
     let mut found = Vec::new();
-    for d in duties(period, shifts) {
+    for d in duties(period, by_rotation) {
         let person = &model.people[d.person];
         if person.away.is_empty() {
             continue;
@@ -516,18 +508,24 @@ fn away_duty(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Conflict> {
 }
 
 /// Duty reaching into the person's local night (`[check] night`, in their zone), on any day.
-fn night_shifts(model: &Model, period: Period, shifts: &[Shift]) -> Vec<Conflict> {
+fn night_shifts(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
     let night = model.check.night;
+    // A few zones and a few hundred dates serve every duty of a large organisation: each
+    // night is resolved in its zone once rather than for every duty that touches it.
+    let mut nights: HashMap<(chrono_tz::Tz, NaiveDate), (DateTime<Utc>, DateTime<Utc>)> =
+        HashMap::new();
     let mut found = Vec::new();
-    for d in duties(period, shifts) {
+    for d in duties(period, by_rotation) {
         let tz = model.people[d.person].timezone;
         let first = local_date(tz, d.start);
         // A night window that starts the evening before may reach into the duty.
         let first = first.pred_opt().unwrap_or(first);
         let last = local_date(tz, d.end);
         for date in first.iter_days().take_while(|x| *x <= last) {
-            let (from, to) = night.on(date);
-            let (from, to) = (resolve(tz, from), resolve(tz, to));
+            let &mut (from, to) = nights.entry((tz, date)).or_insert_with(|| {
+                let (from, to) = night.on(date);
+                (resolve(tz, from), resolve(tz, to))
+            });
             push_finding(
                 &mut found,
                 ConflictKind::NightShift,
@@ -586,7 +584,7 @@ fn merge_touching(mut found: Vec<Conflict>) -> Vec<Conflict> {
 /// Overrides reaching into the period that give their person no duty at all. Judged over the
 /// override's whole interval, not just the period's part, so an override whose shift lies just
 /// outside the period is not reported as idle.
-fn idle_overrides(model: &Model, period: Period, by_rotation: &[Vec<&Shift>]) -> Vec<Conflict> {
+fn idle_overrides(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
     let relevant: Vec<_> = model
         .overrides
         .iter()
@@ -600,13 +598,11 @@ fn idle_overrides(model: &Model, period: Period, by_rotation: &[Vec<&Shift>]) ->
     };
     // The period's own shifts serve unless an override reaches beyond it.
     let wider;
-    let wider_by_rotation;
     let by_rotation = if period.from <= from && to <= period.to {
         by_rotation
     } else {
-        wider = plan::overlapping(model, Period::new(from, to));
-        wider_by_rotation = self::by_rotation(model, &wider);
-        &wider_by_rotation[..]
+        wider = plan::per_rotation(model, Period::new(from, to));
+        &wider[..]
     };
     let mut out = Vec::new();
     for o in relevant {
@@ -642,10 +638,11 @@ fn sorted_rotations(model: &Model, mut rotations: Vec<RotationIx>) -> Vec<Rotati
 // ---------------------------------------------------------------------------------------------
 // Fairness
 
+/// One person's part of one rotation's shifts, as collected.
 #[derive(Default)]
 struct Share {
-    turns: BTreeSet<u32>,
-    slots: BTreeSet<Slot>,
+    turns: Vec<u32>,
+    slots: Vec<Slot>,
     duty: TimeDelta,
 }
 
@@ -659,44 +656,51 @@ struct Share {
 fn fairness(
     model: &Model,
     period: Period,
-    shifts: &[Shift],
-    by_rotation: &[Vec<&Shift>],
+    by_rotation: &[Vec<Shift>],
 ) -> (Vec<Fairness>, Vec<Spread>, Vec<Conflict>) {
-    let holidays: BTreeSet<NaiveDate> = model
+    let holidays: HashSet<NaiveDate> = model
         .rotations
         .iter()
         .flat_map(|r| r.except.iter().copied())
         .collect();
-    let mut shares: BTreeMap<(RotationIx, PersonIx), Share> = BTreeMap::new();
-    for s in shifts {
-        let Some(person) = s.person else { continue };
-        let (start, end) = (s.start.max(period.from), s.end.min(period.to));
-        if start >= end {
-            continue;
-        }
-        let share = shares.entry((s.rotation, person)).or_default();
-        share.turns.insert(s.turn);
-        share.slots.insert(s.slot);
-        share.duty += end - start;
-    }
-
     let mut entries = Vec::new();
     let mut spreads = Vec::new();
     let mut uneven = Vec::new();
     for (rix, rotation) in model.rotations.iter().enumerate() {
-        let others = shares
-            .range((rix, 0)..=(rix, PersonIx::MAX))
-            .map(|(&(_, p), _)| p)
-            .filter(|p| !rotation.members.contains(p));
-        let people: Vec<(PersonIx, bool)> = rotation
+        // Each rotation's shares are gathered from its own shifts only, so the work per shift
+        // stays the same however large the organisation grows.
+        let mut shares: HashMap<PersonIx, Share> = HashMap::new();
+        for s in &by_rotation[rix] {
+            let Some(person) = s.person else { continue };
+            let (start, end) = (s.start.max(period.from), s.end.min(period.to));
+            if start >= end {
+                continue;
+            }
+            let share = shares.entry(person).or_default();
+            share.turns.push(s.turn);
+            share.slots.push(s.slot);
+            share.duty += end - start;
+        }
+        for share in shares.values_mut() {
+            share.turns.sort_unstable();
+            share.turns.dedup();
+            share.slots.sort_unstable();
+            share.slots.dedup();
+        }
+        let mut others: Vec<PersonIx> = shares
+            .keys()
+            .copied()
+            .filter(|p| !rotation.members.contains(p))
+            .collect();
+        others.sort_unstable();
+        let people = rotation
             .members
             .iter()
             .map(|&p| (p, true))
-            .chain(others.map(|p| (p, false)))
-            .collect();
+            .chain(others.into_iter().map(|p| (p, false)));
         let first = entries.len();
-        for &(p, member) in &people {
-            let share = shares.get(&(rix, p));
+        for (p, member) in people {
+            let share = shares.get(&p);
             let count = |f: &dyn Fn(&Slot) -> bool| {
                 share.map_or(0, |s| s.slots.iter().filter(|x| f(x)).count() as u32)
             };
@@ -752,7 +756,7 @@ fn uneven_turns(
     model: &Model,
     rotation: RotationIx,
     period: Period,
-    own: &[&Shift],
+    own: &[Shift],
     members: &[&Fairness],
 ) -> Option<Conflict> {
     // Turns reaching into the period were handed out by who was free on all their days, so a

@@ -177,7 +177,7 @@ fn turns_of_rotation(rotation: RotationIx, sequence: &[&Shift]) -> Vec<Turn> {
             Some(b) => {
                 let b = &mut building[b];
                 b.turn.end = b.turn.end.max(shift.end);
-                b.turn.shifts.push((*shift).clone());
+                b.turn.shifts.push(**shift);
                 b.last = i;
             }
             None => {
@@ -189,7 +189,7 @@ fn turns_of_rotation(rotation: RotationIx, sequence: &[&Shift]) -> Vec<Turn> {
                         start: shift.start,
                         end: shift.end,
                         is_override: shift.is_override,
-                        shifts: vec![(*shift).clone()],
+                        shifts: vec![**shift],
                         previous: Neighbour::Unknown,
                         next: Neighbour::Unknown,
                     },

@@ -1,22 +1,20 @@
 //! `rota export`: the plan of a period as `team.ics`, `rotation-<name>.ics` and `person-<id>.ics`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Context, Outcome, emit};
 use crate::cli::ExportArgs;
 use crate::error::{Error, Result};
+use crate::io::files::{self, Staged};
 use crate::model::Model;
 use crate::plan::Shift;
-use crate::render::ics::{self, Feed};
+use crate::render::ics::{self, Events, Feed};
 
 /// By default: the current month and the two after it.
 const DEFAULT_MONTHS: u32 = 3;
-
-/// Feeds written at once.
-const WRITERS: usize = 8;
 
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let period = ctx.period(&args.period, DEFAULT_MONTHS)?;
@@ -43,14 +41,14 @@ struct FeedFile {
 }
 
 impl FeedFile {
-    fn write(&self, events: &[String], out: &mut dyn Write) -> std::io::Result<()> {
+    fn write(&self, events: &Events, out: &mut dyn Write) -> std::io::Result<()> {
         ics::write_feed(
             &Feed {
                 name: &self.title,
                 description: &self.description,
                 timezone: self.timezone,
             },
-            self.events.iter().map(|&i| events[i].as_str()),
+            self.events.iter().map(|&i| events.get(i)),
             out,
         )
     }
@@ -100,51 +98,67 @@ fn feeds(model: &Model, shifts: &[Shift], display_tz: chrono_tz::Tz) -> Vec<Feed
     files
 }
 
-/// Each file is replaced atomically: a failure part-way leaves every file either as it was
-/// or completely new, never half-written. Files in the folder that are not ours (a removed
-/// person's feed, an index.html) are left alone. Each feed is put together as it is written,
-/// so that none is held in memory besides the events.
-fn write_all(dir: &Path, files: &[FeedFile], events: &[String]) -> Result<()> {
+/// The feeds change together: every file is written in full beside the old one before the
+/// first is replaced, so a failure while writing (a full disk) leaves the folder as it was.
+/// Files in the folder that are not ours (a removed person's feed, an index.html) are left
+/// alone. Each feed is put together as it is written, so that none is held in memory besides
+/// the events.
+fn write_all(dir: &Path, files: &[FeedFile], events: &Events) -> Result<()> {
     preflight(dir, files)?;
-    // Each file is synced to disk before it replaces the old one, and that waits on the disk
-    // far longer than writing takes: several writers overlap the waits of a thousand feeds.
     let next = AtomicUsize::new(0);
-    let written = AtomicUsize::new(0);
     let failure = OnceLock::new();
+    // Writers take the next file as they finish one: the team's feed alone is as large as all
+    // the others together.
     let writer = || {
+        let mut staged = Vec::new();
         while failure.get().is_none() {
-            let Some(file) = files.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                break;
-            };
-            let path: PathBuf = dir.join(&file.name);
-            let write = |out: &mut dyn Write| file.write(events, out);
-            match crate::io::files::write_atomic_with(&path, write) {
-                Ok(()) => written.fetch_add(1, Ordering::Relaxed),
+            let ix = next.fetch_add(1, Ordering::Relaxed);
+            let Some(file) = files.get(ix) else { break };
+            let path = dir.join(&file.name);
+            match files::stage(&path, |out| file.write(events, out)) {
+                Ok(s) => staged.push((ix, s)),
                 Err(e) => {
                     let _ = failure.set((path, e));
                     break;
                 }
-            };
+            }
         }
+        staged
     };
-    std::thread::scope(|scope| {
-        for _ in 0..WRITERS.min(files.len()) {
-            scope.spawn(writer);
-        }
+    let writers = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut staged: Vec<(usize, Staged)> = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..writers.min(files.len()))
+            .map(|_| scope.spawn(writer))
+            .collect();
+        running
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     });
-    match failure.into_inner() {
-        None => Ok(()),
-        Some((path, e)) => Err(Error::failed(
+    if let Some((path, e)) = failure.into_inner() {
+        // Dropping the staged files deletes them.
+        return Err(Error::failed(
             format!("cannot write `{}`: {e}", path.display()),
+            format!(
+                "check that --out `{}` is a folder you can write to, with room for the feeds; \
+                 no file was replaced",
+                dir.display()
+            ),
+        ));
+    }
+    staged.sort_by_key(|(ix, _)| *ix);
+    files::commit(staged.into_iter().map(|(_, s)| s).collect()).map_err(|failed| {
+        Error::failed(
+            format!("cannot write `{}`: {}", failed.path.display(), failed.error),
             format!(
                 "check that --out `{}` is a folder you can write to; \
                  {} of {} files were replaced, the others are unchanged",
                 dir.display(),
-                written.into_inner(),
+                failed.replaced,
                 files.len()
             ),
-        )),
-    }
+        )
+    })
 }
 
 /// The failures that can be seen coming are reported before any file is replaced: `--out`

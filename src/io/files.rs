@@ -1,8 +1,15 @@
 //! The one place that writes files: atomically, so a failure leaves the previous file intact
 //! and no temporary file behind.
+//!
+//! A file is first staged (written in full to a temporary file beside its target), then
+//! committed (synced to disk and renamed into place). Staging many files before committing
+//! any makes a set of files change together: `rota export` replaces a thousand feeds, and a
+//! failure while writing them leaves every old feed as it was.
 
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use tempfile::TempPath;
 
 /// Writes `bytes` to `path` via a synced temporary file in the same folder, renamed into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -15,10 +22,22 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    commit(vec![stage(path, write)?]).map_err(|failed| failed.error)
+}
+
+/// A file written in full beside its target, not yet in place. Dropping it deletes it.
+pub struct Staged {
+    temp: TempPath,
+    target: PathBuf,
+}
+
+/// Writes what `write` puts out to a temporary file in `path`'s folder (created if missing).
+/// Nothing is synced yet and the target is untouched.
+pub fn stage(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<Staged> {
+    let dir = folder(path);
     std::fs::create_dir_all(dir)?;
     // Dropping the temporary file on any error below deletes it.
     let mut file = tempfile::Builder::new()
@@ -31,13 +50,94 @@ pub fn write_atomic_with(
         write(&mut buffered)?;
         buffered.flush()?;
     }
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    // Make the rename itself durable, so a crash cannot bring back the old file.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
+    start_writeback(file.as_file());
+    // Closed now: an export stages more files than a process may hold open.
+    Ok(Staged {
+        temp: file.into_temp_path(),
+        target: path.to_path_buf(),
+    })
+}
+
+/// A commit that stopped part-way: `replaced` files are in place, the others unchanged.
+#[derive(Debug)]
+pub struct CommitFailed {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+    pub replaced: usize,
+}
+
+/// Puts staged files in place: all are synced to disk first, so that a crash cannot leave a
+/// renamed but empty file, then each is renamed over its target, then the folders are synced
+/// so that the renames last. A failure before the first rename replaces nothing.
+pub fn commit(staged: Vec<Staged>) -> Result<(), CommitFailed> {
+    let fail = |path: &Path, error, replaced| CommitFailed {
+        path: path.to_path_buf(),
+        error,
+        replaced,
+    };
+    if let Err((path, error)) = sync(&staged) {
+        return Err(fail(&path, error, 0));
+    }
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for (replaced, file) in staged.into_iter().enumerate() {
+        let Staged { temp, target } = file;
+        if let Err(e) = temp.persist(&target) {
+            return Err(fail(&target, e.error, replaced));
+        }
+        let dir = folder(&target);
+        if !folders.iter().any(|f| f == dir) {
+            folders.push(dir.to_path_buf());
+        }
+    }
+    for dir in folders {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
     }
     Ok(())
+}
+
+/// Beyond this many files one sync of the whole file system beats a sync per file, each of
+/// which waits for its own journal commit.
+#[cfg(target_os = "linux")]
+const MANY: usize = 16;
+
+/// Syncs the staged files' contents to disk.
+fn sync(staged: &[Staged]) -> Result<(), (PathBuf, std::io::Error)> {
+    #[cfg(target_os = "linux")]
+    if staged.len() > MANY {
+        // Temporary files share their targets' folders, which for an export is one folder.
+        let mut folders: Vec<&Path> = staged.iter().map(|s| folder(&s.target)).collect();
+        folders.dedup();
+        for dir in folders {
+            let synced = std::fs::File::open(dir)
+                .and_then(|d| rustix::fs::syncfs(&d).map_err(std::io::Error::from));
+            synced.map_err(|e| (dir.to_path_buf(), e))?;
+        }
+        return Ok(());
+    }
+    for s in staged {
+        let synced = std::fs::File::open(&s.temp).and_then(|f| f.sync_all());
+        synced.map_err(|e| (s.target.clone(), e))?;
+    }
+    Ok(())
+}
+
+/// Asks the system to start writing the file to disk now, while the next ones are written, so
+/// that the sync in [`commit`] has little left to wait for. Only a hint: errors are ignored.
+fn start_writeback(file: &std::fs::File) {
+    // On Linux, dropping a file's pages from the cache first starts their writeback.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed);
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
+}
+
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
 }
 
 /// Temporary files are private (0600), but what we write is often published (web servers serve
@@ -105,5 +205,32 @@ mod tests {
             std::fs::read_dir(target.parent().unwrap()).unwrap().count(),
             1
         );
+    }
+
+    #[test]
+    fn staged_files_replace_nothing_until_committed_and_vanish_if_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<_> = (0..40)
+            .map(|i| dir.path().join(format!("f{i}.ics")))
+            .collect();
+        for name in &names {
+            std::fs::write(name, b"old").unwrap();
+        }
+        let staged: Vec<Staged> = names
+            .iter()
+            .map(|n| stage(n, |out| out.write_all(b"new")).unwrap())
+            .collect();
+        assert!(names.iter().all(|n| std::fs::read(n).unwrap() == b"old"));
+        drop(staged);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), names.len());
+
+        // More files than are synced one by one: the whole file system is synced instead.
+        let staged = names
+            .iter()
+            .map(|n| stage(n, |out| out.write_all(b"new")).unwrap())
+            .collect();
+        commit(staged).unwrap();
+        assert!(names.iter().all(|n| std::fs::read(n).unwrap() == b"new"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), names.len());
     }
 }

@@ -6,7 +6,7 @@ pub mod period;
 pub mod shifts;
 pub mod turns;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 pub use period::Period;
 
@@ -14,7 +14,7 @@ use crate::model::{Model, Override, PersonIx, RotationIx};
 use crate::parallel;
 
 /// One stretch of duty in one rotation: a whole shift, or the part of one an override split off.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shift {
     pub rotation: RotationIx,
     /// `None` for a turn nobody was free to take.
@@ -44,36 +44,27 @@ impl Shift {
 
 /// The shifts that start in `period`, sorted by start, then rotation name.
 pub fn plan(model: &Model, period: Period) -> Vec<Shift> {
-    let mut shifts = build(model, period);
-    shifts.retain(|s| period.contains(s.start));
+    let mut shifts: Vec<Shift> = per_rotation(model, period)
+        .into_iter()
+        .flatten()
+        .filter(|s| period.contains(s.start))
+        .collect();
     sort(model, &mut shifts);
     shifts
 }
 
-/// The shifts that overlap `period`, including those that started before it.
+/// The shifts that overlap `period`, including those that started before it, sorted as
+/// [`plan`]'s.
 pub fn overlapping(model: &Model, period: Period) -> Vec<Shift> {
-    let mut shifts = build(model, period);
-    shifts.retain(|s| s.start < period.to && s.end > period.from);
+    let mut shifts: Vec<Shift> = per_rotation(model, period).into_iter().flatten().collect();
     sort(model, &mut shifts);
     shifts
 }
 
-fn sort(model: &Model, shifts: &mut [Shift]) {
-    // Rotations ranked by name once, so that the many shifts starting at one instant (every
-    // team's leg at 08:00) compare by a number instead of by their rotations' names.
-    let mut by_name: Vec<RotationIx> = (0..model.rotations.len()).collect();
-    by_name.sort_by(|&a, &b| model.rotations[a].name.cmp(&model.rotations[b].name));
-    let mut rank = vec![0; by_name.len()];
-    for (position, &rotation) in by_name.iter().enumerate() {
-        rank[rotation] = position;
-    }
-    // The slot's date makes the order total, so an unstable sort gives the one order a stable
-    // sort of the shifts as built (each rotation's in time order) would.
-    shifts.sort_unstable_by_key(|s| (s.start, rank[s.rotation], s.end, s.slot.date));
-}
-
-/// Every shift of every rotation that could touch `period`, assigned and overridden.
-fn build(model: &Model, period: Period) -> Vec<Shift> {
+/// The shifts that overlap `period`, per rotation in config order, each rotation's sorted by
+/// start: for the work that looks at one rotation at a time, which needs no sorting of the
+/// whole organisation's shifts.
+pub fn per_rotation(model: &Model, period: Period) -> Vec<Vec<Shift>> {
     // Grouped once: a scan of all overrides per rotation is quadratic in a large organisation.
     let mut overrides: Vec<Vec<&Override>> = vec![Vec::new(); model.rotations.len()];
     for o in &model.overrides {
@@ -83,7 +74,55 @@ fn build(model: &Model, period: Period) -> Vec<Shift> {
     // Each rotation is planned on its own; a large organisation's share the cores.
     parallel::map_parts(&rotations, 16, |part| {
         part.iter()
-            .flat_map(|&ix| overrides::apply(turns::assign(model, ix, period), &overrides[ix]))
+            .map(|&ix| rotation(model, ix, period, &overrides[ix]))
             .collect()
     })
+}
+
+/// The shifts of one rotation that overlap `period`, sorted by start.
+pub fn one_rotation(model: &Model, ix: RotationIx, period: Period) -> Vec<Shift> {
+    let overrides: Vec<&Override> = model
+        .overrides
+        .iter()
+        .filter(|o| o.rotation == ix)
+        .collect();
+    rotation(model, ix, period, &overrides)
+}
+
+fn rotation(model: &Model, ix: RotationIx, period: Period, overrides: &[&Override]) -> Vec<Shift> {
+    let mut shifts = overrides::apply(turns::assign(model, ix, period), overrides);
+    shifts.retain(|s| s.start < period.to && s.end > period.from);
+    shifts
+}
+
+/// Puts shifts in plan order: by start, then rotation name.
+pub fn sort(model: &Model, shifts: &mut Vec<Shift>) {
+    // Rotations ranked by name once, so that the many shifts starting at one instant (every
+    // team's leg at 08:00) compare by a number instead of by their rotations' names.
+    let mut by_name: Vec<RotationIx> = (0..model.rotations.len()).collect();
+    by_name.sort_by(|&a, &b| model.rotations[a].name.cmp(&model.rotations[b].name));
+    let mut rank = vec![0u32; by_name.len()];
+    for (position, &rotation) in by_name.iter().enumerate() {
+        rank[rotation] = u32::try_from(position).unwrap_or(u32::MAX);
+    }
+    // Keys are sorted, then the shifts gathered in their order: a year of a large
+    // organisation is a million shifts, and moving whole shifts while sorting cost more.
+    // The slot's date makes the order total, so an unstable sort gives the one order a stable
+    // sort of the shifts as built (each rotation's in time order) would.
+    let instant = |t: DateTime<Utc>| (t.timestamp(), t.timestamp_subsec_nanos());
+    let mut keys: Vec<_> = shifts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                instant(s.start),
+                rank[s.rotation],
+                instant(s.end),
+                s.slot.date.num_days_from_ce(),
+                i,
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    *shifts = keys.iter().map(|k| shifts[k.4]).collect();
 }

@@ -56,7 +56,7 @@ pub fn apply(shifts: Vec<Shift>, overrides: &[&Override]) -> Vec<Shift> {
                     start,
                     end,
                     is_override,
-                    ..shift.clone()
+                    ..shift
                 }),
             }
         }

@@ -12,6 +12,8 @@
 //! ([`feed`]): the team's, its rotation's and its assignee's show one event identically.
 
 use std::fmt::Write as _;
+use std::io::{IoSlice, Write};
+use std::ops::Range;
 
 use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
@@ -45,7 +47,7 @@ pub fn calendar(model: &Model, name: &str, shifts: &[Shift]) -> String {
             description: &description,
             timezone: model.team.timezone,
         },
-        events.iter().map(String::as_str),
+        events.iter(),
     )
 }
 
@@ -64,18 +66,45 @@ pub fn feed<'e>(feed: &Feed, events: impl IntoIterator<Item = &'e str>) -> Strin
 pub fn write_feed<'e>(
     feed: &Feed,
     events: impl IntoIterator<Item = &'e str>,
-    out: &mut dyn std::io::Write,
+    out: &mut dyn Write,
 ) -> std::io::Result<()> {
     out.write_all(head(feed).as_bytes())?;
+    // Events go out in batches, each in one system call straight from where they were
+    // rendered: copying them into a buffer first was a tenth of a large export.
+    let mut batch: Vec<IoSlice<'e>> = Vec::with_capacity(BATCH);
     for event in events {
-        out.write_all(event.as_bytes())?;
+        batch.push(IoSlice::new(event.as_bytes()));
+        if batch.len() == BATCH {
+            write_all_vectored(out, &mut batch)?;
+        }
     }
+    write_all_vectored(out, &mut batch)?;
     out.write_all(TAIL.as_bytes())
+}
+
+/// Events a batch: large enough to bypass a writer's buffer, within the system's limit
+/// (`IOV_MAX`, 1024 on Linux).
+const BATCH: usize = 512;
+
+/// Writes all of `batch` and empties it.
+fn write_all_vectored(out: &mut dyn Write, batch: &mut Vec<IoSlice>) -> std::io::Result<()> {
+    let mut rest = &mut batch[..];
+    while !rest.is_empty() {
+        match out.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    batch.clear();
+    Ok(())
 }
 
 /// A feed's lines before its events.
 fn head(feed: &Feed) -> String {
-    let mut out = Lines::default();
+    let mut text = String::new();
+    let mut out = Lines(&mut text);
     out.line("BEGIN", "VCALENDAR");
     out.line("VERSION", "2.0");
     out.line("PRODID", "-//rota//rota//EN");
@@ -86,44 +115,110 @@ fn head(feed: &Feed) -> String {
     out.text("X-WR-TIMEZONE", feed.timezone.name());
     out.line("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
     out.line("X-PUBLISHED-TTL", REFRESH);
-    out.0
+    text
 }
 
 /// A feed's line after its events.
 const TAIL: &str = "END:VCALENDAR\r\n";
 
-/// One `VEVENT` per shift, in the order of `shifts`.
-pub fn events(model: &Model, shifts: &[Shift]) -> Vec<String> {
+/// One `VEVENT` per shift of `shifts`.
+pub fn events(model: &Model, shifts: &[Shift]) -> Events {
     render(model, shifts, Neighbours::around(model, shifts))
 }
 
 /// The shifts that start in `period` and one `VEVENT` each: what [`plan::plan`] and
 /// [`events`] give, from one plan of the period and its surroundings instead of two.
-pub fn period_events(model: &Model, period: Period) -> (Vec<Shift>, Vec<String>) {
+pub fn period_events(model: &Model, period: Period) -> (Vec<Shift>, Events) {
     // A shift lasts at most two days, so this holds every shift near those of the period.
     let slack = TimeDelta::days(MARGIN_DAYS + 2);
-    let plan = plan::overlapping(model, Period::new(period.from - slack, period.to + slack));
-    let shifts: Vec<Shift> = plan
+    let near = plan::per_rotation(model, Period::new(period.from - slack, period.to + slack));
+    let mut shifts: Vec<Shift> = near
         .iter()
+        .flatten()
         .filter(|s| period.contains(s.start))
-        .cloned()
+        .copied()
         .collect();
-    let events = render(model, &shifts, Neighbours::among(model, &shifts, plan));
+    plan::sort(model, &mut shifts);
+    let events = render(model, &shifts, Neighbours { by_rotation: near });
     (shifts, events)
 }
 
-fn render(model: &Model, shifts: &[Shift], neighbours: Neighbours) -> Vec<String> {
+/// Rendered events, kept in a few large strings rather than a string each: a year of a large
+/// organisation is a million events, and as many allocations were a good part of an export.
+pub struct Events {
+    chunks: Vec<String>,
+    /// Per shift, in the order of the shifts: its chunk and its byte range there.
+    spans: Vec<(usize, Range<usize>)>,
+}
+
+impl Events {
+    /// The event of the `shift`th shift.
+    pub fn get(&self, shift: usize) -> &str {
+        let (chunk, range) = &self.spans[shift];
+        &self.chunks[*chunk][range.clone()]
+    }
+
+    /// The events in the order of their shifts.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.spans.len()).map(|i| self.get(i))
+    }
+}
+
+/// Events rendered together into one string.
+struct Chunk {
+    text: String,
+    /// The shift of each event and where it ends in `text`.
+    ends: Vec<(usize, usize)>,
+}
+
+/// Events per chunk: large enough to spare allocations, small enough to share out evenly.
+const CHUNK_EVENTS: usize = 2048;
+
+fn render(model: &Model, shifts: &[Shift], neighbours: Neighbours) -> Events {
     let shared = Shared {
         neighbours,
         stamp: utc(stamp(model)),
         uids: UidParts::new(model),
     };
-    // Each event is rendered on its own: a year of a large organisation is a hundred thousand.
-    parallel::map_parts(shifts, 1000, |part| {
-        part.iter()
-            .map(|shift| event(model, shift, &shared))
+    // Rotation by rotation: each event looks up its rotation's shifts before and after it,
+    // and going through the organisation in time order instead would fetch a different
+    // rotation's shifts from memory for every event.
+    let mut by_rotation: Vec<Vec<usize>> = vec![Vec::new(); model.rotations.len()];
+    for (i, shift) in shifts.iter().enumerate() {
+        by_rotation[shift.rotation].push(i);
+    }
+    let order: Vec<usize> = by_rotation.into_iter().flatten().collect();
+    let chunks = parallel::map_parts(&order, CHUNK_EVENTS, |part| {
+        part.chunks(CHUNK_EVENTS)
+            .map(|ixs| {
+                // Room for typical events, which would otherwise grow the string many times.
+                let mut chunk = Chunk {
+                    text: String::with_capacity(ixs.len() * 640),
+                    ends: Vec::with_capacity(ixs.len()),
+                };
+                let mut scratch = Scratch::default();
+                for &i in ixs {
+                    event(model, &shifts[i], &shared, &mut scratch, &mut chunk.text);
+                    chunk.ends.push((i, chunk.text.len()));
+                }
+                chunk.text.shrink_to_fit();
+                chunk
+            })
             .collect()
-    })
+    });
+    let mut events = Events {
+        chunks: Vec::with_capacity(chunks.len()),
+        spans: vec![(0, 0..0); shifts.len()],
+    };
+    for (c, chunk) in chunks.into_iter().enumerate() {
+        let mut from = 0;
+        for (i, end) in chunk.ends {
+            events.spans[i] = (c, from..end);
+            from = end;
+        }
+        events.chunks.push(chunk.text);
+    }
+    events
 }
 
 /// What the events of one rendering share, worked out once for all of them.
@@ -134,40 +229,56 @@ struct Shared {
     uids: UidParts,
 }
 
-fn event(model: &Model, shift: &Shift, shared: &Shared) -> String {
-    let summary = summary(model, shift);
-    // Room for a typical event, which would otherwise grow its string several times over.
-    let mut out = Lines(String::with_capacity(768));
+/// Strings an event is put together in, reused from one event to the next.
+#[derive(Default)]
+struct Scratch {
+    summary: String,
+    text: String,
+}
+
+/// Appends the `VEVENT` of `shift` to `out`.
+fn event(model: &Model, shift: &Shift, shared: &Shared, scratch: &mut Scratch, out: &mut String) {
+    let mut out = Lines(out);
     out.line("BEGIN", "VEVENT");
-    out.text("UID", &shared.uids.of(shift));
+    scratch.text.clear();
+    shared.uids.push(&mut scratch.text, shift);
+    out.text("UID", &scratch.text);
     out.line("DTSTAMP", &shared.stamp);
-    out.line("DTSTART", &utc(shift.start));
-    out.line("DTEND", &utc(shift.end));
-    out.text("SUMMARY", &summary);
-    out.text(
-        "DESCRIPTION",
-        &description(model, shift, &shared.neighbours),
-    );
+    out.instant("DTSTART", shift.start);
+    out.instant("DTEND", shift.end);
+    scratch.summary.clear();
+    push_summary(&mut scratch.summary, model, shift);
+    out.text("SUMMARY", &scratch.summary);
+    scratch.text.clear();
+    push_description(&mut scratch.text, model, shift, &shared.neighbours);
+    out.text("DESCRIPTION", &scratch.text);
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
     out.line("TRANSP", "TRANSPARENT");
     out.line("BEGIN", "VALARM");
     out.line("ACTION", "DISPLAY");
     out.line("TRIGGER", "-P1D");
-    out.text("DESCRIPTION", &format!("Tomorrow: {summary}"));
+    scratch.text.clear();
+    scratch.text.push_str("Tomorrow: ");
+    scratch.text.push_str(&scratch.summary);
+    out.text("DESCRIPTION", &scratch.text);
     out.line("END", "VALARM");
     out.line("END", "VEVENT");
-    // Events are kept until every feed is written: no spare room held for each.
-    out.0.shrink_to_fit();
-    out.0
 }
 
 /// "Ana Popescu — support-hero", or "UNASSIGNED — apac" for a turn nobody was free to take.
 pub fn summary(model: &Model, shift: &Shift) -> String {
-    let rotation = &model.rotations[shift.rotation].name;
-    match shift.person {
-        Some(p) => format!("{} — {rotation}", model.people[p].name),
-        None => format!("UNASSIGNED — {rotation}"),
-    }
+    let mut text = String::new();
+    push_summary(&mut text, model, shift);
+    text
+}
+
+fn push_summary(text: &mut String, model: &Model, shift: &Shift) {
+    text.push_str(match shift.person {
+        Some(p) => &model.people[p].name,
+        None => "UNASSIGNED",
+    });
+    text.push_str(" — ");
+    text.push_str(&model.rotations[shift.rotation].name);
 }
 
 /// The event's identity: the rotation and the slot, never the assignee or the end, so that a
@@ -177,7 +288,9 @@ pub fn summary(model: &Model, shift: &Shift) -> String {
 ///
 /// `2026-12-07-support-hero@acme-support.rota`, `2026-12-02-emea+PT6H@acme-support.rota`.
 pub fn uid(model: &Model, shift: &Shift) -> String {
-    UidParts::new(model).of(shift)
+    let mut text = String::new();
+    UidParts::new(model).push(&mut text, shift);
+    text
 }
 
 /// The parts of UIDs that come from the model, escaped once rather than for every event.
@@ -199,14 +312,24 @@ impl UidParts {
         }
     }
 
-    fn of(&self, shift: &Shift) -> String {
-        let mut uid = String::with_capacity(64);
-        // A date displays as `%Y-%m-%d`.
-        let _ = write!(
-            uid,
-            "{}-{}",
-            shift.slot.date, self.rotations[shift.rotation]
-        );
+    fn push(&self, uid: &mut String, shift: &Shift) {
+        let date = shift.slot.date;
+        match u32::try_from(date.year()) {
+            // `%Y-%m-%d`, put together by hand for the million events of a large export.
+            Ok(year) if year <= 9999 => {
+                push_two_digits(uid, year / 100);
+                push_two_digits(uid, year % 100);
+                uid.push('-');
+                push_two_digits(uid, date.month());
+                uid.push('-');
+                push_two_digits(uid, date.day());
+            }
+            _ => {
+                let _ = write!(uid, "{date}");
+            }
+        }
+        uid.push('-');
+        uid.push_str(&self.rotations[shift.rotation]);
         if shift.is_split_part() {
             uid.push('+');
             uid.push_str(&iso_duration(shift.start - shift.slot.start));
@@ -214,7 +337,6 @@ impl UidParts {
         uid.push('@');
         uid.push_str(&self.domain);
         uid.push_str(".rota");
-        uid
     }
 }
 
@@ -225,34 +347,38 @@ pub fn stamp(model: &Model) -> DateTime<Utc> {
     model.team.start.and_time(NaiveTime::MIN).and_utc()
 }
 
-/// The event's description, one fact a line. Written into one string: every event has one.
-fn description(model: &Model, shift: &Shift, neighbours: &Neighbours) -> String {
+/// The event's description, one fact a line.
+fn push_description(text: &mut String, model: &Model, shift: &Shift, neighbours: &Neighbours) {
     let rotation = &model.rotations[shift.rotation];
-    let mut text = String::with_capacity(320);
-    // Writing into a String cannot fail.
-    let _ = write!(text, "Rotation: {} ({})", rotation.name, model.team.name);
+    for part in ["Rotation: ", &rotation.name, " (", &model.team.name, ")"] {
+        text.push_str(part);
+    }
     let times = |text: &mut String, tz: Tz| {
         timefmt::push_short(text, shift.start, tz);
         text.push_str(" – ");
         timefmt::push_short(text, shift.end, tz);
     };
     let rotation_time = |text: &mut String| {
-        let _ = write!(text, "\nRotation time ({}): ", rotation.timezone.name());
+        for part in ["\nRotation time (", rotation.timezone.name(), "): "] {
+            text.push_str(part);
+        }
         times(text, rotation.timezone);
     };
     match shift.person {
         Some(p) => {
             let person = &model.people[p];
-            let _ = write!(text, "\nOn duty: {} (", person.name);
-            times(&mut text, person.timezone);
+            for part in ["\nOn duty: ", &person.name, " ("] {
+                text.push_str(part);
+            }
+            times(text, person.timezone);
             text.push(')');
             if person.timezone != rotation.timezone {
-                rotation_time(&mut text);
+                rotation_time(text);
             }
         }
         None => {
             text.push_str("\nOn duty: nobody — no member was free for this turn");
-            rotation_time(&mut text);
+            rotation_time(text);
         }
     }
     if shift.is_override {
@@ -261,19 +387,22 @@ fn description(model: &Model, shift: &Shift, neighbours: &Neighbours) -> String 
     let tz = rotation.timezone;
     match neighbours.before(model, shift) {
         Some(prev) => {
-            let _ = write!(text, "\nBefore: {}, until ", holder(model, &prev));
-            timefmt::push_short(&mut text, prev.end, tz);
+            for part in ["\nBefore: ", holder(model, &prev), ", until "] {
+                text.push_str(part);
+            }
+            timefmt::push_short(text, prev.end, tz);
         }
         None => text.push_str("\nBefore: nobody"),
     }
     match neighbours.after(model, shift) {
         Some(next) => {
-            let _ = write!(text, "\nAfter: {}, from ", holder(model, &next));
-            timefmt::push_short(&mut text, next.start, tz);
+            for part in ["\nAfter: ", holder(model, &next), ", from "] {
+                text.push_str(part);
+            }
+            timefmt::push_short(text, next.start, tz);
         }
         None => text.push_str("\nAfter: nobody"),
     }
-    text
 }
 
 fn holder<'m>(model: &'m Model, shift: &Shift) -> &'m str {
@@ -285,7 +414,7 @@ fn holder<'m>(model: &'m Model, shift: &Shift) -> &'m str {
 /// The shifts around those of a feed, per rotation, to tell who hands over before and after
 /// each one, also across the edges of the exported period.
 struct Neighbours {
-    /// Per rotation, sorted by start.
+    /// Per rotation, sorted by start: at least the shifts within `MARGIN_DAYS` of the feed's.
     by_rotation: Vec<Vec<Shift>>,
 }
 
@@ -297,32 +426,18 @@ const SEARCH_DAYS: i64 = 512;
 
 impl Neighbours {
     fn around(model: &Model, shifts: &[Shift]) -> Self {
-        let plan = Self::nearby(shifts).map(|nearby| plan::overlapping(model, nearby));
-        Self::among(model, shifts, plan.unwrap_or_default())
-    }
-
-    /// Where neighbours are looked up directly: from a margin before the first of `shifts`
-    /// to a margin after the last.
-    fn nearby(shifts: &[Shift]) -> Option<Period> {
-        let from = shifts.iter().map(|s| s.start).min()?;
-        let to = shifts.iter().map(|s| s.end).max()?;
+        let (Some(from), Some(to)) = (
+            shifts.iter().map(|s| s.start).min(),
+            shifts.iter().map(|s| s.end).max(),
+        ) else {
+            return Neighbours {
+                by_rotation: vec![Vec::new(); model.rotations.len()],
+            };
+        };
         let margin = TimeDelta::days(MARGIN_DAYS);
-        Some(Period::new(from - margin, to + margin))
-    }
-
-    /// From `plan`, sorted by start, which holds at least every shift overlapping
-    /// `nearby(shifts)`.
-    fn among(model: &Model, shifts: &[Shift], plan: Vec<Shift>) -> Self {
-        let mut by_rotation = vec![Vec::new(); model.rotations.len()];
-        if let Some(nearby) = Self::nearby(shifts) {
-            let near = plan
-                .into_iter()
-                .filter(|s| s.start < nearby.to && s.end > nearby.from);
-            for shift in near {
-                by_rotation[shift.rotation].push(shift);
-            }
+        Neighbours {
+            by_rotation: plan::per_rotation(model, Period::new(from - margin, to + margin)),
         }
-        Neighbours { by_rotation }
     }
 
     /// The shift of the same rotation just before `shift`.
@@ -330,17 +445,16 @@ impl Neighbours {
         let list = &self.by_rotation[shift.rotation];
         let ix = list.partition_point(|s| s.start < shift.start);
         if ix > 0 {
-            return Some(list[ix - 1].clone());
+            return Some(list[ix - 1]);
         }
         // No shift starts before `team.start`; a day's slack covers zones east of UTC.
         let first_possible = stamp(model) - TimeDelta::days(2);
         let mut reach = TimeDelta::days(2 * MARGIN_DAYS);
         while reach <= TimeDelta::days(SEARCH_DAYS) && shift.start - reach / 2 > first_possible {
             let period = Period::new(shift.start - reach, shift.start);
-            let found = plan::overlapping(model, period)
+            let found = plan::one_rotation(model, shift.rotation, period)
                 .into_iter()
-                .filter(|s| s.rotation == shift.rotation && s.start < shift.start)
-                .max_by_key(|s| s.start);
+                .rfind(|s| s.start < shift.start);
             if found.is_some() {
                 return found;
             }
@@ -354,15 +468,14 @@ impl Neighbours {
         let list = &self.by_rotation[shift.rotation];
         let ix = list.partition_point(|s| s.start <= shift.start);
         if let Some(next) = list.get(ix) {
-            return Some(next.clone());
+            return Some(*next);
         }
         let mut reach = TimeDelta::days(2 * MARGIN_DAYS);
         while reach <= TimeDelta::days(SEARCH_DAYS) {
             let period = Period::new(shift.start, shift.end + reach);
-            let found = plan::overlapping(model, period)
+            let found = plan::one_rotation(model, shift.rotation, period)
                 .into_iter()
-                .filter(|s| s.rotation == shift.rotation && s.start > shift.start)
-                .min_by_key(|s| s.start);
+                .find(|s| s.start > shift.start);
             if found.is_some() {
                 return found;
             }
@@ -374,23 +487,29 @@ impl Neighbours {
 
 /// `20261207T080000Z`: RFC 5545's UTC form, which every client reads without a VTIMEZONE.
 fn utc(instant: DateTime<Utc>) -> String {
+    let mut text = String::with_capacity(16);
+    push_utc(&mut text, instant);
+    text
+}
+
+/// [`utc`], added to the end of `text`.
+fn push_utc(text: &mut String, instant: DateTime<Utc>) {
     let t = instant.naive_utc();
     let year = t.year().unsigned_abs();
     if !(0..=9999).contains(&t.year()) {
-        return instant.format("%Y%m%dT%H%M%SZ").to_string();
+        let _ = write!(text, "{}", instant.format("%Y%m%dT%H%M%SZ"));
+        return;
     }
     // The same text, put together by hand for the million instants of a large export.
-    let mut text = String::with_capacity(16);
-    push_two_digits(&mut text, year / 100);
+    push_two_digits(text, year / 100);
     for n in [year % 100, t.month(), t.day()] {
-        push_two_digits(&mut text, n);
+        push_two_digits(text, n);
     }
     text.push('T');
     for n in [t.hour(), t.minute(), t.second()] {
-        push_two_digits(&mut text, n);
+        push_two_digits(text, n);
     }
     text.push('Z');
-    text
 }
 
 /// `PT6H`, `PT14H30M`: an RFC 5545 duration, for the part of a split shift.
@@ -444,14 +563,21 @@ fn domain(team: &str) -> String {
 }
 
 /// Content lines, each escaped, folded and CRLF-terminated.
-#[derive(Default)]
-struct Lines(String);
+struct Lines<'o>(&'o mut String);
 
-impl Lines {
+impl Lines<'_> {
+    /// A date-time property in UTC: short enough never to need folding.
+    fn instant(&mut self, key: &str, value: DateTime<Utc>) {
+        self.0.push_str(key);
+        self.0.push(':');
+        push_utc(self.0, value);
+        self.0.push_str("\r\n");
+    }
+
     /// A property whose value is not TEXT (a component name, date-time, duration or constant):
     /// written as it is. `key` may carry parameters (`REFRESH-INTERVAL;VALUE=DURATION`).
     fn line(&mut self, key: &str, value: &str) {
-        let mut line = Folded::start(&mut self.0);
+        let mut line = Folded::start(self.0);
         line.push(key);
         line.push(":");
         line.push(value);
@@ -461,7 +587,7 @@ impl Lines {
     /// A property whose value is TEXT (RFC 5545 section 3.3.11): backslash, semicolon, comma
     /// and line break are escaped, as the icalendar crate escapes them.
     fn text(&mut self, key: &str, value: &str) {
-        let mut line = Folded::start(&mut self.0);
+        let mut line = Folded::start(self.0);
         line.push(key);
         line.push(":");
         let mut rest = value;
@@ -538,7 +664,7 @@ mod tests {
         let one = calendar(&model, "Your turn", &shifts[1..2]);
         assert_eq!(one.matches("BEGIN:VEVENT").count(), 1);
         assert!(one.contains("X-WR-CALNAME:Your turn\r\n"));
-        assert!(one.contains(&events(&model, &shifts)[1]));
+        assert!(one.contains(events(&model, &shifts).get(1)));
         assert!(one.contains("UID:2026-12-08-r@t.rota\r\n"));
         assert!(
             one.replace("\r\n ", "")
@@ -566,10 +692,9 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_long_lines_fold_at_75_octets_with_crlf() {
-        let mut lines = Lines::default();
+        let mut text = String::new();
         let name = "Doe, Jane; Inês Yılmaz \\ ".repeat(6);
-        lines.text("SUMMARY", &name);
-        let text = lines.0;
+        Lines(&mut text).text("SUMMARY", &name);
         assert!(text.starts_with("SUMMARY:Doe\\, Jane\\; Inês Yılmaz \\\\ Doe"));
         assert!(text.ends_with("\r\n"));
         for line in text.split_terminator("\r\n") {
@@ -619,16 +744,16 @@ mod tests {
             value in r"[a-z ,;:\\\nßé€😀]{0,200}",
             key in "SUMMARY|DESCRIPTION|UID|X-WR-CALNAME|X-WR-CALDESC",
         ) {
-            let mut text = Lines::default();
-            text.text(&key, &value);
-            proptest::prop_assert_eq!(text.0, through_icalendar(&key, &value));
+            let mut text = String::new();
+            Lines(&mut text).text(&key, &value);
+            proptest::prop_assert_eq!(text, through_icalendar(&key, &value));
         }
 
         #[test]
         fn plain_lines_match_the_icalendar_crate(value in "[0-9TZ:P-]{0,160}") {
-            let mut lines = Lines::default();
-            lines.line("DTSTART", &value);
-            proptest::prop_assert_eq!(lines.0, through_icalendar("DTSTART", &value));
+            let mut text = String::new();
+            Lines(&mut text).line("DTSTART", &value);
+            proptest::prop_assert_eq!(text, through_icalendar("DTSTART", &value));
         }
     }
 
