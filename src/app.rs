@@ -153,6 +153,14 @@ pub fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
     out.write_all(bytes).or_else(ignore_broken_pipe)
 }
 
+/// [`emit`] for output written as it is put together.
+pub fn emit_with(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    write(out).or_else(ignore_broken_pipe)
+}
+
 fn ignore_broken_pipe(e: std::io::Error) -> Result<()> {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         Ok(())

@@ -1,6 +1,6 @@
 use std::io::Write;
 
-use super::{Context, Outcome, emit};
+use super::{Context, Outcome, emit, emit_with};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::error::Result;
 use crate::plan;
@@ -16,8 +16,11 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<Outcom
         tz: ctx.display_tz,
     };
     let text = match args.format {
+        PlanFormat::Json => {
+            emit_with(out, |out| render::json::write_plan(&view, out))?;
+            return Ok(Outcome::Clean);
+        }
         PlanFormat::Table => render::table::plan(&view),
-        PlanFormat::Json => render::json::plan(&view),
         PlanFormat::Csv => render::csv::plan(&view),
         PlanFormat::Markdown => render::markdown::plan(&view),
     };
