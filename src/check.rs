@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
 
 use crate::model::{CoverageRule, Model, PersonIx, RotationIx, When};
+use crate::parallel;
 use crate::plan::local_time::{local_date, resolve, start_of_day};
 use crate::plan::{self, Period, Shift, Slot};
 
@@ -176,18 +177,25 @@ pub struct Spread {
 /// The full analysis of `period`.
 pub fn check(model: &Model, period: Period) -> Report {
     let by_rotation = plan::per_rotation(model, period);
-    let mut gaps: Vec<Gap> = (0..model.coverage.len())
-        .flat_map(|rule| coverage_gaps(model, rule, period, &by_rotation))
-        .collect();
+    let by_rotation = &by_rotation[..];
+    // The parts of the analysis are independent; a large organisation's share two cores.
+    let ((mut gaps, (fairness, spreads, uneven)), mut conflicts) = parallel::join(
+        || {
+            let gaps: Vec<Gap> = (0..model.coverage.len())
+                .flat_map(|rule| coverage_gaps(model, rule, period, by_rotation))
+                .collect();
+            (gaps, fairness(model, period, by_rotation))
+        },
+        || {
+            let mut found = double_bookings(model, period, by_rotation);
+            found.extend(away_duty(model, period, by_rotation));
+            found.extend(night_shifts(model, period, by_rotation));
+            found
+        },
+    );
     gaps.sort_by_key(|g| (g.start, g.rule));
-
-    let (fairness, spreads, uneven) = fairness(model, period, &by_rotation);
-    let mut conflicts = Vec::new();
-    conflicts.extend(double_bookings(model, period, &by_rotation));
-    conflicts.extend(away_duty(model, period, &by_rotation));
-    conflicts.extend(night_shifts(model, period, &by_rotation));
-    conflicts.extend(idle_overrides(model, period, &by_rotation));
-    conflicts.extend(unmatched_rules(model, period, &by_rotation));
+    conflicts.extend(idle_overrides(model, period, by_rotation));
+    conflicts.extend(unmatched_rules(model, period, by_rotation));
     conflicts.extend(uneven);
     let rotation_names = |c: &Conflict| -> Vec<&str> {
         c.rotations

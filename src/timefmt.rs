@@ -65,8 +65,11 @@ pub fn push_short(text: &mut String, instant: DateTime<Utc>, tz: Tz) {
 
 /// `n` (below 100) as two digits, `07`.
 pub(crate) fn push_two_digits(text: &mut String, n: u32) {
-    push_digit(text, n / 10 % 10);
-    push_digit(text, n % 10);
+    const PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+                         40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+                         8081828384858687888990919293949596979899";
+    let at = (n % 100) as usize * 2;
+    text.push_str(&PAIRS[at..at + 2]);
 }
 
 fn push_digit(text: &mut String, digit: u32) {

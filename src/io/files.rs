@@ -46,7 +46,7 @@ pub fn stage(
         .tempfile_in(dir)?;
     publishable(file.as_file(), path)?;
     {
-        let mut buffered = BufWriter::with_capacity(64 * 1024, file.as_file_mut());
+        let mut buffered = BufWriter::with_capacity(256 * 1024, file.as_file_mut());
         write(&mut buffered)?;
         buffered.flush()?;
     }

@@ -123,6 +123,19 @@ pub fn sort(model: &Model, shifts: &mut Vec<Shift>) {
             )
         })
         .collect();
-    keys.sort_unstable();
-    *shifts = keys.iter().map(|k| shifts[k.4]).collect();
+    // Two halves sorted at once, then merged.
+    let (left, right) = keys.split_at_mut(shifts.len() / 2);
+    parallel::join(|| left.sort_unstable(), || right.sort_unstable());
+    let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
+    let mut sorted = Vec::with_capacity(shifts.len());
+    loop {
+        let next = match (left.peek(), right.peek()) {
+            (Some(l), Some(r)) if r < l => right.next(),
+            (Some(_), _) => left.next(),
+            (None, _) => right.next(),
+        };
+        let Some(key) = next else { break };
+        sorted.push(shifts[key.4]);
+    }
+    *shifts = sorted;
 }

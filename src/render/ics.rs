@@ -12,7 +12,7 @@
 //! ([`feed`]): the team's, its rotation's and its assignee's show one event identically.
 
 use std::fmt::Write as _;
-use std::io::{IoSlice, Write};
+use std::io::Write;
 use std::ops::Range;
 
 use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
@@ -69,36 +69,10 @@ pub fn write_feed<'e>(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     out.write_all(head(feed).as_bytes())?;
-    // Events go out in batches, each in one system call straight from where they were
-    // rendered: copying them into a buffer first was a tenth of a large export.
-    let mut batch: Vec<IoSlice<'e>> = Vec::with_capacity(BATCH);
     for event in events {
-        batch.push(IoSlice::new(event.as_bytes()));
-        if batch.len() == BATCH {
-            write_all_vectored(out, &mut batch)?;
-        }
+        out.write_all(event.as_bytes())?;
     }
-    write_all_vectored(out, &mut batch)?;
     out.write_all(TAIL.as_bytes())
-}
-
-/// Events a batch: large enough to bypass a writer's buffer, within the system's limit
-/// (`IOV_MAX`, 1024 on Linux).
-const BATCH: usize = 512;
-
-/// Writes all of `batch` and empties it.
-fn write_all_vectored(out: &mut dyn Write, batch: &mut Vec<IoSlice>) -> std::io::Result<()> {
-    let mut rest = &mut batch[..];
-    while !rest.is_empty() {
-        match out.write_vectored(rest) {
-            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
-            Ok(n) => IoSlice::advance_slices(&mut rest, n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    batch.clear();
-    Ok(())
 }
 
 /// A feed's lines before its events.
