@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scale benchmark: wall time and peak memory of `rota plan --format json`, `rota check`
 # and `rota export` over one year for generated organisations of 100 and 1,000 teams, on the
-# release build. See docs/bench.md.
+# release build. See the README's Scale section.
 #
 #   benches/scale.sh                 # 100 and 1,000 teams, best of 3 runs each
 #   benches/scale.sh --python        # also the same team feed with Python's icalendar (~70 s)
@@ -87,6 +87,8 @@ measure() {
         local args=()
         for a in "$@"; do args+=("${a//\{run\}/$run}"); done
         STATUS=0
+        # Each run starts with nothing of the previous one still waiting to reach the disk.
+        sync
         /usr/bin/time -f '%e %M' -o "$OUT/$name.time" "${args[@]}" \
             >"$OUT/$name.out" 2>"$OUT/$name.err" || STATUS=$?
         local wall kb
@@ -137,14 +139,14 @@ for n in $TEAMS; do
         exit 1
     fi
 
-    # A fresh folder for every run: replacing the previous run's files would measure the
-    # file system's handling of deleted files as much as rota.
+    # A fresh folder for every run, and no folder deleted until the end: creating files
+    # soon after thousands were deleted is slow on some file systems (ext4 without a journal
+    # searches past every recently freed inode), which would measure the file system, not rota.
     measure "export-$n" "$ROTA" --config "$config" export --from $FROM --to $TO --out "$OUT/feeds-$n-{run}"
     [ "$STATUS" = 0 ] || { cat "$OUT/export-$n.err" >&2; exit 1; }
     row "$n" "$shifts" "export ($(ls "$OUT/feeds-$n-1" | wc -l) files, $(du -sm "$OUT/feeds-$n-1" | cut -f1) MB)" \
         "$WALL" "$PEAK_MB" "$(verdict "$WALL" "$PEAK_MB" "$n")"
     TIME_OF[export-$n]=$WALL MEM_OF[export-$n]=$PEAK_MB
-    rm -rf "$OUT"/feeds-"$n"-*
 done
 
 # The plan replays turns from team.start: the same organisation started four years earlier.

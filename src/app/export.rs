@@ -20,8 +20,8 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
     let period = ctx.period(&args.period, DEFAULT_MONTHS)?;
     // Every event is rendered before the first file is touched, and wrapping them in a feed
     // cannot fail, so a failure to render leaves the folder as it was.
-    let (shifts, events) = ics::period_events(&ctx.model, period);
-    let files = feeds(&ctx.model, &shifts, ctx.display_tz);
+    let (shifts, order, events) = ics::period_events(&ctx.model, period);
+    let files = feeds(&ctx.model, &shifts, &order, ctx.display_tz);
     write_all(&args.out, &files, &events)?;
     emit(
         out,
@@ -36,7 +36,7 @@ struct FeedFile {
     title: String,
     description: String,
     timezone: chrono_tz::Tz,
-    /// Positions in the plan's shifts (and their events), in order.
+    /// Positions of its shifts (and their events), in plan order.
     events: Vec<usize>,
 }
 
@@ -56,12 +56,19 @@ impl FeedFile {
 
 /// The team's feed, one per rotation and one per person, each file even when it holds no
 /// event, so that a subscribed URL never turns into a 404 in a quiet month.
-fn feeds(model: &Model, shifts: &[Shift], display_tz: chrono_tz::Tz) -> Vec<FeedFile> {
+/// `order` holds the positions of `shifts` (and their events) in plan order.
+fn feeds(
+    model: &Model,
+    shifts: &[Shift],
+    order: &[usize],
+    display_tz: chrono_tz::Tz,
+) -> Vec<FeedFile> {
     // Shifts sorted out to their rotation and person in one pass: selecting each feed's
     // events from all shifts would be quadratic in a large organisation.
     let mut by_rotation = vec![Vec::new(); model.rotations.len()];
     let mut by_person = vec![Vec::new(); model.people.len()];
-    for (i, shift) in shifts.iter().enumerate() {
+    for &i in order {
+        let shift = &shifts[i];
         by_rotation[shift.rotation].push(i);
         if let Some(p) = shift.person {
             by_person[p].push(i);
@@ -75,7 +82,7 @@ fn feeds(model: &Model, shifts: &[Shift], display_tz: chrono_tz::Tz) -> Vec<Feed
         title: format!("{team} rota"),
         description: format!("Every shift of every rotation of {team}"),
         timezone: display_tz,
-        events: (0..shifts.len()).collect(),
+        events: order.to_vec(),
     });
     for (rotation, events) in model.rotations.iter().zip(by_rotation) {
         files.push(FeedFile {

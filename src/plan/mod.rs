@@ -97,6 +97,14 @@ fn rotation(model: &Model, ix: RotationIx, period: Period, overrides: &[&Overrid
 
 /// Puts shifts in plan order: by start, then rotation name.
 pub fn sort(model: &Model, shifts: &mut Vec<Shift>) {
+    *shifts = order(model, shifts)
+        .into_iter()
+        .map(|i| shifts[i])
+        .collect();
+}
+
+/// The positions of `shifts` in plan order.
+pub fn order(model: &Model, shifts: &[Shift]) -> Vec<usize> {
     // Rotations ranked by name once, so that the many shifts starting at one instant (every
     // team's leg at 08:00) compare by a number instead of by their rotations' names.
     let mut by_name: Vec<RotationIx> = (0..model.rotations.len()).collect();
@@ -127,7 +135,7 @@ pub fn sort(model: &Model, shifts: &mut Vec<Shift>) {
     let (left, right) = keys.split_at_mut(shifts.len() / 2);
     parallel::join(|| left.sort_unstable(), || right.sort_unstable());
     let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
-    let mut sorted = Vec::with_capacity(shifts.len());
+    let mut order = Vec::with_capacity(shifts.len());
     loop {
         let next = match (left.peek(), right.peek()) {
             (Some(l), Some(r)) if r < l => right.next(),
@@ -135,7 +143,7 @@ pub fn sort(model: &Model, shifts: &mut Vec<Shift>) {
             (None, _) => right.next(),
         };
         let Some(key) = next else { break };
-        sorted.push(shifts[key.4]);
+        order.push(key.4);
     }
-    *shifts = sorted;
+    order
 }

@@ -101,20 +101,22 @@ pub fn events(model: &Model, shifts: &[Shift]) -> Events {
 }
 
 /// The shifts that start in `period` and one `VEVENT` each: what [`plan::plan`] and
-/// [`events`] give, from one plan of the period and its surroundings instead of two.
-pub fn period_events(model: &Model, period: Period) -> (Vec<Shift>, Events) {
+/// [`events`] give, from one plan of the period and its surroundings instead of two. The
+/// shifts come rotation by rotation, each rotation's in time order, with their positions in
+/// plan order: rendering goes through each rotation's shifts where they lie together in memory.
+pub fn period_events(model: &Model, period: Period) -> (Vec<Shift>, Vec<usize>, Events) {
     // A shift lasts at most two days, so this holds every shift near those of the period.
     let slack = TimeDelta::days(MARGIN_DAYS + 2);
     let near = plan::per_rotation(model, Period::new(period.from - slack, period.to + slack));
-    let mut shifts: Vec<Shift> = near
+    let shifts: Vec<Shift> = near
         .iter()
         .flatten()
         .filter(|s| period.contains(s.start))
         .copied()
         .collect();
-    plan::sort(model, &mut shifts);
+    let order = plan::order(model, &shifts);
     let events = render(model, &shifts, Neighbours { by_rotation: near });
-    (shifts, events)
+    (shifts, order, events)
 }
 
 /// Rendered events, kept in a few large strings rather than a string each: a year of a large
@@ -153,6 +155,7 @@ fn render(model: &Model, shifts: &[Shift], neighbours: Neighbours) -> Events {
         neighbours,
         stamp: utc(stamp(model)),
         uids: UidParts::new(model),
+        names: Names::new(model),
     };
     // Rotation by rotation: each event looks up its rotation's shifts before and after it,
     // and going through the organisation in time order instead would fetch a different
@@ -201,6 +204,29 @@ struct Shared {
     /// The DTSTAMP, the same for every event.
     stamp: String,
     uids: UidParts,
+    names: Names,
+}
+
+/// The model's names as escaped TEXT, escaped once rather than in every event: event texts
+/// are put together escaped already.
+struct Names {
+    people: Vec<String>,
+    rotations: Vec<String>,
+    team: String,
+}
+
+impl Names {
+    fn new(model: &Model) -> Self {
+        Names {
+            people: model.people.iter().map(|p| escape(&p.name)).collect(),
+            rotations: model.rotations.iter().map(|r| escape(&r.name)).collect(),
+            team: escape(&model.team.name),
+        }
+    }
+
+    fn holder(&self, shift: &Shift) -> &str {
+        shift.person.map_or("nobody", |p| self.people[p].as_str())
+    }
 }
 
 /// Strings an event is put together in, reused from one event to the next.
@@ -216,16 +242,17 @@ fn event(model: &Model, shift: &Shift, shared: &Shared, scratch: &mut Scratch, o
     out.line("BEGIN", "VEVENT");
     scratch.text.clear();
     shared.uids.push(&mut scratch.text, shift);
-    out.text("UID", &scratch.text);
+    // UIDs hold nothing TEXT escapes.
+    out.escaped("UID", &scratch.text);
     out.line("DTSTAMP", &shared.stamp);
     out.instant("DTSTART", shift.start);
     out.instant("DTEND", shift.end);
     scratch.summary.clear();
-    push_summary(&mut scratch.summary, model, shift);
-    out.text("SUMMARY", &scratch.summary);
+    push_summary(&mut scratch.summary, &shared.names, shift);
+    out.escaped("SUMMARY", &scratch.summary);
     scratch.text.clear();
-    push_description(&mut scratch.text, model, shift, &shared.neighbours);
-    out.text("DESCRIPTION", &scratch.text);
+    push_description(&mut scratch.text, model, shift, shared);
+    out.escaped("DESCRIPTION", &scratch.text);
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
     out.line("TRANSP", "TRANSPARENT");
     out.line("BEGIN", "VALARM");
@@ -234,25 +261,20 @@ fn event(model: &Model, shift: &Shift, shared: &Shared, scratch: &mut Scratch, o
     scratch.text.clear();
     scratch.text.push_str("Tomorrow: ");
     scratch.text.push_str(&scratch.summary);
-    out.text("DESCRIPTION", &scratch.text);
+    out.escaped("DESCRIPTION", &scratch.text);
     out.line("END", "VALARM");
     out.line("END", "VEVENT");
 }
 
-/// "Ana Popescu — support-hero", or "UNASSIGNED — apac" for a turn nobody was free to take.
-pub fn summary(model: &Model, shift: &Shift) -> String {
-    let mut text = String::new();
-    push_summary(&mut text, model, shift);
-    text
-}
-
-fn push_summary(text: &mut String, model: &Model, shift: &Shift) {
+/// "Ana Popescu — support-hero", or "UNASSIGNED — apac" for a turn nobody was free to take;
+/// escaped.
+fn push_summary(text: &mut String, names: &Names, shift: &Shift) {
     text.push_str(match shift.person {
-        Some(p) => &model.people[p].name,
+        Some(p) => &names.people[p],
         None => "UNASSIGNED",
     });
     text.push_str(" — ");
-    text.push_str(&model.rotations[shift.rotation].name);
+    text.push_str(&names.rotations[shift.rotation]);
 }
 
 /// The event's identity: the rotation and the slot, never the assignee or the end, so that a
@@ -321,29 +343,30 @@ pub fn stamp(model: &Model) -> DateTime<Utc> {
     model.team.start.and_time(NaiveTime::MIN).and_utc()
 }
 
-/// The event's description, one fact a line.
-fn push_description(text: &mut String, model: &Model, shift: &Shift, neighbours: &Neighbours) {
+/// The event's description, one fact a line, escaped as it is put together.
+fn push_description(text: &mut String, model: &Model, shift: &Shift, shared: &Shared) {
     let rotation = &model.rotations[shift.rotation];
-    for part in ["Rotation: ", &rotation.name, " (", &model.team.name, ")"] {
-        text.push_str(part);
-    }
+    let names = &shared.names;
+    let parts = |text: &mut String, parts: &[&str]| parts.iter().for_each(|p| text.push_str(p));
+    let rotation_name = &names.rotations[shift.rotation];
+    parts(text, &["Rotation: ", rotation_name, " (", &names.team, ")"]);
     let times = |text: &mut String, tz: Tz| {
         timefmt::push_short(text, shift.start, tz);
         text.push_str(" – ");
         timefmt::push_short(text, shift.end, tz);
     };
+    // Zone names hold nothing TEXT escapes.
     let rotation_time = |text: &mut String| {
-        for part in ["\nRotation time (", rotation.timezone.name(), "): "] {
-            text.push_str(part);
-        }
+        parts(
+            text,
+            &["\\nRotation time (", rotation.timezone.name(), "): "],
+        );
         times(text, rotation.timezone);
     };
     match shift.person {
         Some(p) => {
+            parts(text, &["\\nOn duty: ", &names.people[p], " ("]);
             let person = &model.people[p];
-            for part in ["\nOn duty: ", &person.name, " ("] {
-                text.push_str(part);
-            }
             times(text, person.timezone);
             text.push(')');
             if person.timezone != rotation.timezone {
@@ -351,38 +374,28 @@ fn push_description(text: &mut String, model: &Model, shift: &Shift, neighbours:
             }
         }
         None => {
-            text.push_str("\nOn duty: nobody — no member was free for this turn");
+            text.push_str("\\nOn duty: nobody — no member was free for this turn");
             rotation_time(text);
         }
     }
     if shift.is_override {
-        text.push_str("\nThis is an override: a one-off swap for this time only.");
+        text.push_str("\\nThis is an override: a one-off swap for this time only.");
     }
     let tz = rotation.timezone;
-    match neighbours.before(model, shift) {
+    match shared.neighbours.before(model, shift) {
         Some(prev) => {
-            for part in ["\nBefore: ", holder(model, &prev), ", until "] {
-                text.push_str(part);
-            }
+            parts(text, &["\\nBefore: ", names.holder(&prev), "\\, until "]);
             timefmt::push_short(text, prev.end, tz);
         }
-        None => text.push_str("\nBefore: nobody"),
+        None => text.push_str("\\nBefore: nobody"),
     }
-    match neighbours.after(model, shift) {
+    match shared.neighbours.after(model, shift) {
         Some(next) => {
-            for part in ["\nAfter: ", holder(model, &next), ", from "] {
-                text.push_str(part);
-            }
+            parts(text, &["\\nAfter: ", names.holder(&next), "\\, from "]);
             timefmt::push_short(text, next.start, tz);
         }
-        None => text.push_str("\nAfter: nobody"),
+        None => text.push_str("\\nAfter: nobody"),
     }
-}
-
-fn holder<'m>(model: &'m Model, shift: &Shift) -> &'m str {
-    shift
-        .person
-        .map_or("nobody", |p| model.people[p].name.as_str())
 }
 
 /// The shifts around those of a feed, per rotation, to tell who hands over before and after
@@ -564,24 +577,42 @@ impl Lines<'_> {
         let mut line = Folded::start(self.0);
         line.push(key);
         line.push(":");
-        let mut rest = value;
-        // Byte by byte: the four are ASCII, and a set of chars would be searched much slower.
-        while let Some(at) = rest
-            .bytes()
-            .position(|b| matches!(b, b'\\' | b';' | b',' | b'\n'))
-        {
-            line.push(&rest[..at]);
-            line.push(match rest.as_bytes()[at] {
-                b'\\' => "\\\\",
-                b';' => "\\;",
-                b',' => "\\,",
-                _ => "\\n",
-            });
-            rest = &rest[at + 1..];
-        }
-        line.push(rest);
+        escape_pieces(value, |piece| line.push(piece));
         line.end();
     }
+
+    /// A TEXT property whose value is escaped already ([`escape`]).
+    fn escaped(&mut self, key: &str, value: &str) {
+        self.line(key, value);
+    }
+}
+
+/// `value` as an escaped TEXT value: backslash, semicolon, comma and line break are escaped, as
+/// the icalendar crate escapes them.
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    escape_pieces(value, |piece| out.push_str(piece));
+    out
+}
+
+/// Hands `value` to `piece` in pieces, escaped.
+fn escape_pieces(value: &str, mut piece: impl FnMut(&str)) {
+    let mut rest = value;
+    // Byte by byte: the four are ASCII, and a set of chars would be searched much slower.
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| matches!(b, b'\\' | b';' | b',' | b'\n'))
+    {
+        piece(&rest[..at]);
+        piece(match rest.as_bytes()[at] {
+            b'\\' => "\\\\",
+            b';' => "\\;",
+            b',' => "\\,",
+            _ => "\\n",
+        });
+        rest = &rest[at + 1..];
+    }
+    piece(rest);
 }
 
 /// One content line being written, folded as it goes: RFC 5545 section 3.1 wants lines of at
