@@ -56,7 +56,8 @@ impl FeedFile {
 
 /// The team's feed, one per rotation and one per person, each file even when it holds no
 /// event, so that a subscribed URL never turns into a 404 in a quiet month.
-/// `order` holds the positions of `shifts` (and their events) in plan order.
+/// `shifts` come rotation by rotation, each rotation's in time order, and `order` holds their
+/// positions (and their events') in plan order.
 fn feeds(
     model: &Model,
     shifts: &[Shift],
@@ -64,15 +65,24 @@ fn feeds(
     display_tz: chrono_tz::Tz,
 ) -> Vec<FeedFile> {
     // Shifts sorted out to their rotation and person in one pass: selecting each feed's
-    // events from all shifts would be quadratic in a large organisation.
+    // events from all shifts would be quadratic in a large organisation. The pass goes through
+    // the shifts where they lie (visiting them in plan order instead jumps through memory);
+    // within one rotation that is plan order already, and a person's shifts on several
+    // rotations are put back in plan order.
     let mut by_rotation = vec![Vec::new(); model.rotations.len()];
     let mut by_person = vec![Vec::new(); model.people.len()];
-    for &i in order {
-        let shift = &shifts[i];
+    for (i, shift) in shifts.iter().enumerate() {
         by_rotation[shift.rotation].push(i);
         if let Some(p) = shift.person {
             by_person[p].push(i);
         }
+    }
+    let mut position = vec![0; shifts.len()];
+    for (k, &i) in order.iter().enumerate() {
+        position[i] = k;
+    }
+    for events in &mut by_person {
+        events.sort_by_key(|&i| position[i]);
     }
 
     let team = &model.team.name;
