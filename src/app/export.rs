@@ -22,11 +22,17 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
     // cannot fail, so a failure to render leaves the folder as it was.
     let (shifts, order, events) = ics::period_events(&ctx.model, period);
     let files = feeds(&ctx.model, &shifts, &order, ctx.display_tz);
-    write_all(&args.out, &files, &events)?;
-    emit(
-        out,
-        format!("wrote {} files to {}\n", files.len(), args.out.display()).as_bytes(),
-    )?;
+    let unchanged = write_all(&args.out, &files, &events)?;
+    let mut summary = format!(
+        "wrote {} files to {}",
+        files.len() - unchanged,
+        args.out.display()
+    );
+    if unchanged > 0 {
+        summary.push_str(&format!("; {unchanged} were already up to date"));
+    }
+    summary.push('\n');
+    emit(out, summary.as_bytes())?;
     Ok(Outcome::Clean)
 }
 
@@ -117,10 +123,11 @@ fn feeds(
 
 /// The feeds change together: every file is written in full beside the old one before the
 /// first is replaced, so a failure while writing (a full disk) leaves the folder as it was.
-/// Files in the folder that are not ours (a removed person's feed, an index.html) are left
-/// alone. Each feed is put together as it is written, so that none is held in memory besides
-/// the events.
-fn write_all(dir: &Path, files: &[FeedFile], events: &Events) -> Result<()> {
+/// A file that already holds the feed is left untouched. Files in the folder that are not ours
+/// (a removed person's feed, an index.html) are left alone. Each feed is put together as it is
+/// written, so that none is held in memory besides the events. Returns how many files were
+/// already up to date.
+fn write_all(dir: &Path, files: &[FeedFile], events: &Events) -> Result<usize> {
     preflight(dir, files)?;
     let next = AtomicUsize::new(0);
     let failure = OnceLock::new();
@@ -132,6 +139,9 @@ fn write_all(dir: &Path, files: &[FeedFile], events: &Events) -> Result<()> {
             let ix = next.fetch_add(1, Ordering::Relaxed);
             let Some(file) = files.get(ix) else { break };
             let path = dir.join(&file.name);
+            if files::holds(&path, |out| file.write(events, out)) {
+                continue;
+            }
             match files::stage(&path, |out| file.write(events, out)) {
                 Ok(s) => staged.push((ix, s)),
                 Err(e) => {
@@ -164,6 +174,7 @@ fn write_all(dir: &Path, files: &[FeedFile], events: &Events) -> Result<()> {
         ));
     }
     staged.sort_by_key(|(ix, _)| *ix);
+    let unchanged = files.len() - staged.len();
     files::commit(staged.into_iter().map(|(_, s)| s).collect()).map_err(|failed| {
         Error::failed(
             format!("cannot write `{}`: {}", failed.path.display(), failed.error),
@@ -175,7 +186,8 @@ fn write_all(dir: &Path, files: &[FeedFile], events: &Events) -> Result<()> {
                 files.len()
             ),
         )
-    })
+    })?;
+    Ok(unchanged)
 }
 
 /// The failures that can be seen coming are reported before any file is replaced: `--out`

@@ -6,7 +6,7 @@
 //! any makes a set of files change together: `rota export` replaces a thousand feeds, and a
 //! failure while writing them leaves every old feed as it was.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use tempfile::TempPath;
@@ -56,6 +56,40 @@ pub fn stage(
         temp: file.into_temp_path(),
         target: path.to_path_buf(),
     })
+}
+
+/// Whether `path` is a file holding exactly what `write` puts out. It is compared as it is put
+/// out, stopping at the first difference: rewriting a file with the same bytes would only
+/// churn the disk, and change its modification time, which web servers hand to calendar apps
+/// to tell whether a subscribed feed changed.
+pub fn holds(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut old = Compare(BufReader::with_capacity(256 * 1024, file));
+    write(&mut old).is_ok() && old.0.fill_buf().is_ok_and(|rest| rest.is_empty())
+}
+
+/// A writer that compares what is written with what a reader holds, failing where they differ.
+struct Compare<R>(R);
+
+impl<R: BufRead> Write for Compare<R> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let old = self.0.fill_buf()?;
+        let n = old.len().min(buf.len());
+        if n == 0 && !buf.is_empty() || old[..n] != buf[..n] {
+            return Err(std::io::Error::other("the contents differ"));
+        }
+        self.0.consume(n);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A commit that stopped part-way: `replaced` files are in place, the others unchanged.
@@ -232,5 +266,28 @@ mod tests {
         commit(staged).unwrap();
         assert!(names.iter().all(|n| std::fs::read(n).unwrap() == b"new"));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), names.len());
+    }
+
+    #[test]
+    fn a_file_holds_only_exactly_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("team.ics");
+        let long: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &long).unwrap();
+        let writes = |pieces: Vec<Vec<u8>>| {
+            move |out: &mut dyn Write| pieces.iter().try_for_each(|p| out.write_all(p))
+        };
+        let (head, tail) = long.split_at(300_001);
+        assert!(holds(&path, writes(vec![head.to_vec(), tail.to_vec()])));
+        assert!(!holds(&path, writes(vec![head.to_vec()])), "shorter");
+        assert!(
+            !holds(&path, writes(vec![long.clone(), b"x".to_vec()])),
+            "longer"
+        );
+        let mut changed = long.clone();
+        changed[999_999] ^= 1;
+        assert!(!holds(&path, writes(vec![changed])), "last byte");
+        assert!(!holds(&dir.path().join("missing.ics"), writes(vec![])));
+        assert!(!holds(dir.path(), writes(vec![])), "a folder");
     }
 }

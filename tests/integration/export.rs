@@ -95,11 +95,9 @@ to = 2026-12-08T14:00:00
 /// `rota plan --format json` for the same period; returns the parsed events per file.
 fn export_and_check(p: &Project, period: &[&str], people: &[&str], rotations: &[&str]) -> Value {
     let stdout = p.run(&[&["export"], period].concat(), 0);
-    assert!(
-        stdout.starts_with(&format!(
-            "wrote {} files to calendar",
-            1 + people.len() + rotations.len()
-        )),
+    assert_eq!(
+        feeds_in_summary(&stdout),
+        1 + people.len() + rotations.len(),
         "{stdout}"
     );
     let plan = p.run(&[&["plan", "--format", "json"], period].concat(), 0);
@@ -112,6 +110,23 @@ fn export_and_check(p: &Project, period: &[&str], people: &[&str], rotations: &[
         args.extend(["--rotation".to_string(), name.to_string()]);
     }
     check_with_python(p.path(), &args)
+}
+
+/// The feeds export's summary accounts for: `wrote 3 files to calendar; 4 were already up to
+/// date` is 7.
+fn feeds_in_summary(stdout: &str) -> usize {
+    let number = |text: &str| -> usize {
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no number in {stdout:?}"))
+    };
+    let rest = stdout.strip_prefix("wrote ").expect(stdout);
+    let (written, rest) = rest.split_once(" files to ").expect(stdout);
+    number(written)
+        + rest
+            .split_once("; ")
+            .map_or(0, |(_, unchanged)| number(unchanged))
 }
 
 fn check_with_python(dir: &Path, args: &[String]) -> Value {
@@ -300,9 +315,68 @@ fn exporting_the_same_config_twice_gives_byte_identical_files() {
     );
     assert_eq!(first.len(), 7);
     assert_eq!(first, second);
-    // Over the previous files in place, too.
-    p.run(&["export", "--month", "2027-03", "--out", "first"], 0);
+    // Over the previous files in place, too: they are left untouched, modification time and
+    // all, so that web servers keep telling subscribed calendars nothing changed.
+    let stamps = |dir: &str| -> Vec<std::time::SystemTime> {
+        let mut names: Vec<_> = std::fs::read_dir(p.file(dir))
+            .expect("folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|n| {
+                std::fs::metadata(n)
+                    .and_then(|m| m.modified())
+                    .expect("mtime")
+            })
+            .collect()
+    };
+    let before = stamps("first");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let stdout = p.run(&["export", "--month", "2027-03", "--out", "first"], 0);
+    assert_eq!(
+        stdout,
+        "wrote 0 files to first; 7 were already up to date\n"
+    );
     assert_eq!(read_folder(&p.file("first")), second);
+    assert_eq!(stamps("first"), before);
+}
+
+#[test]
+fn a_new_export_replaces_only_the_feeds_that_changed() {
+    let p = Project::new(TRICKY);
+    p.run(&["export", "--month", "2027-03"], 0);
+    let before = read_folder(&p.file("calendar"));
+    // Ken takes over a night of Mehmet's: the team's, the night rotation's and both their
+    // feeds change; the others stay as they were.
+    let config = format!(
+        "{TRICKY}\n[[override]]\nrotation = \"night.watch\"\nperson = \"ken\"\n\
+         from = 2027-03-03T22:00:00\nto = 2027-03-04T06:00:00\n"
+    );
+    std::fs::write(p.file("rotation.toml"), config).expect("write config");
+    let stdout = p.run(&["export", "--month", "2027-03"], 0);
+    let after = read_folder(&p.file("calendar"));
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|name| before.get(*name) != after.get(*name))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "person-ken.ics",
+            "person-mehmet.ics",
+            "rotation-night.watch.ics",
+            "team.ics"
+        ],
+    );
+    assert_eq!(
+        stdout,
+        format!(
+            "wrote 4 files to calendar; {} were already up to date\n",
+            after.len() - 4
+        )
+    );
 }
 
 #[test]
