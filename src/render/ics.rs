@@ -1,7 +1,8 @@
 //! iCalendar (RFC 5545) feeds: shifts → `.ics` bytes, reproducible to the byte.
 //!
-//! Every content line goes through [`Lines`], which escapes TEXT values (`\,` `\;` `\n` `\\`),
-//! folds lines at 75 octets on character boundaries and ends them with CRLF. The components
+//! Every content line goes through [`Lines`], which folds lines at 75 octets on character
+//! boundaries and ends them with CRLF. TEXT values are escaped (`\,` `\;` `\n` `\\`) as they
+//! are written, or, in events, put together from names escaped once ([`escape`]). The components
 //! are assembled here rather than with the icalendar crate's `Component` writer, because that
 //! writer stamps every `VALARM` (and any component without them) with a clock `DTSTAMP` and a
 //! random `UID`, which would break the promise that the same config gives byte-identical
