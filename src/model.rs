@@ -108,7 +108,7 @@ impl DaySet {
 ///
 /// Minutes are counted from the start day's midnight: `end` lies in `start+1..=start+1440`,
 /// so `22:00-06:00` is (1320, 1800) and `09:00-09:00` lasts a whole day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
     pub start_minute: u32,
     pub end_minute: u32,

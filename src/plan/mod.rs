@@ -12,6 +12,7 @@ pub use period::Period;
 
 use crate::model::{Model, Override, PersonIx, RotationIx};
 use crate::parallel;
+use shifts::Times;
 
 /// One stretch of duty in one rotation: a whole shift, or the part of one an override split off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +74,9 @@ pub fn per_rotation(model: &Model, period: Period) -> Vec<Vec<Shift>> {
     let rotations: Vec<RotationIx> = (0..model.rotations.len()).collect();
     // Each rotation is planned on its own; a large organisation's share the cores.
     parallel::map_parts(&rotations, 16, |part| {
+        let mut times = Times::default();
         part.iter()
-            .map(|&ix| rotation(model, ix, period, &overrides[ix]))
+            .map(|&ix| rotation(model, ix, period, &overrides[ix], &mut times))
             .collect()
     })
 }
@@ -86,11 +88,17 @@ pub fn one_rotation(model: &Model, ix: RotationIx, period: Period) -> Vec<Shift>
         .iter()
         .filter(|o| o.rotation == ix)
         .collect();
-    rotation(model, ix, period, &overrides)
+    rotation(model, ix, period, &overrides, &mut Times::default())
 }
 
-fn rotation(model: &Model, ix: RotationIx, period: Period, overrides: &[&Override]) -> Vec<Shift> {
-    let mut shifts = overrides::apply(turns::assign(model, ix, period), overrides);
+fn rotation(
+    model: &Model,
+    ix: RotationIx,
+    period: Period,
+    overrides: &[&Override],
+    times: &mut Times,
+) -> Vec<Shift> {
+    let mut shifts = overrides::apply(turns::assign(model, ix, period, times), overrides);
     shifts.retain(|s| s.start < period.to && s.end > period.from);
     shifts
 }

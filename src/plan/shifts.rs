@@ -1,9 +1,12 @@
 //! A rotation's calendar: which local days have a shift and when each shift starts and ends.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 use super::local_time;
-use crate::model::Rotation;
+use crate::model::{Rotation, Window};
 
 /// A shift on the calendar, before anyone is assigned to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,14 +18,35 @@ pub struct CalendarShift {
 }
 
 /// The shift of `rotation` on `date`, if it has one there.
-pub fn on(rotation: &Rotation, date: NaiveDate) -> Option<CalendarShift> {
+pub fn on(rotation: &Rotation, date: NaiveDate, times: &mut Times) -> Option<CalendarShift> {
     if !rotation.has_shift_on(date) {
         return None;
     }
-    let (start, end) = rotation.window.on(date);
-    Some(CalendarShift {
-        date,
-        start: local_time::resolve(rotation.timezone, start),
-        end: local_time::resolve(rotation.timezone, end),
-    })
+    let (start, end) = times.of(rotation.timezone, rotation.window, date);
+    Some(CalendarShift { date, start, end })
+}
+
+/// Shift instants already worked out, by zone, window and date. The rotations of a large
+/// organisation share a few zones and windows (every team's Tokyo leg runs 08:00-16:00), and
+/// resolving each day's window through its zone's rules was a good part of planning them.
+#[derive(Default)]
+pub struct Times(HashMap<(Tz, Window, NaiveDate), (DateTime<Utc>, DateTime<Utc>)>);
+
+impl Times {
+    /// Entries kept at most: an organisation whose every rotation has its own zone or window
+    /// shares nothing, and must not fill memory with its calendar.
+    const MAX: usize = 1 << 17;
+
+    fn of(&mut self, tz: Tz, window: Window, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+        if let Some(&times) = self.0.get(&(tz, window, date)) {
+            return times;
+        }
+        let (start, end) = window.on(date);
+        let times = (local_time::resolve(tz, start), local_time::resolve(tz, end));
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        self.0.insert((tz, window, date), times);
+        times
+    }
 }

@@ -8,12 +8,12 @@
 use chrono::{NaiveDate, TimeDelta};
 
 use super::local_time::local_date;
-use super::shifts::{self, CalendarShift};
+use super::shifts::{self, CalendarShift, Times};
 use super::{Period, Shift, Slot};
 use crate::model::{Model, Person, PersonIx, RotationIx};
 
 /// The assigned shifts of one rotation that overlap `period`, before overrides.
-pub fn assign(model: &Model, ix: RotationIx, period: Period) -> Vec<Shift> {
+pub fn assign(model: &Model, ix: RotationIx, period: Period, times: &mut Times) -> Vec<Shift> {
     let rotation = &model.rotations[ix];
     let tz = rotation.timezone;
     let start = model.team.start;
@@ -38,7 +38,7 @@ pub fn assign(model: &Model, ix: RotationIx, period: Period) -> Vec<Shift> {
         let mut has_shift = false;
         for date in first.iter_days().take(days as usize) {
             if relevant {
-                turn_shifts.extend(shifts::on(rotation, date));
+                turn_shifts.extend(shifts::on(rotation, date, times));
             } else {
                 has_shift |= rotation.has_shift_on(date);
             }
@@ -58,7 +58,7 @@ pub fn assign(model: &Model, ix: RotationIx, period: Period) -> Vec<Shift> {
                 first
                     .iter_days()
                     .take(days as usize)
-                    .filter_map(|d| shifts::on(rotation, d)),
+                    .filter_map(|d| shifts::on(rotation, d, times)),
             );
         }
         let person = queue.next(|p| is_free(&model.people[p], first, last, &turn_shifts));
