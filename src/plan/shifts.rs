@@ -30,14 +30,17 @@ pub fn on(rotation: &Rotation, date: NaiveDate, times: &mut Times) -> Option<Cal
 /// organisation share a few zones and windows (every team's Tokyo leg runs 08:00-16:00), and
 /// resolving each day's window through its zone's rules was a good part of planning them.
 #[derive(Default)]
-pub struct Times(HashMap<(Tz, Window, NaiveDate), (DateTime<Utc>, DateTime<Utc>)>);
+pub struct Times(HashMap<(Tz, Window, NaiveDate), Bounds>);
+
+/// A shift's start and end.
+type Bounds = (DateTime<Utc>, DateTime<Utc>);
 
 impl Times {
     /// Entries kept at most: an organisation whose every rotation has its own zone or window
     /// shares nothing, and must not fill memory with its calendar.
     const MAX: usize = 1 << 17;
 
-    fn of(&mut self, tz: Tz, window: Window, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    fn of(&mut self, tz: Tz, window: Window, date: NaiveDate) -> Bounds {
         if let Some(&times) = self.0.get(&(tz, window, date)) {
             return times;
         }
