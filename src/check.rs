@@ -5,9 +5,8 @@
 //! into it count. Coverage is one sweep per rule over the sorted start and end instants of its
 //! shifts, so the cost is linear in shifts after sorting.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::{CoverageRule, Model, PersonIx, RotationIx, When};
 use crate::parallel;
@@ -315,7 +314,7 @@ pub fn head_count(
     }
     events.sort_unstable();
 
-    let mut shifts_held: HashMap<PersonIx, u32> = HashMap::new();
+    let mut shifts_held: FxHashMap<PersonIx, u32> = FxHashMap::default();
     let mut on_duty = 0u32;
     let mut out: Vec<Staffing> = Vec::new();
     let mut since = period.from;
@@ -520,8 +519,8 @@ fn night_shifts(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Ve
     let night = model.check.night;
     // A few zones and a few hundred dates serve every duty of a large organisation: each
     // night is resolved in its zone once rather than for every duty that touches it.
-    let mut nights: HashMap<(chrono_tz::Tz, NaiveDate), (DateTime<Utc>, DateTime<Utc>)> =
-        HashMap::new();
+    let mut nights: FxHashMap<(chrono_tz::Tz, NaiveDate), (DateTime<Utc>, DateTime<Utc>)> =
+        FxHashMap::default();
     let mut found = Vec::new();
     for d in duties(period, by_rotation) {
         let tz = model.people[d.person].timezone;
@@ -666,7 +665,7 @@ fn fairness(
     period: Period,
     by_rotation: &[Vec<Shift>],
 ) -> (Vec<Fairness>, Vec<Spread>, Vec<Conflict>) {
-    let holidays: HashSet<NaiveDate> = model
+    let holidays: FxHashSet<NaiveDate> = model
         .rotations
         .iter()
         .flat_map(|r| r.except.iter().copied())
@@ -677,7 +676,7 @@ fn fairness(
     for (rix, rotation) in model.rotations.iter().enumerate() {
         // Each rotation's shares are gathered from its own shifts only, so the work per shift
         // stays the same however large the organisation grows.
-        let mut shares: HashMap<PersonIx, Share> = HashMap::new();
+        let mut shares: FxHashMap<PersonIx, Share> = FxHashMap::default();
         for s in &by_rotation[rix] {
             let Some(person) = s.person else { continue };
             let (start, end) = (s.start.max(period.from), s.end.min(period.to));

@@ -1,9 +1,8 @@
 //! A rotation's calendar: which local days have a shift and when each shift starts and ends.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use rustc_hash::FxHashMap;
 
 use super::local_time;
 use crate::model::{Rotation, Window};
@@ -30,7 +29,7 @@ pub fn on(rotation: &Rotation, date: NaiveDate, times: &mut Times) -> Option<Cal
 /// organisation share a few zones and windows (every team's Tokyo leg runs 08:00-16:00), and
 /// resolving each day's window through its zone's rules was a good part of planning them.
 #[derive(Default)]
-pub struct Times(HashMap<(Tz, Window, NaiveDate), Bounds>);
+pub struct Times(FxHashMap<(Tz, Window, NaiveDate), Bounds>);
 
 /// A shift's start and end.
 type Bounds = (DateTime<Utc>, DateTime<Utc>);

@@ -18,6 +18,7 @@ use std::ops::Range;
 
 use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
+use rustc_hash::FxHashMap;
 
 use crate::model::Model;
 use crate::parallel;
@@ -167,6 +168,7 @@ fn render(model: &Model, shifts: &[Shift], neighbours: Neighbours) -> Events {
     }
     let order: Vec<usize> = by_rotation.into_iter().flatten().collect();
     let chunks = parallel::map_parts(&order, CHUNK_EVENTS, |part| {
+        let mut scratch = Scratch::default();
         part.chunks(CHUNK_EVENTS)
             .map(|ixs| {
                 // Room for typical events, which would otherwise grow the string many times.
@@ -174,7 +176,6 @@ fn render(model: &Model, shifts: &[Shift], neighbours: Neighbours) -> Events {
                     text: String::with_capacity(ixs.len() * 640),
                     ends: Vec::with_capacity(ixs.len()),
                 };
-                let mut scratch = Scratch::default();
                 for &i in ixs {
                     event(model, &shifts[i], &shared, &mut scratch, &mut chunk.text);
                     chunk.ends.push((i, chunk.text.len()));
@@ -235,6 +236,32 @@ impl Names {
 struct Scratch {
     summary: String,
     text: String,
+    times: ShortTimes,
+}
+
+/// Short local times already written, by zone and instant. The rotations of a large
+/// organisation share a few zones and hand over at the same instants, and each time's zone
+/// lookup and formatting was a good part of rendering.
+#[derive(Default)]
+struct ShortTimes(FxHashMap<(Tz, DateTime<Utc>), String>);
+
+impl ShortTimes {
+    /// Entries kept at most, so that an organisation sharing nothing cannot fill memory.
+    const MAX: usize = 1 << 16;
+
+    /// Appends [`timefmt::short`] of `instant` in `tz` to `text`.
+    fn push(&mut self, text: &mut String, instant: DateTime<Utc>, tz: Tz) {
+        if let Some(short) = self.0.get(&(tz, instant)) {
+            text.push_str(short);
+            return;
+        }
+        let short = timefmt::short(instant, tz);
+        text.push_str(&short);
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        self.0.insert((tz, instant), short);
+    }
 }
 
 /// Appends the `VEVENT` of `shift` to `out`.
@@ -252,7 +279,7 @@ fn event(model: &Model, shift: &Shift, shared: &Shared, scratch: &mut Scratch, o
     push_summary(&mut scratch.summary, &shared.names, shift);
     out.escaped("SUMMARY", &scratch.summary);
     scratch.text.clear();
-    push_description(&mut scratch.text, model, shift, shared);
+    push_description(&mut scratch.text, &mut scratch.times, model, shift, shared);
     out.escaped("DESCRIPTION", &scratch.text);
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
     out.line("TRANSP", "TRANSPARENT");
@@ -345,38 +372,44 @@ pub fn stamp(model: &Model) -> DateTime<Utc> {
 }
 
 /// The event's description, one fact a line, escaped as it is put together.
-fn push_description(text: &mut String, model: &Model, shift: &Shift, shared: &Shared) {
+fn push_description(
+    text: &mut String,
+    short: &mut ShortTimes,
+    model: &Model,
+    shift: &Shift,
+    shared: &Shared,
+) {
     let rotation = &model.rotations[shift.rotation];
     let names = &shared.names;
     let parts = |text: &mut String, parts: &[&str]| parts.iter().for_each(|p| text.push_str(p));
     let rotation_name = &names.rotations[shift.rotation];
     parts(text, &["Rotation: ", rotation_name, " (", &names.team, ")"]);
-    let times = |text: &mut String, tz: Tz| {
-        timefmt::push_short(text, shift.start, tz);
+    let times = |text: &mut String, short: &mut ShortTimes, tz: Tz| {
+        short.push(text, shift.start, tz);
         text.push_str(" – ");
-        timefmt::push_short(text, shift.end, tz);
+        short.push(text, shift.end, tz);
     };
     // Zone names hold nothing TEXT escapes.
-    let rotation_time = |text: &mut String| {
+    let rotation_time = |text: &mut String, short: &mut ShortTimes| {
         parts(
             text,
             &["\\nRotation time (", rotation.timezone.name(), "): "],
         );
-        times(text, rotation.timezone);
+        times(text, short, rotation.timezone);
     };
     match shift.person {
         Some(p) => {
             parts(text, &["\\nOn duty: ", &names.people[p], " ("]);
             let person = &model.people[p];
-            times(text, person.timezone);
+            times(text, short, person.timezone);
             text.push(')');
             if person.timezone != rotation.timezone {
-                rotation_time(text);
+                rotation_time(text, short);
             }
         }
         None => {
             text.push_str("\\nOn duty: nobody — no member was free for this turn");
-            rotation_time(text);
+            rotation_time(text, short);
         }
     }
     if shift.is_override {
@@ -386,14 +419,14 @@ fn push_description(text: &mut String, model: &Model, shift: &Shift, shared: &Sh
     match shared.neighbours.before(model, shift) {
         Some(prev) => {
             parts(text, &["\\nBefore: ", names.holder(&prev), "\\, until "]);
-            timefmt::push_short(text, prev.end, tz);
+            short.push(text, prev.end, tz);
         }
         None => text.push_str("\\nBefore: nobody"),
     }
     match shared.neighbours.after(model, shift) {
         Some(next) => {
             parts(text, &["\\nAfter: ", names.holder(&next), "\\, from "]);
-            timefmt::push_short(text, next.start, tz);
+            short.push(text, next.start, tz);
         }
         None => text.push_str("\\nAfter: nobody"),
     }
