@@ -598,6 +598,13 @@ impl Lines<'_> {
     /// A property whose value is not TEXT (a component name, date-time, duration or constant):
     /// written as it is. `key` may carry parameters (`REFRESH-INTERVAL;VALUE=DURATION`).
     fn line(&mut self, key: &str, value: &str) {
+        // Most lines are short: written straight, with no folding to consider.
+        if key.len() + 1 + value.len() <= Folded::LIMIT {
+            for part in [key, ":", value, "\r\n"] {
+                self.0.push_str(part);
+            }
+            return;
+        }
         let mut line = Folded::start(self.0);
         line.push(key);
         line.push(":");
