@@ -484,6 +484,7 @@ fn double_bookings(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) ->
 /// rotation.
 fn away_duty(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
     let mut found = Vec::new();
+    let mut dates = LocalDates::default();
     for d in duties(period, by_rotation) {
         let person = &model.people[d.person];
         if person.away.is_empty() {
@@ -492,8 +493,8 @@ fn away_duty(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Vec<C
         let tz = person.timezone;
         // The end is exclusive: duty ending at midnight does not touch the next day.
         let (first, last) = (
-            local_date(tz, d.start),
-            local_date(tz, d.end - TimeDelta::seconds(1)),
+            dates.of(tz, d.start),
+            dates.of(tz, d.end - TimeDelta::seconds(1)),
         );
         if !person.away.intersects(first, last) {
             continue;
@@ -522,12 +523,13 @@ fn night_shifts(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Ve
     let mut nights: FxHashMap<(chrono_tz::Tz, NaiveDate), (DateTime<Utc>, DateTime<Utc>)> =
         FxHashMap::default();
     let mut found = Vec::new();
+    let mut dates = LocalDates::default();
     for d in duties(period, by_rotation) {
         let tz = model.people[d.person].timezone;
-        let first = local_date(tz, d.start);
+        let first = dates.of(tz, d.start);
         // A night window that starts the evening before may reach into the duty.
         let first = first.pred_opt().unwrap_or(first);
-        let last = local_date(tz, d.end);
+        let last = dates.of(tz, d.end);
         for date in first.iter_days().take_while(|x| *x <= last) {
             let &mut (from, to) = nights.entry((tz, date)).or_insert_with(|| {
                 let (from, to) = night.on(date);
@@ -543,6 +545,29 @@ fn night_shifts(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Ve
         }
     }
     merge_touching(found)
+}
+
+/// Local dates already worked out, by zone and instant: the duties of a large organisation
+/// start and end at a few shared instants, and a zone lookup for each was a good part of
+/// the conflict checks.
+#[derive(Default)]
+struct LocalDates(FxHashMap<(chrono_tz::Tz, DateTime<Utc>), NaiveDate>);
+
+impl LocalDates {
+    /// Entries kept at most, so that an organisation sharing nothing cannot fill memory.
+    const MAX: usize = 1 << 16;
+
+    fn of(&mut self, tz: chrono_tz::Tz, instant: DateTime<Utc>) -> NaiveDate {
+        if let Some(&date) = self.0.get(&(tz, instant)) {
+            return date;
+        }
+        let date = local_date(tz, instant);
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        self.0.insert((tz, instant), date);
+        date
+    }
 }
 
 fn day_bounds(tz: chrono_tz::Tz, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::{OnDuty, PlanView};
@@ -48,6 +49,16 @@ fn write_plan_in_blocks(
         .collect();
     let lay_out = |shifts: &[Shift]| -> Vec<String> {
         let mut text = String::with_capacity(shifts.len() * 256);
+        // Many shifts start and end at the same instants (every team's leg at 08:00): each
+        // instant's zone lookup and formatting is done once.
+        let mut times: FxHashMap<DateTime<Utc>, String> = FxHashMap::default();
+        let mut push_time = |text: &mut String, instant: DateTime<Utc>| {
+            text.push_str(
+                times
+                    .entry(instant)
+                    .or_insert_with(|| rfc3339(instant, view.tz)),
+            );
+        };
         for shift in shifts {
             let (person, name) = match shift.person {
                 Some(p) => (people[p].0.as_str(), people[p].1.as_str()),
@@ -61,15 +72,15 @@ fn write_plan_in_blocks(
                 ",\n      \"name\": ",
                 name,
                 ",\n      \"start\": \"",
-                &rfc3339(shift.start, view.tz),
-                "\",\n      \"end\": \"",
-                &rfc3339(shift.end, view.tz),
-                "\",\n      \"override\": ",
-                if shift.is_override { "true" } else { "false" },
-                "\n    }",
             ] {
                 text.push_str(part);
             }
+            push_time(&mut text, shift.start);
+            text.push_str("\",\n      \"end\": \"");
+            push_time(&mut text, shift.end);
+            text.push_str("\",\n      \"override\": ");
+            text.push_str(if shift.is_override { "true" } else { "false" });
+            text.push_str("\n    }");
         }
         vec![text]
     };
