@@ -8,6 +8,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::memo::Memo;
 use crate::model::{CoverageRule, Model, PersonIx, RotationIx, When};
 use crate::parallel;
 use crate::plan::local_time::{local_date, resolve, start_of_day};
@@ -520,8 +521,8 @@ fn night_shifts(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Ve
     let night = model.check.night;
     // A few zones and a few hundred dates serve every duty of a large organisation: each
     // night is resolved in its zone once rather than for every duty that touches it.
-    let mut nights: FxHashMap<(chrono_tz::Tz, NaiveDate), (DateTime<Utc>, DateTime<Utc>)> =
-        FxHashMap::default();
+    let mut nights: Memo<(chrono_tz::Tz, NaiveDate), (DateTime<Utc>, DateTime<Utc>)> =
+        Memo::default();
     let mut found = Vec::new();
     let mut dates = LocalDates::default();
     for d in duties(period, by_rotation) {
@@ -531,7 +532,7 @@ fn night_shifts(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Ve
         let first = first.pred_opt().unwrap_or(first);
         let last = dates.of(tz, d.end);
         for date in first.iter_days().take_while(|x| *x <= last) {
-            let &mut (from, to) = nights.entry((tz, date)).or_insert_with(|| {
+            let &(from, to) = nights.get((tz, date), || {
                 let (from, to) = night.on(date);
                 (resolve(tz, from), resolve(tz, to))
             });
@@ -551,22 +552,11 @@ fn night_shifts(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Ve
 /// start and end at a few shared instants, and a zone lookup for each was a good part of
 /// the conflict checks.
 #[derive(Default)]
-struct LocalDates(FxHashMap<(chrono_tz::Tz, DateTime<Utc>), NaiveDate>);
+struct LocalDates(Memo<(chrono_tz::Tz, DateTime<Utc>), NaiveDate>);
 
 impl LocalDates {
-    /// Entries kept at most, so that an organisation sharing nothing cannot fill memory.
-    const MAX: usize = 1 << 16;
-
     fn of(&mut self, tz: chrono_tz::Tz, instant: DateTime<Utc>) -> NaiveDate {
-        if let Some(&date) = self.0.get(&(tz, instant)) {
-            return date;
-        }
-        let date = local_date(tz, instant);
-        if self.0.len() >= Self::MAX {
-            self.0.clear();
-        }
-        self.0.insert((tz, instant), date);
-        date
+        *self.0.get((tz, instant), || local_date(tz, instant))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod io;
+pub mod memo;
 pub mod model;
 pub mod parallel;
 pub mod plan;

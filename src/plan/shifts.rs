@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rustc_hash::FxHashMap;
 
 use super::local_time;
+use crate::memo::Memo;
 use crate::model::{Rotation, Window};
 
 /// A shift on the calendar, before anyone is assigned to it.
@@ -29,26 +29,16 @@ pub fn on(rotation: &Rotation, date: NaiveDate, times: &mut Times) -> Option<Cal
 /// organisation share a few zones and windows (every team's Tokyo leg runs 08:00-16:00), and
 /// resolving each day's window through its zone's rules was a good part of planning them.
 #[derive(Default)]
-pub struct Times(FxHashMap<(Tz, Window, NaiveDate), Bounds>);
+pub struct Times(Memo<(Tz, Window, NaiveDate), Bounds>);
 
 /// A shift's start and end.
 type Bounds = (DateTime<Utc>, DateTime<Utc>);
 
 impl Times {
-    /// Entries kept at most: an organisation whose every rotation has its own zone or window
-    /// shares nothing, and must not fill memory with its calendar.
-    const MAX: usize = 1 << 17;
-
     fn of(&mut self, tz: Tz, window: Window, date: NaiveDate) -> Bounds {
-        if let Some(&times) = self.0.get(&(tz, window, date)) {
-            return times;
-        }
-        let (start, end) = window.on(date);
-        let times = (local_time::resolve(tz, start), local_time::resolve(tz, end));
-        if self.0.len() >= Self::MAX {
-            self.0.clear();
-        }
-        self.0.insert((tz, window, date), times);
-        times
+        *self.0.get((tz, window, date), || {
+            let (start, end) = window.on(date);
+            (local_time::resolve(tz, start), local_time::resolve(tz, end))
+        })
     }
 }

@@ -18,8 +18,8 @@ use std::ops::Range;
 
 use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
-use rustc_hash::FxHashMap;
 
+use crate::memo::Memo;
 use crate::model::Model;
 use crate::parallel;
 use crate::plan::{self, Period, Shift};
@@ -243,24 +243,12 @@ struct Scratch {
 /// organisation share a few zones and hand over at the same instants, and each time's zone
 /// lookup and formatting was a good part of rendering.
 #[derive(Default)]
-struct ShortTimes(FxHashMap<(Tz, DateTime<Utc>), String>);
+struct ShortTimes(Memo<(Tz, DateTime<Utc>), String>);
 
 impl ShortTimes {
-    /// Entries kept at most, so that an organisation sharing nothing cannot fill memory.
-    const MAX: usize = 1 << 16;
-
     /// Appends [`timefmt::short`] of `instant` in `tz` to `text`.
     fn push(&mut self, text: &mut String, instant: DateTime<Utc>, tz: Tz) {
-        if let Some(short) = self.0.get(&(tz, instant)) {
-            text.push_str(short);
-            return;
-        }
-        let short = timefmt::short(instant, tz);
-        text.push_str(&short);
-        if self.0.len() >= Self::MAX {
-            self.0.clear();
-        }
-        self.0.insert((tz, instant), short);
+        text.push_str(self.0.get((tz, instant), || timefmt::short(instant, tz)));
     }
 }
 

@@ -4,10 +4,10 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::{OnDuty, PlanView};
+use crate::memo::Memo;
 use crate::model::Model;
 use crate::parallel;
 use crate::plan::Shift;
@@ -51,13 +51,9 @@ fn write_plan_in_blocks(
         let mut text = String::with_capacity(shifts.len() * 256);
         // Many shifts start and end at the same instants (every team's leg at 08:00): each
         // instant's zone lookup and formatting is done once.
-        let mut times: FxHashMap<DateTime<Utc>, String> = FxHashMap::default();
+        let mut times: Memo<DateTime<Utc>, String> = Memo::default();
         let mut push_time = |text: &mut String, instant: DateTime<Utc>| {
-            text.push_str(
-                times
-                    .entry(instant)
-                    .or_insert_with(|| rfc3339(instant, view.tz)),
-            );
+            text.push_str(times.get(instant, || rfc3339(instant, view.tz)));
         };
         for shift in shifts {
             let (person, name) = match shift.person {
