@@ -8,7 +8,7 @@ pub fn map_parts<T: Sync, R: Send>(
     worth_a_thread: usize,
     work: impl Fn(&[T]) -> Vec<R> + Sync,
 ) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let cores = cores();
     if cores == 1 || items.len() < worth_a_thread.max(2) {
         return work(items);
     }
@@ -27,12 +27,17 @@ pub fn map_parts<T: Sync, R: Send>(
     })
 }
 
+/// The cores work is shared out over (1 where the system cannot tell).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// `a()` and `b()`, run at once when the machine has a core for each.
 pub fn join<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
-    if std::thread::available_parallelism().map_or(1, usize::from) == 1 {
+    if cores() == 1 {
         return (a(), b());
     }
     std::thread::scope(|scope| {

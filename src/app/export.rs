@@ -152,7 +152,7 @@ fn write_all(dir: &Path, files: &[FeedFile], events: &Events) -> Result<usize> {
         }
         staged
     };
-    let writers = std::thread::available_parallelism().map_or(1, usize::from);
+    let writers = crate::parallel::cores();
     let mut staged: Vec<(usize, Staged)> = std::thread::scope(|scope| {
         let running: Vec<_> = (0..writers.min(files.len()))
             .map(|_| scope.spawn(writer))
