@@ -8,10 +8,10 @@
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc, Weekday};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::local_time::{local_date, resolve, start_of_day};
 use crate::memo::Memo;
 use crate::model::{CoverageRule, Model, PersonIx, RotationIx, When};
 use crate::parallel;
-use crate::plan::local_time::{local_date, resolve, start_of_day};
 use crate::plan::{self, Period, Shift, Slot};
 
 /// Everything `rota check` found in a period.

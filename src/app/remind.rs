@@ -63,7 +63,7 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
         }
     };
     // Read only under the lock: a run that waited sees what the previous holder recorded.
-    let mut log = load(&state)?;
+    let mut log = load(model, &state)?;
     let pruned = log.prune(remind::later(now, -KEEP));
     let due = remind::due(model, now, |k| log.contains(k));
     warn_without_email(model, &due.without_email);
@@ -88,7 +88,7 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
         };
         match delivered {
             Ok(written) => {
-                log.record(turn.key(model), ctx.now);
+                log.record(turn.key(model), turn.start, ctx.now);
                 log.save(&state).map_err(|e| {
                     Error::failed(
                         format!(
@@ -145,7 +145,7 @@ fn dry_run(
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let model = &ctx.model;
-    let log = load(state)?;
+    let log = load(&ctx.model, state)?;
     let due = remind::due(model, now, |k| log.contains(k));
     warn_without_email(model, &due.without_email);
     if due.reminders.is_empty() {
@@ -185,8 +185,8 @@ fn sender(model: &Model) -> Result<Mailbox> {
     })
 }
 
-fn load(state: &Path) -> Result<SentLog> {
-    SentLog::load(state).map_err(|e| {
+fn load(model: &Model, state: &Path) -> Result<SentLog> {
+    let mut log = SentLog::load(state).map_err(|e| {
         Error::failed(
             format!(
                 "the reminder state `{}` cannot be used, so nothing was sent: {e}",
@@ -195,7 +195,9 @@ fn load(state: &Path) -> Result<SentLog> {
             "it records which reminders were sent; restore it from a backup, or move it away to \
              start afresh (reminders due now would then be sent again)",
         )
-    })
+    })?;
+    log.migrate(|rotation, start| remind::part_starting_at(model, rotation, start));
+    Ok(log)
 }
 
 /// The SMTP transport, with the password read from the variable `password_env` names.
@@ -238,12 +240,11 @@ fn mailer(smtp: &SmtpSettings) -> Result<Mailer> {
 
 /// `20261207T080000Z-emea-ana.eml`: one file per reminder, the same on every run.
 fn outbox_name(model: &Model, turn: &Turn) -> String {
-    let key = turn.key(model);
     format!(
         "{}-{}-{}.eml",
-        key.turn_start.format("%Y%m%dT%H%M%SZ"),
-        key.rotation,
-        key.person
+        turn.start.format("%Y%m%dT%H%M%SZ"),
+        model.rotations[turn.rotation].name,
+        model.people[turn.person].id
     )
 }
 
