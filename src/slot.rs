@@ -43,7 +43,7 @@ impl Slot {
 /// `A-Z a-z 0-9 - _ .` percent-encoded: `2026-12-07-support-hero`, `2026-12-07-%C3%A9quipe`.
 /// The date has a fixed width, so the text reads back unambiguously ([`FromStr`]); it is ASCII
 /// and holds no `+`, `@` or whitespace, so it can be embedded in UIDs and Message-IDs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SlotId {
     pub rotation: String,
     pub date: NaiveDate,
@@ -64,19 +64,6 @@ impl fmt::Display for SlotId {
         let mut text = String::new();
         push_text(&mut text, self.date, &escape(&self.rotation));
         f.write_str(&text)
-    }
-}
-
-/// Sorted as their text: by date, then by escaped rotation name.
-impl Ord for SlotId {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.date, escape(&self.rotation)).cmp(&(other.date, escape(&other.rotation)))
-    }
-}
-
-impl PartialOrd for SlotId {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
     }
 }
 
