@@ -5,3 +5,4 @@ pub mod lock;
 pub mod sent_log;
 pub mod smtp;
 pub mod stdout;
+pub mod terminal;
