@@ -158,4 +158,13 @@ pub struct RemindArgs {
     /// Print what would be sent; send and record nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = MailFormat::Text)]
+    pub format: MailFormat,
+}
+
+/// How `remind` and `announce` report what they sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MailFormat {
+    Text,
+    Json,
 }
