@@ -3,6 +3,7 @@
 //! Data flows one way: TOML text → [`config`] → [`model::Model`] → [`plan`] → renderers and
 //! side effects, which live at the edges ([`app`], [`render`], [`io`]).
 
+pub mod announce;
 pub mod app;
 pub mod check;
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod io;
 pub mod memo;
 pub mod model;
+pub mod notice;
 pub mod parallel;
 pub mod plan;
 pub mod remind;

@@ -22,6 +22,8 @@ pub const DEFAULT_FROM: &str = "rota <rota@localhost>";
 pub struct Email {
     pub to: Mailbox,
     pub subject: String,
+    /// `<…@…>`, as in the message's header.
+    pub message_id: String,
     pub message: Message,
 }
 
@@ -51,12 +53,13 @@ pub fn reminder(
     );
     let calendar_type = ContentType::parse("text/calendar; charset=utf-8")
         .map_err(|e| format!("text/calendar: {e}"))?;
+    let message_id = message_id(model, turn, from);
     let message = Message::builder()
         .from(from.clone())
         .to(to.clone())
         .subject(subject.clone())
         .date(now.into())
-        .message_id(Some(message_id(model, turn, from)))
+        .message_id(Some(message_id.clone()))
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(body(model, turn, now)))
@@ -68,6 +71,7 @@ pub fn reminder(
     Ok(Email {
         to,
         subject,
+        message_id,
         message,
     })
 }

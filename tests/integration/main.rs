@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod export;
+mod grid;
 mod plan;
 mod properties;
 mod remind;
