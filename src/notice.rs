@@ -1,27 +1,13 @@
 //! What people were told about their shifts, and the change notices due when the plan no
 //! longer says the same. Pure: the plan, "now" and the facts told are values.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::model::Model;
 use crate::plan::Shift;
 
-/// A slot of a rotation: its shift on one local date, whoever holds it and whatever its
-/// times. The feeds' UIDs, the state file and the Message-IDs all name a slot by it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SlotRef {
-    pub rotation: String,
-    pub date: NaiveDate,
-}
-
-impl SlotRef {
-    pub fn of(model: &Model, shift: &Shift) -> SlotRef {
-        SlotRef {
-            rotation: model.rotations[shift.rotation].name.clone(),
-            date: shift.slot.date,
-        }
-    }
-}
+/// A slot named by its rotation: the one slot identity of [`crate::slot`].
+pub use crate::slot::SlotId as SlotRef;
 
 /// One fact a person was told: they hold (part of) a slot from `start` to `end`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,7 +22,7 @@ impl Told {
     /// What an email about `shift` tells its holder.
     pub fn of(model: &Model, shift: &Shift) -> Option<Told> {
         Some(Told {
-            slot: SlotRef::of(model, shift),
+            slot: shift.slot.id(model),
             person: model.people[shift.person?].id.clone(),
             start: shift.start,
             end: shift.end,

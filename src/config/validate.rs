@@ -12,11 +12,11 @@ use super::diagnostic::Diagnostic;
 use super::raw::{self, S};
 use super::suggest;
 use super::syntax::{self, Moment, Problem};
+use crate::local_time;
 use crate::model::{
     CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person, RemindSettings,
     Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
 };
-use crate::plan::local_time;
 
 pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic>> {
     let mut v = Validator {

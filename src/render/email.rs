@@ -9,10 +9,11 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
+use crate::local_time::local_date;
 use crate::model::Model;
-use crate::plan::local_time::local_date;
 use crate::remind::{Neighbour, Turn};
 use crate::render::ics;
+use crate::slot;
 use crate::timefmt;
 
 /// The sender when `[remind] from` is not set.
@@ -201,15 +202,14 @@ fn attachment_name(model: &Model, turn: &Turn) -> String {
 
 /// The same reminder always gets the same Message-ID, so a server or client that sees a
 /// retry after an uncertain delivery can tell it is the same mail.
+/// `<rota.2026-12-07-support-hero.ana@acme.example>`: the reminder's key (the slot part its
+/// turn starts with, and the person), so a resent reminder keeps its Message-ID.
 fn message_id(model: &Model, turn: &Turn, from: &Mailbox) -> String {
     let key = turn.key(model);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in format!("{}\0{}", key.rotation, key.person).bytes() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
     format!(
-        "<rota.{}.{hash:016x}@{}>",
-        key.turn_start.format("%Y%m%dT%H%M%SZ"),
+        "<rota.{}.{}@{}>",
+        key.turn,
+        slot::escape(&key.person),
         from.email.domain()
     )
 }
@@ -305,7 +305,7 @@ turn = "week"
         assert_eq!(id(&a), id(&b));
         assert_eq!(
             id(&a).unwrap(),
-            "Message-ID: <rota.20261207T070000Z.449437e5a8434a77@localhost>"
+            "Message-ID: <rota.2026-12-07-emea.ana@localhost>"
         );
     }
 }

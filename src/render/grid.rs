@@ -7,9 +7,9 @@ use chrono::{Datelike, NaiveDate, TimeDelta, Timelike, Weekday};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::PlanView;
+use crate::local_time::{local_date, resolve};
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::plan::Shift;
-use crate::plan::local_time::{local_date, resolve};
 use crate::timefmt::push_two_digits;
 
 /// Width of the day label, `Tue 01`.
