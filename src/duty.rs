@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 
+use crate::local_time::{local_date, resolve, start_of_day};
 use crate::model::{Model, RotationIx};
-use crate::plan::local_time::{local_date, resolve, start_of_day};
 use crate::plan::{self, Period, Shift};
 
 /// One rotation at an instant.
