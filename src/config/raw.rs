@@ -22,6 +22,8 @@ pub struct RawConfig {
     pub remind: Option<S<RawRemind>>,
     pub smtp: Option<S<RawSmtp>>,
     pub check: Option<S<RawCheck>>,
+    pub calendar: Option<S<RawCalendar>>,
+    pub caldav: Option<S<RawCaldav>>,
     /// Keys the reader set aside for a wrong type, so that validation does not call them
     /// missing as well. Not a key of the file.
     #[serde(skip)]
@@ -118,4 +120,20 @@ pub struct RawSmtp {
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
     pub night: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub uid_domain: Option<S<String>>,
+    pub alarms: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCaldav {
+    pub url: Option<S<String>>,
+    pub username: Option<S<String>>,
+    pub password_env: Option<S<String>>,
+    pub state: Option<S<String>>,
 }

@@ -51,6 +51,7 @@ pub fn reminder(
         model,
         &format!("{} — {}", model.rotations[turn.rotation].name, person.name),
         &crate::plan::handover::around(model, &turn.shifts),
+        &crate::revision::History::new(model, now, Default::default()),
     );
     let calendar_type = ContentType::parse("text/calendar; charset=utf-8")
         .map_err(|e| format!("text/calendar: {e}"))?;
