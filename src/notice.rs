@@ -21,6 +21,25 @@ impl SlotRef {
             date: shift.slot.date,
         }
     }
+
+    /// `2026-12-07-support-hero`: the slot as the feeds' UIDs name it, ASCII only.
+    pub fn id(&self) -> String {
+        format!("{}-{}", self.date, ascii_id(&self.rotation))
+    }
+}
+
+/// Keeps `A-Z a-z 0-9 - _ .` and percent-encodes every other byte, as the feeds' UIDs do, so
+/// two different names never share an id.
+pub fn ascii_id(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// One fact a person was told: they hold (part of) a slot from `start` to `end`.

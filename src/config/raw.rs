@@ -22,6 +22,7 @@ pub struct RawConfig {
     pub remind: Option<S<RawRemind>>,
     pub smtp: Option<S<RawSmtp>>,
     pub check: Option<S<RawCheck>>,
+    pub announce: Option<S<RawAnnounce>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,6 +91,13 @@ pub struct RawRemind {
     pub before: Option<S<String>>,
     pub from: Option<S<String>>,
     pub state: Option<S<String>>,
+    pub notices: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnnounce {
+    pub to: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

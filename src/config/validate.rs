@@ -13,8 +13,8 @@ use super::raw::{self, S};
 use super::suggest;
 use super::syntax::{self, Moment, Problem};
 use crate::model::{
-    CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person, RemindSettings,
-    Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
+    AnnounceSettings, CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person,
+    RemindSettings, Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
 };
 use crate::plan::local_time;
 
@@ -34,6 +34,7 @@ pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic
     let remind = v.remind(raw.remind);
     let smtp = raw.smtp.map(|s| v.smtp(s));
     let check = v.check(raw.check);
+    let announce = v.announce(raw.announce);
     if v.diags.is_empty() {
         Ok(Model {
             team,
@@ -44,6 +45,7 @@ pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic
             remind,
             smtp: smtp.flatten(),
             check,
+            announce,
         })
     } else {
         v.diags.sort_by_key(|d| d.span.start);
@@ -594,7 +596,17 @@ impl Validator<'_> {
             }
             settings.state = PathBuf::from(state.get_ref());
         }
+        if let Some(notices) = r.notices {
+            settings.notices = notices.into_inner();
+        }
         settings
+    }
+
+    fn announce(&mut self, announce: Option<S<raw::RawAnnounce>>) -> AnnounceSettings {
+        let to = announce
+            .and_then(|a| a.into_inner().to)
+            .map(|to| self.email(to));
+        AnnounceSettings { to }
     }
 
     fn smtp(&mut self, smtp: S<raw::RawSmtp>) -> Option<SmtpSettings> {

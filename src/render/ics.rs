@@ -20,7 +20,7 @@ use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::memo::Memo;
-use crate::model::Model;
+use crate::model::{Model, PersonIx};
 use crate::parallel;
 use crate::plan::{self, Period, Shift};
 use crate::timefmt::{self, push_two_digits};
@@ -50,6 +50,32 @@ pub fn calendar(model: &Model, name: &str, shifts: &[Shift]) -> String {
             timezone: model.team.timezone,
         },
         events.iter(),
+    )
+}
+
+/// A person's feed of the events [`period_events`] gave: what `rota export` writes to
+/// `person-<id>.ics` for that period, for an announcement's attachment.
+pub fn person_feed(
+    model: &Model,
+    person: PersonIx,
+    shifts: &[Shift],
+    order: &[usize],
+    events: &Events,
+) -> String {
+    let p = &model.people[person];
+    // Named as `rota export` names the person's feed.
+    let title = format!("{} rota: {}", model.team.name, p.name);
+    let description = format!("The shifts {} is on duty for", p.name);
+    feed(
+        &Feed {
+            name: &title,
+            description: &description,
+            timezone: p.timezone,
+        },
+        order
+            .iter()
+            .filter(|&&i| shifts[i].person == Some(person))
+            .map(|&i| events.get(i)),
     )
 }
 

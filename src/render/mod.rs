@@ -1,5 +1,6 @@
 //! Data → bytes. Renderers never touch files, the clock or the environment.
 
+pub mod announcement;
 pub mod check;
 pub mod csv;
 pub mod email;
