@@ -7,6 +7,7 @@ pub mod email;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod notice;
 pub mod table;
 
 use chrono_tz::Tz;
