@@ -3,52 +3,19 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::plan::{self, Period, Shift};
 use crate::remind::later;
 
-/// A slot of a rotation: its shift on one local date, whoever holds it and whatever its
-/// times. The feeds' UIDs, the state file and the Message-IDs all name a slot by it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SlotRef {
-    pub rotation: String,
-    pub date: NaiveDate,
-}
-
-impl SlotRef {
-    pub fn of(model: &Model, shift: &Shift) -> SlotRef {
-        SlotRef {
-            rotation: model.rotations[shift.rotation].name.clone(),
-            date: shift.slot.date,
-        }
-    }
-
-    /// `2026-12-07-support-hero`: the slot as the feeds' UIDs name it, ASCII only.
-    pub fn id(&self) -> String {
-        format!("{}-{}", self.date, ascii_id(&self.rotation))
-    }
-}
-
-/// Keeps `A-Z a-z 0-9 - _ .` and percent-encodes every other byte, as the feeds' UIDs do, so
-/// two different names never share an id.
-pub fn ascii_id(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+/// A slot named by its rotation: the one slot identity of [`crate::slot`].
+pub use crate::slot::SlotId;
 
 /// One fact a person was told: they hold (part of) a slot from `start` to `end`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Told {
-    pub slot: SlotRef,
+    pub slot: SlotId,
     pub person: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -58,7 +25,7 @@ impl Told {
     /// What an email about `shift` tells its holder.
     pub fn of(model: &Model, shift: &Shift) -> Option<Told> {
         Some(Told {
-            slot: SlotRef::of(model, shift),
+            slot: shift.slot.id(model),
             person: model.people[shift.person?].id.clone(),
             start: shift.start,
             end: shift.end,
@@ -87,7 +54,7 @@ pub struct Piece {
 /// How one slot changed for the person a notice goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotChange {
-    pub slot: SlotRef,
+    pub slot: SlotId,
     /// The rotation, if the config still has it.
     pub rotation: Option<RotationIx>,
     /// The slot as people were told it, sorted by start.
@@ -135,7 +102,7 @@ impl Notice {
 /// change: what is compared is what people were told with the plan as it is now.
 pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
     // Every fact about a slot, whoever it was told to: the slot as people know it.
-    let mut by_slot: BTreeMap<&SlotRef, Vec<&Told>> = BTreeMap::new();
+    let mut by_slot: BTreeMap<&SlotId, Vec<&Told>> = BTreeMap::new();
     for fact in told {
         by_slot.entry(&fact.slot).or_default().push(fact);
     }
@@ -230,7 +197,7 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
 fn current_pieces<'t>(
     model: &Model,
     facts: impl Iterator<Item = &'t Told>,
-) -> HashMap<SlotRef, Vec<Piece>> {
+) -> HashMap<SlotId, Vec<Piece>> {
     let (mut from, mut to) = (DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC);
     for t in facts {
         from = from.min(t.start);
@@ -240,15 +207,13 @@ fn current_pieces<'t>(
     // found by its date, so two days of slack find it wherever its times went.
     let slack = TimeDelta::days(2);
     let period = Period::new(later(from, -slack), later(to, slack));
-    let mut out: HashMap<SlotRef, Vec<Piece>> = HashMap::new();
+    let mut out: HashMap<SlotId, Vec<Piece>> = HashMap::new();
     for shift in plan::overlapping(model, period) {
-        out.entry(SlotRef::of(model, &shift))
-            .or_default()
-            .push(Piece {
-                start: shift.start,
-                end: shift.end,
-                holder: shift.person.map_or(Holder::Nobody, Holder::Person),
-            });
+        out.entry(shift.slot.id(model)).or_default().push(Piece {
+            start: shift.start,
+            end: shift.end,
+            holder: shift.person.map_or(Holder::Nobody, Holder::Person),
+        });
     }
     for pieces in out.values_mut() {
         pieces.sort();

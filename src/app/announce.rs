@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::io::delivery::{self, Kind, Outgoing, Run};
 use crate::io::sent_log::{Record, Telling};
 use crate::model::{Model, PersonIx};
-use crate::notice::{SlotRef, Told};
+use crate::notice::Told;
 use crate::render::{announcement, ics};
 use crate::timefmt;
 
@@ -138,7 +138,7 @@ fn record(model: &Model, plan: &MonthPlan, person: PersonIx, key: AnnouncementKe
         announcement: Some(key),
         told: Some(Telling {
             person: model.people[person].id.clone(),
-            slots: shifts.clone().map(|s| SlotRef::of(model, s)).collect(),
+            slots: shifts.clone().map(|s| s.slot.id(model)).collect(),
             facts: shifts.filter_map(|s| Told::of(model, s)).collect(),
         }),
         ..Record::default()

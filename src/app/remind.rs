@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::io::delivery::{self, Kind, Outgoing, Run};
 use crate::io::sent_log::{Record, Telling};
 use crate::model::Model;
-use crate::notice::{self, SlotRef, Told};
+use crate::notice::{self, Told};
 use crate::remind::{self, Turn};
 use crate::render::{self, email};
 use crate::timefmt;
@@ -21,6 +21,7 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     let model = &ctx.model;
     let from = mail::sender(model)?;
     let mut run = Run::start(mail::setup(ctx, now, args.dry_run))?;
+    run.migrate(|rotation, start| remind::part_starting_at(model, rotation, start));
     if model.remind.notices {
         send_notices(ctx, now, &from, args.format, &mut run, out)?;
     }
@@ -121,10 +122,10 @@ fn send_notices(
 /// A reminder records that it was sent, and tells its person the turn's shifts as they are.
 fn record(model: &Model, turn: &Turn) -> Record {
     Record {
-        reminder: Some(turn.key(model)),
+        reminder: Some((turn.key(model), turn.start)),
         told: Some(Telling {
             person: model.people[turn.person].id.clone(),
-            slots: turn.shifts.iter().map(|s| SlotRef::of(model, s)).collect(),
+            slots: turn.shifts.iter().map(|s| s.slot.id(model)).collect(),
             facts: turn
                 .shifts
                 .iter()
@@ -137,12 +138,11 @@ fn record(model: &Model, turn: &Turn) -> Record {
 
 /// `20261207T080000Z-emea-ana.eml`: one file per reminder, the same on every run.
 fn outbox_name(model: &Model, turn: &Turn) -> String {
-    let key = turn.key(model);
     format!(
         "{}-{}-{}.eml",
-        key.turn_start.format("%Y%m%dT%H%M%SZ"),
-        key.rotation,
-        key.person
+        turn.start.format("%Y%m%dT%H%M%SZ"),
+        model.rotations[turn.rotation].name,
+        model.people[turn.person].id
     )
 }
 

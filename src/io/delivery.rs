@@ -176,6 +176,15 @@ impl Run {
         })
     }
 
+    /// Reads reminders the state recorded by rotation and start instant (older rota versions)
+    /// into slots, with `part_of(rotation, turn_start)`.
+    pub fn migrate(
+        &mut self,
+        part_of: impl Fn(&str, DateTime<Utc>) -> Option<crate::slot::SlotPart>,
+    ) {
+        self.log.migrate(part_of);
+    }
+
     /// The state as of this run: what was sent and told.
     pub fn log(&self) -> &SentLog {
         &self.log

@@ -6,3 +6,4 @@ pub mod lock;
 pub mod sent_log;
 pub mod smtp;
 pub mod stdout;
+pub mod terminal;

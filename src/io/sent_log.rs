@@ -12,25 +12,36 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::announce::AnnouncementKey;
-use crate::notice::{SlotRef, Told};
+use crate::notice::{SlotId, Told};
 use crate::remind::SentKey;
+use crate::slot::SlotPart;
 
 const VERSION: u32 = 2;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SentLog {
-    /// Sent reminder → when it was sent.
-    sent: BTreeMap<SentKey, DateTime<Utc>>,
+    /// Sent reminder → its turn's start (for pruning) and when it was sent.
+    sent: BTreeMap<SentKey, Sent>,
+    /// Reminders recorded before they were named by slot (rotation, person, turn start → when
+    /// sent), until [`SentLog::migrate`] reads them into slots.
+    legacy: BTreeMap<(String, String, DateTime<Utc>), DateTime<Utc>>,
     /// Sent announcement → when it was sent.
     announced: BTreeMap<AnnouncementKey, DateTime<Utc>>,
     /// What each person was last told they hold: the ground change notices compare with.
     told: BTreeSet<Told>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sent {
+    turn_start: DateTime<Utc>,
+    at: DateTime<Utc>,
+}
+
 /// What an accepted email adds to the state.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    pub reminder: Option<SentKey>,
+    /// The reminder and its turn's start.
+    pub reminder: Option<(SentKey, DateTime<Utc>)>,
     pub announcement: Option<AnnouncementKey>,
     pub told: Option<Telling>,
 }
@@ -40,7 +51,7 @@ pub struct Record {
 #[derive(Debug, Clone)]
 pub struct Telling {
     pub person: String,
-    pub slots: Vec<SlotRef>,
+    pub slots: Vec<SlotId>,
     pub facts: Vec<Told>,
 }
 
@@ -69,6 +80,10 @@ struct File {
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
+    /// The slot part the turn starts with (`2026-12-07-support-hero`); absent in entries
+    /// written before reminders were named by slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    turn: Option<String>,
     rotation: String,
     person: String,
     /// RFC 3339 in UTC, e.g. `2026-12-07T08:00:00Z`.
@@ -120,18 +135,26 @@ impl SentLog {
             return Err(LoadError::Version(versioned.version));
         }
         let file: File = serde_json::from_slice(bytes).map_err(corrupt)?;
-        let sent = file
-            .sent
-            .into_iter()
-            .map(|e| {
-                let key = SentKey {
-                    rotation: e.rotation,
-                    person: e.person,
-                    turn_start: instant(&e.turn_start)?,
-                };
-                Ok((key, instant(&e.sent_at)?))
-            })
-            .collect::<Result<_, LoadError>>()?;
+        let mut sent = BTreeMap::new();
+        let mut legacy = BTreeMap::new();
+        for e in file.sent {
+            let (turn_start, at) = (instant(&e.turn_start)?, instant(&e.sent_at)?);
+            match e.turn {
+                Some(turn) => {
+                    let turn = turn
+                        .parse()
+                        .map_err(|e: crate::slot::NotASlot| LoadError::Corrupt(e.to_string()))?;
+                    let key = SentKey {
+                        turn,
+                        person: e.person,
+                    };
+                    sent.insert(key, Sent { turn_start, at });
+                }
+                None => {
+                    legacy.insert((e.rotation, e.person, turn_start), at);
+                }
+            }
+        }
         let announced = file
             .announced
             .into_iter()
@@ -148,7 +171,7 @@ impl SentLog {
             .into_iter()
             .map(|e| {
                 Ok(Told {
-                    slot: SlotRef {
+                    slot: SlotId {
                         rotation: e.rotation,
                         date: date(&e.slot)?,
                     },
@@ -160,6 +183,7 @@ impl SentLog {
             .collect::<Result<_, LoadError>>()?;
         Ok(SentLog {
             sent,
+            legacy,
             announced,
             told,
         })
@@ -171,12 +195,24 @@ impl SentLog {
             sent: self
                 .sent
                 .iter()
-                .map(|(k, at)| Entry {
-                    rotation: k.rotation.clone(),
+                .map(|(k, sent)| Entry {
+                    turn: Some(k.turn.to_string()),
+                    rotation: k.turn.slot.rotation.clone(),
                     person: k.person.clone(),
-                    turn_start: utc(k.turn_start),
-                    sent_at: utc(*at),
+                    turn_start: utc(sent.turn_start),
+                    sent_at: utc(sent.at),
                 })
+                .chain(
+                    self.legacy
+                        .iter()
+                        .map(|((rotation, person, turn_start), at)| Entry {
+                            turn: None,
+                            rotation: rotation.clone(),
+                            person: person.clone(),
+                            turn_start: utc(*turn_start),
+                            sent_at: utc(*at),
+                        }),
+                )
                 .collect(),
             announced: self
                 .announced
@@ -212,6 +248,24 @@ impl SentLog {
         self.sent.contains_key(key)
     }
 
+    /// Reads reminders recorded by rotation and start instant into slots, with
+    /// `part_of(rotation, turn_start)`; one whose shift the config no longer has stays as it
+    /// was (no turn of this config can match it).
+    pub fn migrate(&mut self, part_of: impl Fn(&str, DateTime<Utc>) -> Option<SlotPart>) {
+        let legacy = std::mem::take(&mut self.legacy);
+        for ((rotation, person, turn_start), at) in legacy {
+            match part_of(&rotation, turn_start) {
+                Some(turn) => {
+                    self.sent
+                        .insert(SentKey { turn, person }, Sent { turn_start, at });
+                }
+                None => {
+                    self.legacy.insert((rotation, person, turn_start), at);
+                }
+            }
+        }
+    }
+
     pub fn announced(&self, key: &AnnouncementKey) -> bool {
         self.announced.contains_key(key)
     }
@@ -223,8 +277,12 @@ impl SentLog {
 
     /// Adds what an accepted email, sent at `sent_at`, records.
     pub fn record(&mut self, record: &Record, sent_at: DateTime<Utc>) {
-        if let Some(key) = &record.reminder {
-            self.sent.insert(key.clone(), sent_at);
+        if let Some((key, turn_start)) = &record.reminder {
+            let sent = Sent {
+                turn_start: *turn_start,
+                at: sent_at,
+            };
+            self.sent.insert(key.clone(), sent);
         }
         if let Some(key) = &record.announcement {
             self.announced.insert(key.clone(), sent_at);
@@ -240,7 +298,9 @@ impl SentLog {
     /// announcements of months that ended before `cutoff`; returns whether any went.
     pub fn prune(&mut self, cutoff: DateTime<Utc>) -> bool {
         let before = self.len();
-        self.sent.retain(|k, _| k.turn_start >= cutoff);
+        self.sent.retain(|_, sent| sent.turn_start >= cutoff);
+        self.legacy
+            .retain(|(_, _, turn_start), _| *turn_start >= cutoff);
         self.told.retain(|t| t.end >= cutoff);
         let cutoff_month = cutoff.date_naive();
         self.announced
@@ -249,7 +309,7 @@ impl SentLog {
     }
 
     pub fn len(&self) -> usize {
-        self.sent.len() + self.announced.len() + self.told.len()
+        self.sent.len() + self.legacy.len() + self.announced.len() + self.told.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -281,24 +341,24 @@ fn utc(instant: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
 
+    /// The reminder of Ana's emea turn starting on `start`'s date.
     fn key(start: &str) -> SentKey {
         SentKey {
-            rotation: "emea".into(),
+            turn: format!("{}-emea", &start[..10]).parse().unwrap(),
             person: "ana".into(),
-            turn_start: start.parse().unwrap(),
         }
     }
 
     fn reminder(start: &str) -> Record {
         Record {
-            reminder: Some(key(start)),
+            reminder: Some((key(start), start.parse().unwrap())),
             ..Record::default()
         }
     }
 
     fn fact(person: &str, date: &str, start: &str, end: &str) -> Told {
         Told {
-            slot: SlotRef {
+            slot: SlotId {
                 rotation: "emea".into(),
                 date: date.parse().unwrap(),
             },
@@ -344,7 +404,13 @@ mod tests {
     fn a_version_1_file_is_read_as_reminders_sent() {
         let v1 = br#"{"version": 1, "sent": [{"rotation": "emea", "person": "ana",
             "turn_start": "2026-12-07T08:00:00Z", "sent_at": "2026-12-06T08:00:00Z"}]}"#;
-        let log = SentLog::parse(v1).unwrap();
+        let mut log = SentLog::parse(v1).unwrap();
+        assert_eq!(log.len(), 1);
+        log.migrate(|rotation, start| {
+            (rotation == "emea"
+                && start == "2026-12-07T08:00:00Z".parse::<DateTime<Utc>>().unwrap())
+            .then(|| key("2026-12-07").turn)
+        });
         assert!(log.contains(&key("2026-12-07T08:00:00Z")));
         assert_eq!(log.told().count(), 0);
         assert!(

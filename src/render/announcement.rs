@@ -15,9 +15,9 @@ use unicode_width::UnicodeWidthStr;
 use super::email::{Email, calendar_type, long, message_id_of, one_line, recipient, shift_line};
 use crate::announce::MonthPlan;
 use crate::model::{Model, PersonIx};
-use crate::notice::ascii_id;
 use crate::plan::Shift;
 use crate::remind::{Neighbour, Turn};
+use crate::slot;
 use crate::timefmt;
 
 /// The announcement of `plan` to `person`, with `calendar` (their feed of the month) attached.
@@ -38,7 +38,7 @@ pub fn person(
         turns.len(),
         if turns.len() == 1 { "" } else { "s" }
     );
-    let id = ascii_id(&model.people[person].id);
+    let id = slot::escape(&model.people[person].id);
     let message_id = message_id_of("announcement", &[&month_id(plan), &id], from);
     let attachment = format!("person-{id}-{}.ics", month_id(plan));
     let body = person_body(model, plan, person, &turns, &attachment);

@@ -9,11 +9,11 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
+use crate::local_time::local_date;
 use crate::model::{Model, PersonIx};
-use crate::notice::{SlotRef, ascii_id};
-use crate::plan::local_time::local_date;
 use crate::remind::{Neighbour, Turn};
 use crate::render::ics;
+use crate::slot;
 use crate::timefmt;
 
 /// The sender when `[remind] from` is not set.
@@ -191,20 +191,19 @@ fn attachment_name(model: &Model, turn: &Turn) -> String {
 }
 
 /// The same reminder always gets the same Message-ID, so a server or client that sees a
-/// retry after an uncertain delivery can tell it is the same mail: its turn's first slot, the
-/// person and the turn's start (a moved turn is another reminder).
+/// retry after an uncertain delivery can tell it is the same mail: the reminder's key (the
+/// slot part its turn starts with, and the person).
+/// `<rota.reminder.2026-12-07-support-hero.ana@acme.example>`.
 fn message_id(model: &Model, turn: &Turn, from: &Mailbox) -> String {
-    let slot = turn.shifts.first().map(|s| SlotRef::of(model, s).id());
-    let person = ascii_id(&model.people[turn.person].id);
-    let start = turn.start.format("%Y%m%dT%H%M%SZ").to_string();
+    let key = turn.key(model);
     message_id_of(
         "reminder",
-        &[&slot.unwrap_or_default(), &person, &start],
+        &[&key.turn.to_string(), &slot::escape(&key.person)],
         from,
     )
 }
 
-/// `<rota.KIND.PART.PART@sender's domain>`; each part ASCII (see [`ascii_id`]), so the ID is
+/// `<rota.KIND.PART.PART@sender's domain>`; each part ASCII (see [`slot::escape`]), so the ID is
 /// a valid `msg-id` whatever the names.
 pub fn message_id_of(kind: &str, parts: &[&str], from: &Mailbox) -> String {
     let mut id = format!("<rota.{kind}");
@@ -330,7 +329,7 @@ turn = "week"
         assert_eq!(id(&a), id(&b));
         assert_eq!(
             id(&a).unwrap(),
-            "Message-ID: <rota.reminder.2026-12-07-emea.ana.20261207T070000Z@localhost>"
+            "Message-ID: <rota.reminder.2026-12-07-emea.ana@localhost>"
         );
     }
 }

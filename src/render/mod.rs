@@ -4,6 +4,7 @@ pub mod announcement;
 pub mod check;
 pub mod csv;
 pub mod email;
+pub mod grid;
 pub mod ics;
 pub mod json;
 pub mod markdown;

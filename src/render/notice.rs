@@ -10,7 +10,8 @@ use lettre::message::{Mailbox, SinglePart};
 
 use super::email::{Email, message_id_of, one_line, recipient, shift_line};
 use crate::model::Model;
-use crate::notice::{Holder, Notice, Piece, SlotChange, ascii_id};
+use crate::notice::{Holder, Notice, Piece, SlotChange};
+use crate::slot;
 
 /// The email of `notice`, written as of `now`.
 pub fn notice(
@@ -147,8 +148,8 @@ fn pieces(model: &Model, pieces: &[Piece], me: &Holder, tz: Tz) -> String {
 /// The notice of one particular change: its first slot, the person, and a hash of what it
 /// says, so that a retry carries the same ID and a later change to the same slot another.
 fn message_id(model: &Model, notice: &Notice, from: &Mailbox) -> String {
-    let slot = notice.changes[0].slot.id();
-    let person = ascii_id(&model.people[notice.person].id);
+    let slot = notice.changes[0].slot.to_string();
+    let person = slot::escape(&model.people[notice.person].id);
     message_id_of(
         "notice",
         &[&slot, &person, &change_hash(model, notice)],
@@ -160,8 +161,8 @@ fn message_id(model: &Model, notice: &Notice, from: &Mailbox) -> String {
 pub fn outbox_name(model: &Model, notice: &Notice) -> String {
     format!(
         "notice-{}-{}-{}.eml",
-        notice.changes[0].slot.id(),
-        ascii_id(&model.people[notice.person].id),
+        notice.changes[0].slot,
+        slot::escape(&model.people[notice.person].id),
         change_hash(model, notice)
     )
 }
@@ -175,7 +176,7 @@ fn change_hash(model: &Model, notice: &Notice) -> String {
         Holder::Nobody => String::new(),
     };
     for c in &notice.changes {
-        let _ = write!(text, "{}\0", c.slot.id());
+        let _ = write!(text, "{}\0", c.slot);
         for (side, pieces) in [("b", &c.before), ("a", &c.after)] {
             for p in pieces {
                 let _ = write!(

@@ -5,6 +5,7 @@ mod support;
 mod announce;
 mod check;
 mod export;
+mod grid;
 mod plan;
 mod properties;
 mod remind;

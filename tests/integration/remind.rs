@@ -250,6 +250,7 @@ fn a_reminder_gives_the_turn_in_the_persons_zone_and_the_teams_with_an_ics() {
     assert_eq!(ics["events"][0]["end"], "2026-12-07T16:00:00+00:00");
 
     let sent = &state(&p)["sent"];
+    assert_eq!(sent[0]["turn"], "2026-12-07-support-hero");
     assert_eq!(sent[0]["person"], "ana");
     assert_eq!(sent[0]["rotation"], "support-hero");
     assert_eq!(sent[0]["turn_start"], "2026-12-07T08:00:00Z");
@@ -616,4 +617,19 @@ fn json_output_lists_each_email_with_its_outcome() {
     assert_eq!(dry["dry_run"], true);
     assert_eq!(dry["emails"][0]["to"], "zoe@example.com");
     assert_eq!(dry["emails"][0]["status"], "would-send");
+}
+
+#[test]
+fn a_state_file_of_the_previous_format_still_prevents_a_second_reminder() {
+    let server = SmtpServer::start();
+    let p = Project::new(&config("24h", &server.smtp_config()));
+    std::fs::create_dir_all(p.file(".rota")).unwrap();
+    std::fs::write(
+        p.file(".rota/state.json"),
+        r#"{"version":1,"sent":[{"rotation":"support-hero","person":"ana",
+            "turn_start":"2026-12-07T08:00:00Z","sent_at":"2026-12-06T09:00:00Z"}]}"#,
+    )
+    .unwrap();
+    remind(&p, "2026-12-06T10:00", 0);
+    assert!(server.messages().is_empty(), "Ana was reminded twice");
 }
