@@ -41,7 +41,7 @@ pub fn reminder(
     let calendar = ics::calendar(
         model,
         &format!("{} — {}", model.rotations[turn.rotation].name, person.name),
-        &turn.shifts,
+        &crate::plan::handover::around(model, &turn.shifts),
     );
     let calendar_type = calendar_type()?;
     let message_id = message_id(model, turn, from);
