@@ -13,6 +13,7 @@ pub mod memo;
 pub mod model;
 pub mod parallel;
 pub mod plan;
+pub mod printable;
 pub mod remind;
 pub mod render;
 pub mod timefmt;

@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod export;
+mod hardening;
 mod plan;
 mod properties;
 mod remind;
