@@ -11,6 +11,15 @@ pub struct Diagnostic {
     pub span: Range<usize>,
     pub message: String,
     pub help: Option<String>,
+    /// Other places the problem involves, e.g. the first definition of a duplicate.
+    pub labels: Vec<Label>,
+}
+
+/// A secondary place in the text, with what it is ("first defined here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Range<usize>,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -19,7 +28,17 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: None,
+            labels: Vec::new(),
         }
+    }
+
+    /// Points at a second place, shown under the first with `message` beside its underline.
+    pub fn label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -70,19 +89,37 @@ impl ConfigError {
                 loc.column,
                 printable::message(&d.message)
             ));
-            if let Some(src) = lines.line(loc.line) {
+            let gutter = std::iter::once(&d.span)
+                .chain(d.labels.iter().map(|l| &l.span))
+                .map(|span| lines.location(span.start).line.to_string().len())
+                .max()
+                .unwrap_or(1);
+            let snippet = |out: &mut String, span: &Range<usize>, mark: char, note: &str| {
+                let loc = lines.location(span.start);
+                let Some(src) = lines.line(loc.line) else {
+                    return;
+                };
                 let (shown, column) = snippet(src, loc.column);
-                let gutter = loc.line.to_string().len();
-                let width = underline_width(&shown, column, &d.span);
+                let width = underline_width(&shown, column, span);
+                let note = if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", printable::message(note))
+                };
                 out.push_str(&format!(
-                    "{blue}{:gutter$} |{reset}\n{blue}{} |{reset} {}\n{blue}{:gutter$} |{reset} {}{red}{}{reset}\n",
+                    "{blue}{:gutter$} |{reset}\n{blue}{:>gutter$} |{reset} {}\n{blue}{:gutter$} |{reset} {}{red}{}{}{reset}\n",
                     "",
                     loc.line,
                     shown,
                     "",
                     " ".repeat(column - 1),
-                    "^".repeat(width),
+                    mark.to_string().repeat(width),
+                    note,
                 ));
+            };
+            snippet(&mut out, &d.span, '^', "");
+            for label in &d.labels {
+                snippet(&mut out, &label.span, '-', &label.message);
             }
             if let Some(help) = &d.help {
                 out.push_str(&format!(
@@ -248,5 +285,24 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("help: did you mean `Europe/Bucharest`?"));
+    }
+
+    #[test]
+    fn a_label_shows_the_second_place_under_the_first() {
+        let text = "id = \"ana\"\nid = \"ana\"\n".to_string();
+        let second = text.rfind('"').unwrap() - 4;
+        let err = ConfigError {
+            path: "rotation.toml".into(),
+            text: text.clone(),
+            diagnostics: vec![
+                Diagnostic::new(second..second + 5, "person id `ana` is used twice")
+                    .label(5..10, "first defined here"),
+            ],
+        };
+        let out = err.render(false);
+        assert!(
+            out.contains("2 | id = \"ana\"\n  |      ^^^^^\n  |\n1 | id = \"ana\"\n  |      ----- first defined here\n"),
+            "{out}"
+        );
     }
 }
