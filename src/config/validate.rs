@@ -646,7 +646,7 @@ impl Validator<'_> {
             let span = from.span();
             let text = from.into_inner();
             let sendable = lettre::message::Mailbox::from_str(&text)
-                .is_ok_and(|m| deliverable(&m.email.to_string(), m.name.as_deref().unwrap_or("")));
+                .is_ok_and(|m| deliverable(m.email.as_ref(), m.name.as_deref().unwrap_or("")));
             if text.chars().any(char::is_control) || !sendable {
                 self.error(
                     span,
