@@ -677,7 +677,7 @@ impl Validator<'_> {
     fn announce(&mut self, announce: Option<S<raw::RawAnnounce>>) -> AnnounceSettings {
         let to = announce
             .and_then(|a| a.into_inner().to)
-            .map(|to| self.email(to));
+            .map(|to| self.email(to, ""));
         AnnounceSettings { to }
     }
 
