@@ -6,6 +6,7 @@ mod announce;
 mod check;
 mod export;
 mod grid;
+mod hardening;
 mod plan;
 mod properties;
 mod remind;
