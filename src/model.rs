@@ -23,6 +23,13 @@ pub struct Model {
     pub check: CheckSettings,
     pub calendar: CalendarSettings,
     pub caldav: Option<CaldavSettings>,
+    pub announce: AnnounceSettings,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AnnounceSettings {
+    /// The team's address for the month's digest; none: no digest.
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +219,8 @@ pub struct RemindSettings {
     pub from: Option<String>,
     /// Relative to the config file's folder unless absolute.
     pub state: PathBuf,
+    /// Whether `remind` sends change notices.
+    pub notices: bool,
 }
 
 impl Default for RemindSettings {
@@ -220,6 +229,7 @@ impl Default for RemindSettings {
             before: TimeDelta::hours(24),
             from: None,
             state: PathBuf::from(".rota/state.json"),
+            notices: true,
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct RawConfig {
     pub check: Option<S<RawCheck>>,
     pub calendar: Option<S<RawCalendar>>,
     pub caldav: Option<S<RawCaldav>>,
+    pub announce: Option<S<RawAnnounce>>,
     /// Keys the reader set aside for a wrong type, so that validation does not call them
     /// missing as well. Not a key of the file.
     #[serde(skip)]
@@ -104,6 +105,13 @@ pub struct RawRemind {
     pub before: Option<S<String>>,
     pub from: Option<S<String>>,
     pub state: Option<S<String>>,
+    pub notices: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnnounce {
+    pub to: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +122,8 @@ pub struct RawSmtp {
     pub security: Option<S<String>>,
     pub username: Option<S<String>>,
     pub password_env: Option<S<String>>,
+    /// Refused with a pointer to `password_env`; read only to say so without echoing it.
+    pub password: Option<S<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

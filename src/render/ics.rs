@@ -59,6 +59,33 @@ pub fn calendar(model: &Model, name: &str, handovers: &[Handover], history: &His
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// A person's feed of a period's `handovers` (in plan order) and their `events`: what `rota
+/// export` writes to `person-<id>.ics` for that period, for an announcement's attachment.
+pub fn person_feed(
+    model: &Model,
+    person: PersonIx,
+    handovers: &[Handover],
+    events: &Events,
+) -> String {
+    let p = &model.people[person];
+    // Named as `rota export` names the person's feed.
+    let title = format!("{} rota: {}", model.team.name, p.name);
+    let description = format!("The shifts {} is on duty for", p.name);
+    let feed = Feed {
+        name: &title,
+        description: &description,
+        timezone: p.timezone,
+    };
+    let alarms = model.calendar.alarms != Alarms::None;
+    let own = (0..handovers.len())
+        .filter(|&i| handovers[i].shift.person == Some(person))
+        .map(|i| events.get(i, alarms));
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_feed(&feed, own, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// A `VCALENDAR` holding one already rendered event: a CalDAV resource.
 pub fn resource(event: Event) -> String {
     let mut text = String::new();
