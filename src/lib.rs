@@ -16,6 +16,7 @@ pub mod model;
 pub mod notice;
 pub mod parallel;
 pub mod plan;
+pub mod published;
 pub mod remind;
 pub mod render;
 pub mod slot;

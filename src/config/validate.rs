@@ -44,6 +44,7 @@ pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic
             remind,
             smtp: smtp.flatten(),
             check,
+            published: Default::default(),
         })
     } else {
         v.diags.sort_by_key(|d| d.span.start);
@@ -129,6 +130,7 @@ impl Validator<'_> {
                 name: String::new(),
                 timezone: Tz::UTC,
                 start: fallback_start,
+                lock: None,
             };
         };
         let span = team.span();
@@ -154,10 +156,23 @@ impl Validator<'_> {
             .name
             .map(|n| self.text_value(n, "team name"))
             .unwrap_or_default();
+        let lock = team.lock.map(|l| {
+            let span = l.span();
+            let path = l.into_inner();
+            if path.trim().is_empty() {
+                self.error(
+                    span,
+                    "`lock` is empty",
+                    "write a path such as \"rotation.lock\", or remove the key",
+                );
+            }
+            PathBuf::from(path)
+        });
         Team {
             name,
             timezone,
             start,
+            lock,
         }
     }
 

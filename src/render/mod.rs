@@ -7,6 +7,7 @@ pub mod grid;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod publish;
 pub mod table;
 
 use chrono_tz::Tz;
