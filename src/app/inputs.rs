@@ -40,7 +40,11 @@ pub fn from_texts(
 }
 
 /// `model` with the lock `lock` (its text and its name in errors) resolved into it.
-pub fn with_lock(mut model: Model, lock: Option<(&str, &str)>, lock_path: PathBuf) -> Result<Inputs> {
+pub fn with_lock(
+    mut model: Model,
+    lock: Option<(&str, &str)>,
+    lock_path: PathBuf,
+) -> Result<Inputs> {
     let lock = match lock {
         None => None,
         Some((text, name)) => {
@@ -105,9 +109,6 @@ pub fn lock_error(name: &str, problems: &[LockProblem]) -> Error {
         }
         message.push_str(&format!("{name}:{}: {}", p.line, p.message));
     }
-    let help = problems
-        .first()
-        .map(|p| p.help.clone())
-        .unwrap_or_default();
+    let help = problems.first().map(|p| p.help.clone()).unwrap_or_default();
     Error::usage(message, format!("{help}; nothing was changed"))
 }

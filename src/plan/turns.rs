@@ -92,7 +92,10 @@ pub fn walk(
 ) {
     let rotation = &model.rotations[ix];
     let (blocks, members) = match model.published.rotation(ix) {
-        None => (grid(model, ix, model.team.start, None, until), rotation.members.clone()),
+        None => (
+            grid(model, ix, model.team.start, None, until),
+            rotation.members.clone(),
+        ),
         Some(published) => (
             locked_blocks(model, ix, published, until),
             continuation(model, ix, published),
@@ -196,7 +199,13 @@ fn locked_blocks(
             return out;
         }
         if turn.first > cursor {
-            out.extend(grid(model, ix, cursor, Some(turn.first.pred_opt().unwrap_or(turn.first)), until));
+            out.extend(grid(
+                model,
+                ix,
+                cursor,
+                Some(turn.first.pred_opt().unwrap_or(turn.first)),
+                until,
+            ));
         }
         out.push(Block {
             first: turn.first,

@@ -84,16 +84,15 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                 ["rota-lock", v] if v.parse() == Ok(VERSION) => version_seen = true,
                 ["rota-lock", v] => {
                     problem(
-                        format!("the lock has format version {v}, which this rota does not read (it reads version {VERSION})"),
+                        format!(
+                            "the lock has format version {v}, which this rota does not read (it reads version {VERSION})"
+                        ),
                         "use the rota version that wrote it, or restore the lock from git",
                     );
                     return Err(problems);
                 }
                 _ => {
-                    problem(
-                        "a lock starts with the line `rota-lock 1`".into(),
-                        RESTORE,
-                    );
+                    problem("a lock starts with the line `rota-lock 1`".into(), RESTORE);
                     return Err(problems);
                 }
             }
@@ -191,7 +190,9 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
 }
 
 /// The queues of `lock` by rotation name, for building one from planned queues.
-pub fn queues(entries: impl IntoIterator<Item = (String, Vec<String>)>) -> BTreeMap<String, LockedQueue> {
+pub fn queues(
+    entries: impl IntoIterator<Item = (String, Vec<String>)>,
+) -> BTreeMap<String, LockedQueue> {
     entries
         .into_iter()
         .map(|(rotation, people)| (rotation, LockedQueue { people, line: 0 }))
@@ -221,8 +222,9 @@ queue support-hero sarah ana mehmet\n";
 
     #[test]
     fn a_bad_line_is_named_with_its_number() {
-        let problems = parse("rota-lock 1\nthrough 2026-12-31\nturn 2026-12-01-x 2026-11-30 ana\nturm x\n")
-            .unwrap_err();
+        let problems =
+            parse("rota-lock 1\nthrough 2026-12-31\nturn 2026-12-01-x 2026-11-30 ana\nturm x\n")
+                .unwrap_err();
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [3, 4]);
         assert!(problems[1].message.contains("`turm`"));

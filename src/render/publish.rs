@@ -40,7 +40,11 @@ pub fn text(view: &PublishView) -> String {
     if !p.dropped.is_empty() {
         parts.push(format!(
             "{} {}",
-            if view.dry_run { "would drop" } else { "dropped" },
+            if view.dry_run {
+                "would drop"
+            } else {
+                "dropped"
+            },
             turns(p.dropped.len())
         ));
     }
@@ -61,7 +65,11 @@ pub fn text(view: &PublishView) -> String {
             "{}: {}; published through {through}{}\n",
             view.lock,
             parts.join(", "),
-            if view.dry_run { " (dry run: nothing written)" } else { "" }
+            if view.dry_run {
+                " (dry run: nothing written)"
+            } else {
+                ""
+            }
         ));
     }
     out
