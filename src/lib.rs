@@ -8,6 +8,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod io;
 pub mod local_time;

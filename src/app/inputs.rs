@@ -28,17 +28,6 @@ pub fn lock_path(model: &Model, config: &Path) -> PathBuf {
     }
 }
 
-/// The model of `config_text` (named `config_name` in errors) with the lock `lock_text` (named
-/// `lock_name`) resolved into it.
-pub fn from_texts(
-    config_text: &str,
-    config_name: &str,
-    lock: Option<(&str, &str)>,
-    lock_path: PathBuf,
-) -> Result<Inputs> {
-    with_lock(config::load(config_text, config_name)?, lock, lock_path)
-}
-
 /// `model` with the lock `lock` (its text and its name in errors) resolved into it.
 pub fn with_lock(
     mut model: Model,

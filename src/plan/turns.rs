@@ -227,10 +227,10 @@ pub fn continuation(model: &Model, ix: RotationIx, published: &RotationPublished
     match &published.queue {
         Some(ids) => {
             for id in ids {
-                if let Some(&m) = members.iter().find(|&&m| model.people[m].id == *id) {
-                    if !order.contains(&m) {
-                        order.push(m);
-                    }
+                if let Some(&m) = members.iter().find(|&&m| model.people[m].id == *id)
+                    && !order.contains(&m)
+                {
+                    order.push(m);
                 }
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod csv;
+pub mod diff;
 pub mod email;
 pub mod grid;
 pub mod ics;

@@ -7,6 +7,8 @@ mod export;
 mod grid;
 mod plan;
 mod properties;
+mod publish;
+mod published_properties;
 mod remind;
 mod validate;
 mod who;
