@@ -1,5 +1,6 @@
 //! The one place where the core meets I/O: load → validate → plan → render → write or send.
 
+mod announce;
 mod check;
 mod diff;
 mod export;
@@ -126,6 +127,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
         Command::Publish(args) => publish::run(&ctx, args, &mut stdout),
         Command::Diff(args) => diff::run(&ctx, args, &mut stdout),
+        Command::Announce(args) => announce::run(&ctx, args, &mut stdout),
     }?;
     stdout.flush().or_else(ignore_broken_pipe)?;
     Ok(outcome)
@@ -185,9 +187,15 @@ fn report(e: &Error) {
     let _ = match e {
         Error::Config(c) => write!(err, "{}", c.render(true)),
         Error::Usage { message, help } | Error::Failed { message, help } => {
+            // Messages quote flag values, paths and server replies: shown escaped and bounded.
+            let message = crate::printable::message(message);
             let _ = writeln!(err, "{red}error:{red:#} {message}");
             match help {
-                Some(h) => writeln!(err, "  {bold}help:{bold:#} {h}"),
+                Some(h) => writeln!(
+                    err,
+                    "  {bold}help:{bold:#} {}",
+                    crate::printable::message(h)
+                ),
                 None => Ok(()),
             }
         }

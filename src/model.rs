@@ -24,6 +24,13 @@ pub struct Model {
     /// The published turns of `rotation.lock`, empty without one: planning takes them from
     /// here, so every command plans from config and lock alike.
     pub published: crate::published::Published,
+    pub announce: AnnounceSettings,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AnnounceSettings {
+    /// The team's address for the month's digest; none: no digest.
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +223,8 @@ pub struct RemindSettings {
     pub from: Option<String>,
     /// Relative to the config file's folder unless absolute.
     pub state: PathBuf,
+    /// Whether `remind` sends change notices.
+    pub notices: bool,
 }
 
 impl Default for RemindSettings {
@@ -224,6 +233,7 @@ impl Default for RemindSettings {
             before: TimeDelta::hours(24),
             from: None,
             state: PathBuf::from(".rota/state.json"),
+            notices: true,
         }
     }
 }

@@ -22,6 +22,19 @@ pub struct RawConfig {
     pub remind: Option<S<RawRemind>>,
     pub smtp: Option<S<RawSmtp>>,
     pub check: Option<S<RawCheck>>,
+    pub announce: Option<S<RawAnnounce>>,
+    /// Keys the reader set aside for a wrong type, so that validation does not call them
+    /// missing as well. Not a key of the file.
+    #[serde(skip)]
+    pub set_aside: Vec<SetAside>,
+}
+
+/// A key of the file that could not be read; `table` is the span of the table holding it
+/// (the span its raw struct carries), None at the top level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    pub table: Option<std::ops::Range<usize>>,
+    pub key: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,6 +104,13 @@ pub struct RawRemind {
     pub before: Option<S<String>>,
     pub from: Option<S<String>>,
     pub state: Option<S<String>>,
+    pub notices: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnnounce {
+    pub to: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +121,8 @@ pub struct RawSmtp {
     pub security: Option<S<String>>,
     pub username: Option<S<String>>,
     pub password_env: Option<S<String>>,
+    /// Refused with a pointer to `password_env`; read only to say so without echoing it.
+    pub password: Option<S<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -14,13 +14,14 @@ use super::suggest;
 use super::syntax::{self, Moment, Problem};
 use crate::local_time;
 use crate::model::{
-    CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person, RemindSettings,
-    Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
+    AnnounceSettings, CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person,
+    RemindSettings, Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
 };
 
-pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic>> {
+pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic>> {
     let mut v = Validator {
         diags: Vec::new(),
+        set_aside: std::mem::take(&mut raw.set_aside),
         text,
         line_ends: text.match_indices('\n').map(|(i, _)| i).collect(),
     };
@@ -34,6 +35,7 @@ pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic
     let remind = v.remind(raw.remind);
     let smtp = raw.smtp.map(|s| v.smtp(s));
     let check = v.check(raw.check);
+    let announce = v.announce(raw.announce);
     if v.diags.is_empty() {
         Ok(Model {
             team,
@@ -45,12 +47,16 @@ pub fn validate(raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic
             smtp: smtp.flatten(),
             check,
             published: Default::default(),
+            announce,
         })
     } else {
         v.diags.sort_by_key(|d| d.span.start);
         Err(v.diags)
     }
 }
+
+/// The longest person id or rotation name, in bytes (see `identifier`).
+pub const MAX_IDENTIFIER: usize = 100;
 
 /// Person ids or rotation names → their position. A config can hold thousands of each: a scan
 /// per reference would make validation quadratic.
@@ -67,6 +73,8 @@ fn index<'m>(names: impl Iterator<Item = &'m str>) -> Index<'m> {
 
 struct Validator<'t> {
     diags: Vec<Diagnostic>,
+    /// Keys already reported for a wrong type: not missing as well.
+    set_aside: Vec<raw::SetAside>,
     text: &'t str,
     /// Offsets of the text's line breaks, to tell the line of an offset without rescanning.
     line_ends: Vec<usize>,
@@ -81,7 +89,17 @@ impl Validator<'_> {
         self.error(span, p.message, p.help);
     }
 
+    /// `span` is the table's span or its header's.
     fn missing(&mut self, span: Range<usize>, table: &str, key: &str, example: &str) {
+        let reported = self.set_aside.iter().any(|s| {
+            s.key == key
+                && s.table
+                    .as_ref()
+                    .is_some_and(|t| *t == span || self.header_span(t.clone()) == span)
+        });
+        if reported {
+            return;
+        }
         self.error(
             span,
             format!("{table} is missing `{key}`"),
@@ -91,9 +109,17 @@ impl Validator<'_> {
 
     fn zone(&mut self, value: &Option<S<String>>, default: Tz) -> Tz {
         let Some(name) = value else { return default };
-        match suggest::time_zone(name.get_ref().trim()) {
-            Ok(tz) => tz,
-            Err(hint) => {
+        match self.suggesting(|| suggest::time_zone(name.get_ref().trim())) {
+            Some(Ok(tz)) => tz,
+            None => suggest::zone(name.get_ref().trim()).unwrap_or_else(|| {
+                self.error(
+                    name.span(),
+                    format!("unknown time zone `{}`", name.get_ref()),
+                    suggest::ZONE_HELP,
+                );
+                default
+            }),
+            Some(Err(hint)) => {
                 self.error(
                     name.span(),
                     format!("unknown time zone `{}`", name.get_ref()),
@@ -102,6 +128,13 @@ impl Validator<'_> {
                 default
             }
         }
+    }
+
+    /// `suggest()`, unless so many problems were found already that no more are shown: "did
+    /// you mean" compares against every candidate, and thousands of misspellings times
+    /// thousands of candidates would make validation quadratic.
+    fn suggesting<T>(&self, suggest: impl FnOnce() -> T) -> Option<T> {
+        (self.diags.len() < super::diagnostic::MAX_SHOWN).then(suggest)
     }
 
     /// The 1-based line of `offset` in the text.
@@ -121,11 +154,17 @@ impl Validator<'_> {
     fn team(&mut self, team: Option<S<raw::RawTeam>>) -> Team {
         let fallback_start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
         let Some(team) = team else {
-            self.error(
-                0..0,
-                "the config has no [team] table",
-                "add [team] with `timezone = \"Europe/Berlin\"` and `start = 2026-12-01`",
-            );
+            let reported = self
+                .set_aside
+                .iter()
+                .any(|s| s.table.is_none() && s.key == "team");
+            if !reported {
+                self.error(
+                    0..0,
+                    "the config has no [team] table",
+                    "add [team] with `timezone = \"Europe/Berlin\"` and `start = 2026-12-01`",
+                );
+            }
             return Team {
                 name: String::new(),
                 timezone: Tz::UTC,
@@ -204,7 +243,17 @@ impl Validator<'_> {
             && id
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'));
-        if !ok {
+        if ok && id.len() > MAX_IDENTIFIER {
+            // person-<id>.ics and the outbox's <start>-<rotation>-<person>.eml must stay under
+            // the 255 bytes a file name may have on every common file system.
+            self.error(
+                value.span(),
+                format!("the {what} is {} bytes long", id.len()),
+                format!(
+                    "a {what} is used in file names: keep it to at most {MAX_IDENTIFIER} bytes (as many ASCII letters, fewer accented ones)"
+                ),
+            );
+        } else if !ok {
             self.error(
                 value.span(),
                 format!("`{id}` is not a valid {what}"),
@@ -226,14 +275,19 @@ impl Validator<'_> {
             let id = match &p.id {
                 Some(id) => {
                     let value = self.identifier(id, "person id");
-                    if seen.contains_key(&value) {
-                        self.error(
-                            id.span(),
-                            format!("person id `{value}` is used twice"),
-                            "give every [[person]] its own id",
-                        );
+                    match seen.get(&value) {
+                        Some(first) => self.diags.push(
+                            Diagnostic::new(
+                                id.span(),
+                                format!("person id `{value}` is used twice"),
+                            )
+                            .help("give every [[person]] its own id")
+                            .label(first.clone(), "first defined here"),
+                        ),
+                        None => {
+                            seen.insert(value.clone(), id.span());
+                        }
                     }
-                    seen.insert(value.clone(), id.span());
                     value
                 }
                 None => {
@@ -246,7 +300,7 @@ impl Validator<'_> {
                 Some(n) => self.text_value(n, "person's name"),
                 None => id.clone(),
             };
-            let email = p.email.map(|e| self.email(e));
+            let email = p.email.map(|e| self.email(e, &name));
             let mut away = Vec::new();
             for entry in &p.away {
                 match syntax::date_range(entry.get_ref()) {
@@ -265,11 +319,11 @@ impl Validator<'_> {
         out
     }
 
-    fn email(&mut self, value: S<String>) -> String {
+    fn email(&mut self, value: S<String>, name: &str) -> String {
         let span = value.span();
         let text = value.into_inner();
         let clean = !text.chars().any(|c| c.is_control() || c.is_whitespace());
-        if !clean || lettre::Address::from_str(&text).is_err() {
+        if !clean || !deliverable(&text, name) {
             self.error(
                 span,
                 format!("`{}` is not an email address", text.escape_debug()),
@@ -286,7 +340,7 @@ impl Validator<'_> {
         people: &[Person],
         person_ix: &Index,
     ) -> Vec<Rotation> {
-        let mut seen = BTreeSet::new();
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         let mut out = Vec::with_capacity(rotations.len());
         for rotation in rotations {
             let header = self.header_span(rotation.span());
@@ -294,12 +348,18 @@ impl Validator<'_> {
             let name = match &r.name {
                 Some(n) => {
                     let name = self.identifier(n, "rotation name");
-                    if !seen.insert(name.clone()) {
-                        self.error(
-                            n.span(),
-                            format!("rotation `{name}` is defined twice"),
-                            "give every [[rotation]] its own name",
-                        );
+                    match seen.get(&name) {
+                        Some(first) => self.diags.push(
+                            Diagnostic::new(
+                                n.span(),
+                                format!("rotation `{name}` is defined twice"),
+                            )
+                            .help("give every [[rotation]] its own name")
+                            .label(first.clone(), "first defined here"),
+                        ),
+                        None => {
+                            seen.insert(name.clone(), n.span());
+                        }
                     }
                     name
                 }
@@ -379,14 +439,21 @@ impl Validator<'_> {
 
     fn members(&mut self, list: &[S<String>], people: &[Person], person_ix: &Index) -> Vec<usize> {
         let mut members = Vec::with_capacity(list.len());
+        let mut listed: HashMap<usize, Range<usize>> = HashMap::new();
         for id in list {
             match person_ix.get(id.get_ref().as_str()).copied() {
-                Some(ix) if members.contains(&ix) => self.error(
-                    id.span(),
-                    format!("`{}` is listed twice in members", id.get_ref()),
-                    "list each person once; the order of the list is the rotation order",
+                Some(ix) if listed.contains_key(&ix) => self.diags.push(
+                    Diagnostic::new(
+                        id.span(),
+                        format!("`{}` is listed twice in members", id.get_ref()),
+                    )
+                    .help("list each person once; the order of the list is the rotation order")
+                    .label(listed[&ix].clone(), "first listed here"),
                 ),
-                Some(ix) => members.push(ix),
+                Some(ix) => {
+                    listed.insert(ix, id.span());
+                    members.push(ix);
+                }
                 None => self.unknown_person(id, people),
             }
         }
@@ -394,7 +461,11 @@ impl Validator<'_> {
     }
 
     fn unknown_person(&mut self, id: &S<String>, people: &[Person]) {
-        let hint = suggest::did_you_mean(id.get_ref(), people.iter().map(|p| p.id.as_str()))
+        let hint = self
+            .suggesting(|| {
+                suggest::did_you_mean(id.get_ref(), people.iter().map(|p| p.id.as_str()))
+            })
+            .flatten()
             .unwrap_or_else(|| "add a [[person]] with this id, or use an existing id".into());
         self.error(
             id.span(),
@@ -411,9 +482,12 @@ impl Validator<'_> {
     ) -> Option<usize> {
         let found = rotation_ix.get(name.get_ref().as_str()).copied();
         if found.is_none() {
-            let hint =
-                suggest::did_you_mean(name.get_ref(), rotations.iter().map(|r| r.name.as_str()))
-                    .unwrap_or_else(|| "use the `name` of a [[rotation]]".into());
+            let hint = self
+                .suggesting(|| {
+                    suggest::did_you_mean(name.get_ref(), rotations.iter().map(|r| r.name.as_str()))
+                })
+                .flatten()
+                .unwrap_or_else(|| "use the `name` of a [[rotation]]".into());
             self.error(
                 name.span(),
                 format!("unknown rotation `{}`", name.get_ref()),
@@ -588,9 +662,9 @@ impl Validator<'_> {
         if let Some(from) = r.from {
             let span = from.span();
             let text = from.into_inner();
-            if text.chars().any(char::is_control)
-                || lettre::message::Mailbox::from_str(&text).is_err()
-            {
+            let sendable = lettre::message::Mailbox::from_str(&text)
+                .is_ok_and(|m| deliverable(m.email.as_ref(), m.name.as_deref().unwrap_or("")));
+            if text.chars().any(char::is_control) || !sendable {
                 self.error(
                     span,
                     format!("`{}` is not a sender address", text.escape_debug()),
@@ -609,7 +683,17 @@ impl Validator<'_> {
             }
             settings.state = PathBuf::from(state.get_ref());
         }
+        if let Some(notices) = r.notices {
+            settings.notices = notices.into_inner();
+        }
         settings
+    }
+
+    fn announce(&mut self, announce: Option<S<raw::RawAnnounce>>) -> AnnounceSettings {
+        let to = announce
+            .and_then(|a| a.into_inner().to)
+            .map(|to| self.email(to, ""));
+        AnnounceSettings { to }
     }
 
     fn smtp(&mut self, smtp: S<raw::RawSmtp>) -> Option<SmtpSettings> {
@@ -700,6 +784,14 @@ impl Validator<'_> {
             }
             name.clone()
         });
+        if let Some(password) = &s.password {
+            // The value is never repeated: the snippet under this error hides it too.
+            self.error(
+                password.span(),
+                "[smtp] takes no `password`: secrets never live in the config file",
+                "remove the line, put the password in an environment variable and name it with password_env = \"ROTA_SMTP_PASSWORD\"",
+            );
+        }
         let username = s.username.map(|u| self.text_value(u, "SMTP username"));
         Some(SmtpSettings {
             host,
@@ -764,6 +856,22 @@ fn when(entries: &[&str]) -> Result<When, Problem> {
         });
     }
     Ok(When::Windows(windows))
+}
+
+/// Whether the mailer can send to (or from) `address` under `name`: lettre accepts some
+/// addresses (`ana@[127.0.0.1]`) that it then cannot put in an envelope, so the check is the
+/// one the mailer makes: a message with this mailbox in `To` must build.
+fn deliverable(address: &str, name: &str) -> bool {
+    let Ok(address) = lettre::Address::from_str(address) else {
+        return false;
+    };
+    let mailbox =
+        lettre::message::Mailbox::new((!name.is_empty()).then(|| name.to_string()), address);
+    lettre::Message::builder()
+        .from(mailbox.clone())
+        .to(mailbox)
+        .body(String::new())
+        .is_ok()
 }
 
 fn is_loopback(host: &str) -> bool {

@@ -2,9 +2,11 @@
 
 mod support;
 
+mod announce;
 mod check;
 mod export;
 mod grid;
+mod hardening;
 mod plan;
 mod properties;
 mod publish;
