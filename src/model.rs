@@ -23,6 +23,9 @@ pub struct Model {
     pub check: CheckSettings,
     pub calendar: CalendarSettings,
     pub caldav: Option<CaldavSettings>,
+    /// The published turns of `rotation.lock`, empty without one: planning takes them from
+    /// here, so every command plans from config and lock alike.
+    pub published: crate::published::Published,
     pub announce: AnnounceSettings,
 }
 
@@ -38,6 +41,9 @@ pub struct Team {
     pub timezone: Tz,
     /// The rotation order is counted from this date; no shift starts before it.
     pub start: NaiveDate,
+    /// `[team] lock`: where the published turns are kept, relative to the config's folder;
+    /// `None`: `rotation.lock` beside the config.
+    pub lock: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]

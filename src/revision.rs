@@ -24,7 +24,7 @@ pub struct Revision {
 
 /// What an event was last published as: its revision and a fingerprint of its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Published {
+pub struct Previous {
     pub revision: Revision,
     pub fingerprint: u64,
 }
@@ -32,7 +32,7 @@ pub struct Published {
 /// The events published before, by UID, and the instant of this run.
 #[derive(Debug, Clone)]
 pub struct History {
-    events: HashMap<String, Published>,
+    events: HashMap<String, Previous>,
     now: DateTime<Utc>,
     /// The stamp of an event never published before.
     first: DateTime<Utc>,
@@ -42,7 +42,7 @@ impl History {
     /// Events never seen before are stamped with `team.start` at midnight UTC (the date the
     /// plan is counted from, so two first exports agree), or, while that date is still ahead,
     /// with midnight UTC of today: a stamp never lies in the future.
-    pub fn new(model: &Model, now: DateTime<Utc>, events: HashMap<String, Published>) -> Self {
+    pub fn new(model: &Model, now: DateTime<Utc>, events: HashMap<String, Previous>) -> Self {
         let midnight = |date: chrono::NaiveDate| date.and_time(NaiveTime::MIN).and_utc();
         History {
             events,
@@ -86,7 +86,7 @@ pub fn fingerprint<'v>(values: impl IntoIterator<Item = &'v str>) -> u64 {
 
 /// The events of a feed rota wrote before, by UID; events it cannot read are skipped (they
 /// are then published as new). `None` when the text is not an iCalendar feed.
-pub fn read_feed(text: &str) -> Option<HashMap<String, Published>> {
+pub fn read_feed(text: &str) -> Option<HashMap<String, Previous>> {
     let unfolded = icalendar::parser::unfold(text);
     let calendar = icalendar::parser::read_calendar(&unfolded).ok()?;
     let mut events = HashMap::new();
@@ -110,7 +110,7 @@ pub fn read_feed(text: &str) -> Option<HashMap<String, Published>> {
         let content = CONTENT.map(|name| escape(value(name).unwrap_or("")));
         events.insert(
             uid.to_string(),
-            Published {
+            Previous {
                 revision: Revision { sequence, stamp },
                 fingerprint: fingerprint(content.iter().map(String::as_str)),
             },
@@ -181,7 +181,7 @@ mod tests {
         let today = at("2027-02-01T00:00:00Z");
         assert_eq!(ahead.revise("x@t", 1).stamp, today, "team.start lies ahead");
 
-        let published = Published {
+        let published = Previous {
             revision: first,
             fingerprint: 1,
         };

@@ -12,6 +12,7 @@ use crate::cli::{ExportArgs, ExportFormat, PeriodArgs};
 use crate::error::Result;
 use crate::feeds::{self, FeedSpec};
 use crate::io::files::{self, Publication};
+use crate::local_time::start_of_day;
 use crate::plan::{self, Period, handover::Handover};
 use crate::render::ics::{self, Events, Feed};
 use crate::revision::{self, History};
@@ -45,18 +46,34 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
 }
 
 /// The period of the flags, or by default from the first day of last month (so history stays
-/// in subscribed calendars) through the third month after this one: whole months, so that
-/// the feeds change at month boundaries rather than every day.
+/// in subscribed calendars) to the end of the published horizon or through the third month
+/// after this one, whichever is later: whole months, so that the feeds change at month
+/// boundaries rather than every day.
 pub fn period(ctx: &Context, args: &PeriodArgs) -> Result<Period> {
     if args.month.is_some() || args.from.is_some() {
         return ctx.period(args, 1);
     }
-    let today = ctx.now.with_timezone(&ctx.display_tz).date_naive();
+    let tz = ctx.display_tz;
+    let today = ctx.now.with_timezone(&tz).date_naive();
     let this_month = today.with_day(1).unwrap_or(today);
     let last_month = this_month
         .checked_sub_months(Months::new(1))
         .unwrap_or(this_month);
-    Ok(Period::months(last_month, 5, ctx.display_tz))
+    let months = Period::months(last_month, 5, tz);
+    // A published turn may run past the date it was published through.
+    let published = &ctx.model.published;
+    let horizon = published
+        .rotations
+        .iter()
+        .flat_map(|r| r.turns.iter().map(|t| t.last))
+        .chain(published.through)
+        .max()
+        .and_then(|last| last.succ_opt())
+        .map(|after| start_of_day(tz, after));
+    Ok(Period::new(
+        months.from,
+        horizon.map_or(months.to, |h| h.max(months.to)),
+    ))
 }
 
 /// Every shift that overlaps `period` (a shift running at its start is still going on), with
@@ -69,7 +86,7 @@ pub fn handovers(ctx: &Context, period: Period) -> Vec<Handover> {
 
 /// The events of the team's feed a previous export left in `dir`: what each event said and
 /// its revision. Anything unreadable counts as no previous export.
-fn previous(dir: &Path) -> HashMap<String, revision::Published> {
+fn previous(dir: &Path) -> HashMap<String, revision::Previous> {
     match std::fs::read_to_string(dir.join("team.ics")) {
         Ok(text) if ics::is_ours(text.as_bytes()) => revision::read_feed(&text).unwrap_or_default(),
         _ => HashMap::new(),
@@ -118,7 +135,7 @@ fn write(feed: &FeedSpec, events: &Events, out: &mut dyn Write) -> std::io::Resu
     ics::write_feed(&head, list, out)
 }
 
-fn text(args: &ExportArgs, published: &files::Published, gone: &[String]) -> String {
+fn text(args: &ExportArgs, published: &files::Report, gone: &[String]) -> String {
     let unchanged = published.unchanged.len();
     let mut summary = format!(
         "wrote {} files to {}",
@@ -144,7 +161,7 @@ fn json(
     args: &ExportArgs,
     period: Period,
     feeds: &[FeedSpec],
-    published: &files::Published,
+    published: &files::Report,
     gone: &[String],
 ) -> String {
     let written: HashSet<&str> = published.written.iter().map(String::as_str).collect();

@@ -52,6 +52,7 @@ pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagno
             check,
             calendar,
             caldav,
+            published: Default::default(),
             announce,
         })
     } else {
@@ -174,6 +175,7 @@ impl Validator<'_> {
                 name: String::new(),
                 timezone: Tz::UTC,
                 start: fallback_start,
+                lock: None,
             };
         };
         let span = team.span();
@@ -199,10 +201,23 @@ impl Validator<'_> {
             .name
             .map(|n| self.text_value(n, "team name"))
             .unwrap_or_default();
+        let lock = team.lock.map(|l| {
+            let span = l.span();
+            let path = l.into_inner();
+            if path.trim().is_empty() {
+                self.error(
+                    span,
+                    "`lock` is empty",
+                    "write a path such as \"rotation.lock\", or remove the key",
+                );
+            }
+            PathBuf::from(path)
+        });
         Team {
             name,
             timezone,
             start,
+            lock,
         }
     }
 

@@ -758,3 +758,26 @@ fn a_weekly_turn_rings_once_at_the_lead_time_and_only_in_person_feeds_by_default
     let counts = alarms_per_file(&check_with_python(p.path(), &args("none")));
     assert!(counts.values().all(|n| *n == 0), "{counts:?}");
 }
+
+#[test]
+fn the_default_period_reaches_the_end_of_a_published_horizon_further_ahead() {
+    let config = format!(
+        "{}{}{}[[rotation]]\nname = \"duty\"\nmembers = [\"a\", \"b\"]\ntimezone = \"UTC\"\nshift = \"09:00-17:00\"\n",
+        team("UTC", "2020-01-01"),
+        person("a", "UTC"),
+        person("b", "UTC")
+    );
+    let p = Project::new(&config);
+    let through = chrono::Utc::now().date_naive() + chrono::Months::new(8);
+    p.run(&["publish", "--through", &through.to_string()], 0);
+    let report = p.json(&["export", "--format", "json"]);
+    let to = report["to"].as_str().expect("to");
+    let after = through.succ_opt().unwrap().to_string();
+    assert!(to.starts_with(&after), "{to} is the day after {through}");
+    let team = std::fs::read_to_string(p.file("calendar/team.ics")).expect("team.ics");
+    let last = through.format("DTSTART:%Y%m%dT090000Z").to_string();
+    assert!(
+        team.contains(&last),
+        "the last published day is in the feed"
+    );
+}
