@@ -129,15 +129,19 @@ fn load(cli: &Cli) -> Result<Context> {
             "run rota in the folder that holds rotation.toml, or pass --config PATH (or set ROTA_CONFIG)",
         )
     })?;
-    let model = config::load(&text, &path.display().to_string())?;
+    let config_dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // `.ics` files named in the config (holidays, away) are read here, not by the config code.
+    let read = |relative: &str| {
+        std::fs::read_to_string(config_dir.join(relative)).map_err(|e| e.to_string())
+    };
+    let model = config::load_with(&text, &path.display().to_string(), &read)?;
     let display_tz = match &cli.tz {
         Some(name) => suggest::time_zone(name)
             .map_err(|hint| Error::usage(format!("unknown time zone `{name}` for --tz"), hint))?,
         None => model.team.timezone,
-    };
-    let config_dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
     };
     Ok(Context {
         model,

@@ -1,6 +1,7 @@
 //! rotation.toml: text → raw structs → validated model. Pure: the caller reads the file.
 
 pub mod diagnostic;
+pub mod ics;
 pub mod raw;
 pub mod suggest;
 pub mod syntax;
@@ -10,15 +11,27 @@ pub use diagnostic::{ConfigError, Diagnostic};
 
 use crate::model::Model;
 
-/// Parses and validates a config; `path` is only used to name the file in errors.
+/// Reads a file the config names (an `.ics` path, relative to the config's folder as written):
+/// its text, or why it cannot be read. The edge decides where files come from.
+pub type ReadFile<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+/// Parses and validates a config that may name no other files; `path` is only used to name
+/// the file in errors.
 pub fn load(text: &str, path: &str) -> Result<Model, ConfigError> {
+    load_with(text, path, &|_| {
+        Err("this config cannot name other files".into())
+    })
+}
+
+/// [`load`] for a config whose `.ics` paths are read through `read`.
+pub fn load_with(text: &str, path: &str, read: ReadFile) -> Result<Model, ConfigError> {
     let fail = |diagnostics| ConfigError {
         path: path.to_string(),
         text: text.to_string(),
         diagnostics,
     };
     let raw: raw::RawConfig = toml::from_str(text).map_err(|e| fail(vec![syntax_error(&e)]))?;
-    validate::validate(raw, text).map_err(fail)
+    validate::validate(raw, text, path, read).map_err(fail)
 }
 
 fn syntax_error(e: &toml::de::Error) -> Diagnostic {

@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod export;
+mod lint;
 mod plan;
 mod properties;
 mod remind;
