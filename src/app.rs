@@ -2,6 +2,7 @@
 
 mod check;
 mod export;
+mod mail;
 mod plan;
 mod remind;
 mod validate;

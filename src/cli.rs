@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXAMPLES: &str = "\
 Examples:
   rota validate                              check rotation.toml and summarise it
-  rota plan --month 2026-12                  the shifts of December as a table
+  rota plan --month 2026-12                  December as a calendar (a table when piped)
   rota plan --from 2026-12-01 --to 2026-12-08 --format json
   rota who --at 2026-12-16T14:00             who is on duty then, per rotation
   rota check --month 2027-03 --strict        coverage gaps and conflicts (CI: exit 1 on findings)
@@ -91,6 +91,9 @@ pub struct PeriodArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PlanFormat {
+    /// A calendar: a row per day, a column per rotation (the default on a terminal).
+    Grid,
+    /// A row per shift (the default when the output is not a terminal).
     Table,
     Json,
     Csv,
@@ -101,8 +104,9 @@ pub enum PlanFormat {
 pub struct PlanArgs {
     #[command(flatten)]
     pub period: PeriodArgs,
-    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
-    pub format: PlanFormat,
+    /// Default: `grid` on a terminal, `table` otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<PlanFormat>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -154,4 +158,13 @@ pub struct RemindArgs {
     /// Print what would be sent; send and record nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = MailFormat::Text)]
+    pub format: MailFormat,
+}
+
+/// How `remind` and `announce` report what they sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MailFormat {
+    Text,
+    Json,
 }

@@ -3,16 +3,20 @@
 //! Data flows one way: TOML text → [`config`] → [`model::Model`] → [`plan`] → renderers and
 //! side effects, which live at the edges ([`app`], [`render`], [`io`]).
 
+pub mod announce;
 pub mod app;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod io;
+pub mod local_time;
 pub mod memo;
 pub mod model;
+pub mod notice;
 pub mod parallel;
 pub mod plan;
 pub mod remind;
 pub mod render;
+pub mod slot;
 pub mod timefmt;

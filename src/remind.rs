@@ -11,13 +11,17 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::plan::{self, Period, Shift};
+use crate::slot::SlotPart;
 
-/// What identifies a reminder in the sent log: it is sent once per key.
+/// What identifies a reminder in the sent log: it is sent once per key. A turn is named by
+/// the slot (or split part of one) it starts with, so that a reminder is the same one whoever
+/// planned it and whatever the shift's hours became.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SentKey {
-    pub rotation: String,
+    /// The slot part the turn starts with.
+    pub turn: SlotPart,
+    /// The person's id.
     pub person: String,
-    pub turn_start: DateTime<Utc>,
 }
 
 /// Who held the rotation next to a turn.
@@ -48,9 +52,8 @@ pub struct Turn {
 impl Turn {
     pub fn key(&self, model: &Model) -> SentKey {
         SentKey {
-            rotation: model.rotations[self.rotation].name.clone(),
+            turn: self.shifts[0].part(model),
             person: model.people[self.person].id.clone(),
-            turn_start: self.start,
         }
     }
 }
@@ -130,6 +133,25 @@ fn window(model: &Model, now: DateTime<Utc>) -> Period {
             return Period::new(from, to);
         }
     }
+}
+
+/// The slot part of the turn of `rotation` (by name) that starts at `turn_start`: for state
+/// files that named reminders by their start instant (version 1), read into today's keys.
+/// `None` when the config has no such shift any more.
+pub fn part_starting_at(
+    model: &Model,
+    rotation: &str,
+    turn_start: DateTime<Utc>,
+) -> Option<SlotPart> {
+    let ix = model.rotations.iter().position(|r| r.name == rotation)?;
+    let around = Period::new(
+        later(turn_start, -TimeDelta::days(1)),
+        later(turn_start, TimeDelta::days(1)),
+    );
+    plan::one_rotation(model, ix, around)
+        .iter()
+        .find(|s| s.start == turn_start)
+        .map(|s| s.part(model))
 }
 
 /// `t + d`, held at the ends of time instead of overflowing on an absurd `--now`.

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Timelike, Utc};
 use chrono_tz::{OffsetName, Tz};
 
-use crate::plan::local_time;
+use crate::local_time;
 
 /// `2026-12-01T10:00:00+02:00`, the contract's JSON time format.
 pub fn rfc3339(instant: DateTime<Utc>, tz: Tz) -> String {

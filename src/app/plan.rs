@@ -1,4 +1,4 @@
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use super::{Context, Outcome, emit, emit_with};
 use crate::cli::{PlanArgs, PlanFormat};
@@ -15,11 +15,19 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<Outcom
         period,
         tz: ctx.display_tz,
     };
-    let text = match args.format {
+    // A person at a terminal gets the calendar; scripts reading a pipe keep the list.
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+        PlanFormat::Grid
+    } else {
+        PlanFormat::Table
+    });
+    let text = match format {
         PlanFormat::Json => {
             emit_with(out, |out| render::json::write_plan(&view, out))?;
             return Ok(Outcome::Clean);
         }
+        // Styled always: the output stream strips the styles off a pipe or under NO_COLOR.
+        PlanFormat::Grid => render::grid::plan(&view, crate::io::terminal::width(), true),
         PlanFormat::Table => render::table::plan(&view),
         PlanFormat::Csv => render::csv::plan(&view),
         PlanFormat::Markdown => render::markdown::plan(&view),

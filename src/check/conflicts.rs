@@ -4,9 +4,9 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use super::{Conflict, ConflictKind, sorted_rotations};
+use crate::local_time::{local_date, resolve, start_of_day};
 use crate::memo::Memo;
 use crate::model::{Model, PersonIx, RotationIx};
-use crate::plan::local_time::{local_date, resolve, start_of_day};
 use crate::plan::{self, Period, Shift};
 
 /// One person's stretch of duty on one rotation, clipped to the period.

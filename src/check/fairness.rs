@@ -5,8 +5,8 @@ use chrono::{Datelike, NaiveDate, TimeDelta, Weekday};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Conflict, ConflictKind};
+use crate::local_time::local_date;
 use crate::model::{Model, PersonIx, RotationIx};
-use crate::plan::local_time::local_date;
 use crate::plan::{Period, Shift, Slot};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use rustc_hash::FxHashMap;
 
 use super::{Conflict, ConflictKind, sorted_rotations};
+use crate::local_time::{local_date, resolve, start_of_day};
 use crate::model::{CoverageRule, DaySet, Model, PersonIx, When, Window};
-use crate::plan::local_time::{local_date, resolve, start_of_day};
 use crate::plan::{Period, Shift};
 
 /// A stretch of a coverage rule's hours with fewer than `min` people on duty.

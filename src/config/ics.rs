@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::parser::{self, Component, Property};
 
-use crate::plan::local_time::local_date;
+use crate::local_time::local_date;
 
 /// One occurrence of an event, as the file states its times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,7 +246,7 @@ fn stamps(p: &Property) -> Result<Vec<Stamp>, String> {
             // A zone rota does not know (an Outlook name such as "W. Europe Standard Time")
             // is read as floating time: the wall clock of whoever the file belongs to.
             Ok(match zone {
-                Some(tz) => Stamp::Instant(crate::plan::local_time::resolve(tz, t)),
+                Some(tz) => Stamp::Instant(crate::local_time::resolve(tz, t)),
                 None => Stamp::Floating(t),
             })
         })

@@ -14,11 +14,11 @@ use super::ics::{self, Occurrence};
 use super::raw::{self, S};
 use super::suggest;
 use super::syntax::{self, Moment, Problem};
+use crate::local_time;
 use crate::model::{
     CheckSettings, CoverageRule, DateRanges, DaySet, Limit, Lines, Model, Override, Person,
     RemindSettings, Rotation, Security, Share, SmtpSettings, Team, TurnLength, When, Window,
 };
-use crate::plan::local_time;
 
 pub fn validate(
     raw: raw::RawConfig,

@@ -1,7 +1,9 @@
 //! Side effects: files written atomically, locks, SMTP, the sent log, standard output.
 
+pub mod delivery;
 pub mod files;
 pub mod lock;
 pub mod sent_log;
 pub mod smtp;
 pub mod stdout;
+pub mod terminal;

@@ -1,22 +1,58 @@
-//! The sent log: which reminders a server (or the outbox) accepted, kept in `[remind] state`.
+//! The state file (`[remind] state`): which emails a server (or the outbox) accepted, and what
+//! each person was told about their shifts.
 //!
-//! A small versioned JSON file, rewritten atomically after each accepted reminder so that a
-//! crash never loses the record of a sent mail and never records an unsent one.
+//! A small versioned JSON file, rewritten atomically after each accepted email so that a
+//! crash never loses the record of a sent mail and never records an unsent one. Version 1
+//! (reminders only) is still read; it is rewritten as version 2.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::announce::AnnouncementKey;
+use crate::notice::{SlotRef, Told};
 use crate::remind::SentKey;
+use crate::slot::SlotPart;
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SentLog {
-    /// Sent reminder → when it was sent.
-    sent: BTreeMap<SentKey, DateTime<Utc>>,
+    /// Sent reminder → its turn's start (for pruning) and when it was sent.
+    sent: BTreeMap<SentKey, Sent>,
+    /// Reminders recorded before they were named by slot (rotation, person, turn start → when
+    /// sent), until [`SentLog::migrate`] reads them into slots.
+    legacy: BTreeMap<(String, String, DateTime<Utc>), DateTime<Utc>>,
+    /// Sent announcement → when it was sent.
+    announced: BTreeMap<AnnouncementKey, DateTime<Utc>>,
+    /// What each person was last told they hold: the ground change notices compare with.
+    told: BTreeSet<Told>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sent {
+    turn_start: DateTime<Utc>,
+    at: DateTime<Utc>,
+}
+
+/// What an accepted email adds to the state.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// The reminder and its turn's start.
+    pub reminder: Option<(SentKey, DateTime<Utc>)>,
+    pub announcement: Option<AnnouncementKey>,
+    pub told: Option<Telling>,
+}
+
+/// A person was told what they now hold in these slots: their earlier facts about the slots
+/// are replaced by `facts` (none: they were told they no longer hold it).
+#[derive(Debug, Clone)]
+pub struct Telling {
+    pub person: String,
+    pub slots: Vec<SlotRef>,
+    pub facts: Vec<Told>,
 }
 
 /// Why a state file cannot be trusted.
@@ -35,16 +71,46 @@ pub enum LoadError {
 struct File {
     version: u32,
     sent: Vec<Entry>,
+    #[serde(default)]
+    announced: Vec<AnnouncedEntry>,
+    #[serde(default)]
+    told: Vec<ToldEntry>,
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
+    /// The slot part the turn starts with (`2026-12-07-support-hero`); absent in entries
+    /// written before reminders were named by slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    turn: Option<String>,
     rotation: String,
     person: String,
     /// RFC 3339 in UTC, e.g. `2026-12-07T08:00:00Z`.
     turn_start: String,
     sent_at: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnnouncedEntry {
+    /// `2027-01`.
+    month: String,
+    /// The person's id; absent for the team digest (`[announce] to`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    person: Option<String>,
+    sent_at: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToldEntry {
+    rotation: String,
+    /// The slot: the rotation's local date of the shift, `2026-12-07`.
+    slot: String,
+    person: String,
+    start: String,
+    end: String,
 }
 
 #[derive(Deserialize)]
@@ -65,23 +131,62 @@ impl SentLog {
     pub fn parse(bytes: &[u8]) -> Result<SentLog, LoadError> {
         let corrupt = |e: serde_json::Error| LoadError::Corrupt(e.to_string());
         let versioned: Versioned = serde_json::from_slice(bytes).map_err(corrupt)?;
-        if versioned.version != VERSION {
+        if !(1..=VERSION).contains(&versioned.version) {
             return Err(LoadError::Version(versioned.version));
         }
         let file: File = serde_json::from_slice(bytes).map_err(corrupt)?;
-        let sent = file
-            .sent
+        let mut sent = BTreeMap::new();
+        let mut legacy = BTreeMap::new();
+        for e in file.sent {
+            let (turn_start, at) = (instant(&e.turn_start)?, instant(&e.sent_at)?);
+            match e.turn {
+                Some(turn) => {
+                    let turn = turn
+                        .parse()
+                        .map_err(|e: crate::slot::NotASlot| LoadError::Corrupt(e.to_string()))?;
+                    let key = SentKey {
+                        turn,
+                        person: e.person,
+                    };
+                    sent.insert(key, Sent { turn_start, at });
+                }
+                None => {
+                    legacy.insert((e.rotation, e.person, turn_start), at);
+                }
+            }
+        }
+        let announced = file
+            .announced
             .into_iter()
             .map(|e| {
-                let key = SentKey {
-                    rotation: e.rotation,
+                let key = AnnouncementKey {
+                    month: month(&e.month)?,
                     person: e.person,
-                    turn_start: instant(&e.turn_start)?,
                 };
                 Ok((key, instant(&e.sent_at)?))
             })
             .collect::<Result<_, LoadError>>()?;
-        Ok(SentLog { sent })
+        let told = file
+            .told
+            .into_iter()
+            .map(|e| {
+                Ok(Told {
+                    slot: SlotRef {
+                        rotation: e.rotation,
+                        date: date(&e.slot)?,
+                    },
+                    person: e.person,
+                    start: instant(&e.start)?,
+                    end: instant(&e.end)?,
+                })
+            })
+            .collect::<Result<_, LoadError>>()?;
+        Ok(SentLog {
+            sent,
+            legacy,
+            announced,
+            told,
+        })
     }
 
     pub fn to_json(&self) -> Vec<u8> {
@@ -90,11 +195,43 @@ impl SentLog {
             sent: self
                 .sent
                 .iter()
-                .map(|(k, at)| Entry {
-                    rotation: k.rotation.clone(),
+                .map(|(k, sent)| Entry {
+                    turn: Some(k.turn.to_string()),
+                    rotation: k.turn.slot.rotation.clone(),
                     person: k.person.clone(),
-                    turn_start: utc(k.turn_start),
+                    turn_start: utc(sent.turn_start),
+                    sent_at: utc(sent.at),
+                })
+                .chain(
+                    self.legacy
+                        .iter()
+                        .map(|((rotation, person, turn_start), at)| Entry {
+                            turn: None,
+                            rotation: rotation.clone(),
+                            person: person.clone(),
+                            turn_start: utc(*turn_start),
+                            sent_at: utc(*at),
+                        }),
+                )
+                .collect(),
+            announced: self
+                .announced
+                .iter()
+                .map(|(k, at)| AnnouncedEntry {
+                    month: k.month.format("%Y-%m").to_string(),
+                    person: k.person.clone(),
                     sent_at: utc(*at),
+                })
+                .collect(),
+            told: self
+                .told
+                .iter()
+                .map(|t| ToldEntry {
+                    rotation: t.slot.rotation.clone(),
+                    slot: t.slot.date.to_string(),
+                    person: t.person.clone(),
+                    start: utc(t.start),
+                    end: utc(t.end),
                 })
                 .collect(),
         };
@@ -111,23 +248,72 @@ impl SentLog {
         self.sent.contains_key(key)
     }
 
-    pub fn record(&mut self, key: SentKey, sent_at: DateTime<Utc>) {
-        self.sent.insert(key, sent_at);
+    /// Reads reminders recorded by rotation and start instant into slots, with
+    /// `part_of(rotation, turn_start)`; one whose shift the config no longer has stays as it
+    /// was (no turn of this config can match it).
+    pub fn migrate(&mut self, part_of: impl Fn(&str, DateTime<Utc>) -> Option<SlotPart>) {
+        let legacy = std::mem::take(&mut self.legacy);
+        for ((rotation, person, turn_start), at) in legacy {
+            match part_of(&rotation, turn_start) {
+                Some(turn) => {
+                    self.sent
+                        .insert(SentKey { turn, person }, Sent { turn_start, at });
+                }
+                None => {
+                    self.legacy.insert((rotation, person, turn_start), at);
+                }
+            }
+        }
     }
 
-    /// Forgets reminders of turns that started before `cutoff`; returns whether any went.
+    pub fn announced(&self, key: &AnnouncementKey) -> bool {
+        self.announced.contains_key(key)
+    }
+
+    /// Every fact people were told, sorted by slot, then person.
+    pub fn told(&self) -> impl Iterator<Item = &Told> {
+        self.told.iter()
+    }
+
+    /// Adds what an accepted email, sent at `sent_at`, records.
+    pub fn record(&mut self, record: &Record, sent_at: DateTime<Utc>) {
+        if let Some((key, turn_start)) = &record.reminder {
+            let sent = Sent {
+                turn_start: *turn_start,
+                at: sent_at,
+            };
+            self.sent.insert(key.clone(), sent);
+        }
+        if let Some(key) = &record.announcement {
+            self.announced.insert(key.clone(), sent_at);
+        }
+        if let Some(telling) = &record.told {
+            self.told
+                .retain(|t| t.person != telling.person || !telling.slots.contains(&t.slot));
+            self.told.extend(telling.facts.iter().cloned());
+        }
+    }
+
+    /// Forgets reminders of turns that started, facts about shifts that ended and
+    /// announcements of months that ended before `cutoff`; returns whether any went.
     pub fn prune(&mut self, cutoff: DateTime<Utc>) -> bool {
-        let before = self.sent.len();
-        self.sent.retain(|k, _| k.turn_start >= cutoff);
-        self.sent.len() != before
+        let before = self.len();
+        self.sent.retain(|_, sent| sent.turn_start >= cutoff);
+        self.legacy
+            .retain(|(_, _, turn_start), _| *turn_start >= cutoff);
+        self.told.retain(|t| t.end >= cutoff);
+        let cutoff_month = cutoff.date_naive();
+        self.announced
+            .retain(|k, _| crate::announce::month_after(k.month) > cutoff_month);
+        self.len() != before
     }
 
     pub fn len(&self) -> usize {
-        self.sent.len()
+        self.sent.len() + self.legacy.len() + self.announced.len() + self.told.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sent.is_empty()
+        self.len() == 0
     }
 }
 
@@ -135,6 +321,16 @@ fn instant(text: &str) -> Result<DateTime<Utc>, LoadError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| LoadError::Corrupt(format!("`{text}` is not an RFC 3339 time: {e}")))
+}
+
+fn date(text: &str) -> Result<NaiveDate, LoadError> {
+    crate::timefmt::parse_date(text)
+        .ok_or_else(|| LoadError::Corrupt(format!("`{text}` is not a date (YYYY-MM-DD)")))
+}
+
+fn month(text: &str) -> Result<NaiveDate, LoadError> {
+    crate::timefmt::parse_month(text)
+        .ok_or_else(|| LoadError::Corrupt(format!("`{text}` is not a month (YYYY-MM)")))
 }
 
 fn utc(instant: DateTime<Utc>) -> String {
@@ -145,24 +341,113 @@ fn utc(instant: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
 
+    /// The reminder of Ana's emea turn starting on `start`'s date.
     fn key(start: &str) -> SentKey {
         SentKey {
-            rotation: "emea".into(),
+            turn: format!("{}-emea", &start[..10]).parse().unwrap(),
             person: "ana".into(),
-            turn_start: start.parse().unwrap(),
+        }
+    }
+
+    fn reminder(start: &str) -> Record {
+        Record {
+            reminder: Some((key(start), start.parse().unwrap())),
+            ..Record::default()
+        }
+    }
+
+    fn fact(person: &str, date: &str, start: &str, end: &str) -> Told {
+        Told {
+            slot: SlotRef {
+                rotation: "emea".into(),
+                date: date.parse().unwrap(),
+            },
+            person: person.into(),
+            start: start.parse().unwrap(),
+            end: end.parse().unwrap(),
         }
     }
 
     #[test]
     fn a_log_survives_its_own_json() {
         let mut log = SentLog::default();
+        let at = "2026-12-06T09:00:00Z".parse().unwrap();
+        log.record(&reminder("2026-12-07T08:00:00Z"), at);
+        let f = fact(
+            "ana",
+            "2026-12-07",
+            "2026-12-07T08:00:00Z",
+            "2026-12-07T16:00:00Z",
+        );
         log.record(
-            key("2026-12-07T08:00:00Z"),
-            "2026-12-06T09:00:00Z".parse().unwrap(),
+            &Record {
+                announcement: Some(AnnouncementKey {
+                    month: "2026-12-01".parse().unwrap(),
+                    person: Some("ana".into()),
+                }),
+                told: Some(Telling {
+                    person: "ana".into(),
+                    slots: vec![f.slot.clone()],
+                    facts: vec![f.clone()],
+                }),
+                ..Record::default()
+            },
+            at,
         );
         let back = SentLog::parse(&log.to_json()).unwrap();
         assert_eq!(back, log);
         assert!(back.contains(&key("2026-12-07T08:00:00Z")));
+        assert_eq!(back.told().collect::<Vec<_>>(), [&f]);
+    }
+
+    #[test]
+    fn a_version_1_file_is_read_as_reminders_sent() {
+        let v1 = br#"{"version": 1, "sent": [{"rotation": "emea", "person": "ana",
+            "turn_start": "2026-12-07T08:00:00Z", "sent_at": "2026-12-06T08:00:00Z"}]}"#;
+        let mut log = SentLog::parse(v1).unwrap();
+        assert_eq!(log.len(), 1);
+        log.migrate(|rotation, start| {
+            (rotation == "emea"
+                && start == "2026-12-07T08:00:00Z".parse::<DateTime<Utc>>().unwrap())
+            .then(|| key("2026-12-07").turn)
+        });
+        assert!(log.contains(&key("2026-12-07T08:00:00Z")));
+        assert_eq!(log.told().count(), 0);
+        assert!(
+            String::from_utf8(log.to_json())
+                .unwrap()
+                .contains("\"version\": 2")
+        );
+    }
+
+    #[test]
+    fn telling_a_person_replaces_only_their_facts_about_those_slots() {
+        let mut log = SentLog::default();
+        let at = "2026-12-01T00:00:00Z".parse().unwrap();
+        let ana = fact(
+            "ana",
+            "2026-12-07",
+            "2026-12-07T08:00:00Z",
+            "2026-12-07T16:00:00Z",
+        );
+        let bo = fact(
+            "bo",
+            "2026-12-07",
+            "2026-12-07T08:00:00Z",
+            "2026-12-07T16:00:00Z",
+        );
+        let tell = |facts: Vec<Told>, person: &str| Record {
+            told: Some(Telling {
+                person: person.into(),
+                slots: vec![ana.slot.clone()],
+                facts,
+            }),
+            ..Record::default()
+        };
+        log.record(&tell(vec![ana.clone()], "ana"), at);
+        log.record(&tell(vec![bo.clone()], "bo"), at);
+        log.record(&tell(vec![], "ana"), at);
+        assert_eq!(log.told().collect::<Vec<_>>(), [&bo]);
     }
 
     #[test]
@@ -174,8 +459,8 @@ mod tests {
         ));
         assert!(matches!(SentLog::parse(b"[]"), Err(LoadError::Corrupt(_))));
         assert!(matches!(
-            SentLog::parse(b"{\"version\":2,\"sent\":[]}"),
-            Err(LoadError::Version(2))
+            SentLog::parse(b"{\"version\":3,\"sent\":[]}"),
+            Err(LoadError::Version(3))
         ));
     }
 
@@ -183,8 +468,8 @@ mod tests {
     fn pruning_drops_only_turns_before_the_cutoff() {
         let mut log = SentLog::default();
         let at = "2026-12-01T00:00:00Z".parse().unwrap();
-        log.record(key("2026-11-01T08:00:00Z"), at);
-        log.record(key("2026-12-07T08:00:00Z"), at);
+        log.record(&reminder("2026-11-01T08:00:00Z"), at);
+        log.record(&reminder("2026-12-07T08:00:00Z"), at);
         assert!(log.prune("2026-11-15T00:00:00Z".parse().unwrap()));
         assert_eq!(log.len(), 1);
         assert!(!log.prune("2026-11-15T00:00:00Z".parse().unwrap()));

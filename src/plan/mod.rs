@@ -1,17 +1,18 @@
 //! Config model → the shifts of a period: calendar, turns, overrides.
 
-pub mod local_time;
 pub mod overrides;
 pub mod period;
 pub mod shifts;
 pub mod turns;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 
 pub use period::Period;
 
 use crate::model::{Model, Override, PersonIx, RotationIx};
 use crate::parallel;
+pub use crate::slot::Slot;
+use crate::slot::SlotPart;
 use shifts::Times;
 
 /// One stretch of duty in one rotation: a whole shift, or the part of one an override split off.
@@ -23,23 +24,34 @@ pub struct Shift {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub is_override: bool,
-    /// The slot this stretch belongs to: the rotation's local date of the whole shift and that
-    /// shift's start. Who holds it never changes it, so calendar UIDs derive from it.
+    /// The slot this stretch belongs to: the rotation and the local date of the whole shift.
+    /// Who holds it never changes it, so the lock, calendar UIDs, reminder state and
+    /// Message-IDs all derive from it.
     pub slot: Slot,
+    /// When the whole shift of the slot starts; differs from `start` in a part an override
+    /// split off.
+    pub slot_start: DateTime<Utc>,
     /// The turn (counted from `team.start`) the shift belongs to.
     pub turn: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Slot {
-    pub date: NaiveDate,
-    pub start: DateTime<Utc>,
 }
 
 impl Shift {
     /// Whether this stretch is a part of a shift split by an override, not starting with it.
     pub fn is_split_part(&self) -> bool {
-        self.start != self.slot.start
+        self.start != self.slot_start
+    }
+
+    /// How far into its slot this stretch starts: zero but for a split part.
+    pub fn offset(&self) -> TimeDelta {
+        self.start - self.slot_start
+    }
+
+    /// The stretch's name-based identity, for anything that outlives this config.
+    pub fn part(&self, model: &Model) -> SlotPart {
+        SlotPart {
+            slot: self.slot.id(model),
+            offset: self.offset(),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use super::local_time;
+use crate::local_time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {

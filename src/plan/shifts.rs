@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use super::local_time;
+use crate::local_time;
 use crate::memo::Memo;
 use crate::model::{Rotation, Window};
 

@@ -7,9 +7,9 @@
 
 use chrono::{NaiveDate, TimeDelta};
 
-use super::local_time::local_date;
 use super::shifts::{self, CalendarShift, Times};
 use super::{Period, Shift, Slot};
+use crate::local_time::local_date;
 use crate::model::{Model, Person, PersonIx, RotationIx};
 
 /// The assigned shifts of one rotation that overlap `period`, before overrides.
@@ -76,9 +76,10 @@ pub fn assign(model: &Model, ix: RotationIx, period: Period, times: &mut Times) 
                     end: s.end,
                     is_override: false,
                     slot: Slot {
+                        rotation: ix,
                         date: s.date,
-                        start: s.start,
                     },
+                    slot_start: s.start,
                     turn: turn as u32,
                 }),
         );

@@ -9,10 +9,11 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
+use crate::local_time::local_date;
 use crate::model::Model;
-use crate::plan::local_time::local_date;
 use crate::remind::{Neighbour, Turn};
 use crate::render::ics;
+use crate::slot;
 use crate::timefmt;
 
 /// The sender when `[remind] from` is not set.
@@ -22,6 +23,8 @@ pub const DEFAULT_FROM: &str = "rota <rota@localhost>";
 pub struct Email {
     pub to: Mailbox,
     pub subject: String,
+    /// `<…@…>`, as in the message's header.
+    pub message_id: String,
     pub message: Message,
 }
 
@@ -51,12 +54,13 @@ pub fn reminder(
     );
     let calendar_type = ContentType::parse("text/calendar; charset=utf-8")
         .map_err(|e| format!("text/calendar: {e}"))?;
+    let message_id = message_id(model, turn, from);
     let message = Message::builder()
         .from(from.clone())
         .to(to.clone())
         .subject(subject.clone())
         .date(now.into())
-        .message_id(Some(message_id(model, turn, from)))
+        .message_id(Some(message_id.clone()))
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(body(model, turn, now)))
@@ -68,6 +72,7 @@ pub fn reminder(
     Ok(Email {
         to,
         subject,
+        message_id,
         message,
     })
 }
@@ -197,15 +202,14 @@ fn attachment_name(model: &Model, turn: &Turn) -> String {
 
 /// The same reminder always gets the same Message-ID, so a server or client that sees a
 /// retry after an uncertain delivery can tell it is the same mail.
+/// `<rota.2026-12-07-support-hero.ana@acme.example>`: the reminder's key (the slot part its
+/// turn starts with, and the person), so a resent reminder keeps its Message-ID.
 fn message_id(model: &Model, turn: &Turn, from: &Mailbox) -> String {
     let key = turn.key(model);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in format!("{}\0{}", key.rotation, key.person).bytes() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    }
     format!(
-        "<rota.{}.{hash:016x}@{}>",
-        key.turn_start.format("%Y%m%dT%H%M%SZ"),
+        "<rota.{}.{}@{}>",
+        key.turn,
+        slot::escape(&key.person),
         from.email.domain()
     )
 }
@@ -301,7 +305,7 @@ turn = "week"
         assert_eq!(id(&a), id(&b));
         assert_eq!(
             id(&a).unwrap(),
-            "Message-ID: <rota.20261207T070000Z.449437e5a8434a77@localhost>"
+            "Message-ID: <rota.2026-12-07-emea.ana@localhost>"
         );
     }
 }

@@ -23,6 +23,7 @@ use crate::memo::Memo;
 use crate::model::Model;
 use crate::parallel;
 use crate::plan::{self, Period, Shift};
+use crate::slot;
 use crate::timefmt::{self, push_two_digits};
 
 /// How often subscribed clients should re-read a published feed.
@@ -318,34 +319,19 @@ impl UidParts {
             rotations: model
                 .rotations
                 .iter()
-                .map(|r| uid_escape(&r.name))
+                .map(|r| slot::escape(&r.name))
                 .collect(),
             domain: domain(&model.team.name),
         }
     }
 
     fn push(&self, uid: &mut String, shift: &Shift) {
-        let date = shift.slot.date;
-        match u32::try_from(date.year()) {
-            // `%Y-%m-%d`, put together by hand for the million events of a large export.
-            Ok(year) if year <= 9999 => {
-                push_two_digits(uid, year / 100);
-                push_two_digits(uid, year % 100);
-                uid.push('-');
-                push_two_digits(uid, date.month());
-                uid.push('-');
-                push_two_digits(uid, date.day());
-            }
-            _ => {
-                let _ = write!(uid, "{date}");
-            }
-        }
-        uid.push('-');
-        uid.push_str(&self.rotations[shift.rotation]);
-        if shift.is_split_part() {
-            uid.push('+');
-            uid.push_str(&iso_duration(shift.start - shift.slot.start));
-        }
+        slot::push_part(
+            uid,
+            shift.slot.date,
+            &self.rotations[shift.rotation],
+            shift.offset(),
+        );
         uid.push('@');
         uid.push_str(&self.domain);
         uid.push_str(".rota");
@@ -521,37 +507,6 @@ fn push_utc(text: &mut String, instant: DateTime<Utc>) {
     text.push('Z');
 }
 
-/// `PT6H`, `PT14H30M`: an RFC 5545 duration, for the part of a split shift.
-fn iso_duration(delta: TimeDelta) -> String {
-    let seconds = delta.num_seconds();
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    let mut out = String::from("PT");
-    if h != 0 {
-        out.push_str(&format!("{h}H"));
-    }
-    if m != 0 {
-        out.push_str(&format!("{m}M"));
-    }
-    if s != 0 || (h == 0 && m == 0) {
-        out.push_str(&format!("{s}S"));
-    }
-    out
-}
-
-/// Keeps `A-Z a-z 0-9 - _ .` and percent-encodes every other byte, so that UIDs are ASCII and
-/// two different rotation names never share one (`+` is encoded: it separates a split part).
-fn uid_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 /// `Acme Support` → `acme-support`: the team as the UIDs' domain, so that two teams' feeds
 /// in one calendar never share a UID.
 fn domain(team: &str) -> String {
@@ -707,18 +662,7 @@ mod tests {
     }
 
     #[test]
-    fn split_part_offsets_read_as_rfc_5545_durations() {
-        assert_eq!(iso_duration(TimeDelta::hours(6)), "PT6H");
-        assert_eq!(iso_duration(TimeDelta::minutes(14 * 60 + 30)), "PT14H30M");
-        assert_eq!(iso_duration(TimeDelta::seconds(5)), "PT5S");
-    }
-
-    #[test]
-    fn uid_parts_are_ascii_and_never_collide() {
-        assert_eq!(uid_escape("support-hero"), "support-hero");
-        assert_eq!(uid_escape("équipe"), "%C3%A9quipe");
-        assert_ne!(uid_escape("a+b"), uid_escape("a-b"));
-        assert!(!uid_escape("x+PT6H").contains('+'));
+    fn uid_domains_are_ascii_slugs_of_the_team_name() {
         assert_eq!(domain("Acme Support, Inc."), "acme-support-inc");
         assert_eq!(domain("Ünïcode Ωteam"), "n-code-team");
         assert_eq!(domain("—"), "team");

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod csv;
 pub mod email;
+pub mod grid;
 pub mod ics;
 pub mod json;
 pub mod markdown;

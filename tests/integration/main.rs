@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod export;
+mod grid;
 mod lint;
 mod plan;
 mod properties;

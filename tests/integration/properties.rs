@@ -132,8 +132,8 @@ proptest! {
         }
         let start = date - TimeDelta::days(3);
         let model = config(tz, start, &windows, "");
-        let from = rota::plan::local_time::start_of_day(tz, date - TimeDelta::days(2));
-        let to = rota::plan::local_time::start_of_day(tz, date + TimeDelta::days(3));
+        let from = rota::local_time::start_of_day(tz, date - TimeDelta::days(2));
+        let to = rota::local_time::start_of_day(tz, date + TimeDelta::days(3));
         let shifts = plan::plan(&model, Period::new(from, to));
         prop_assert!(!shifts.is_empty());
         for pair in shifts.windows(2) {
@@ -150,8 +150,8 @@ proptest! {
         let (start, end) = if tricky_is_start || other == 1440 { (tricky, other) } else { (other, tricky) };
         let model = config(tz, date - TimeDelta::days(3), &[(start, end)], "");
         let window = model.rotations[0].window;
-        let from = rota::plan::local_time::start_of_day(tz, date - TimeDelta::days(2));
-        let to = rota::plan::local_time::start_of_day(tz, date + TimeDelta::days(2));
+        let from = rota::local_time::start_of_day(tz, date - TimeDelta::days(2));
+        let to = rota::local_time::start_of_day(tz, date + TimeDelta::days(2));
         for shift in plan::plan(&model, Period::new(from, to)) {
             let (local_start, local_end) = window.on(shift.slot.date);
             check_wall_clock(tz, local_start, shift.start)?;

@@ -250,6 +250,7 @@ fn a_reminder_gives_the_turn_in_the_persons_zone_and_the_teams_with_an_ics() {
     assert_eq!(ics["events"][0]["end"], "2026-12-07T16:00:00+00:00");
 
     let sent = &state(&p)["sent"];
+    assert_eq!(sent[0]["turn"], "2026-12-07-support-hero");
     assert_eq!(sent[0]["person"], "ana");
     assert_eq!(sent[0]["rotation"], "support-hero");
     assert_eq!(sent[0]["turn_start"], "2026-12-07T08:00:00Z");
@@ -564,4 +565,71 @@ fn starttls_is_required_so_a_server_without_it_gets_nothing_in_clear_text() {
     assert!(stderr.contains("could not deliver"), "{stderr}");
     assert!(stderr.to_lowercase().contains("starttls"), "{stderr}");
     assert!(server.messages().is_empty());
+}
+
+#[test]
+fn json_output_lists_each_email_with_its_outcome() {
+    let server = SmtpServer::start();
+    let p = Project::new(&config("72h", &server.smtp_config()));
+    server.treat(&[("zoe@example.com", "451")]);
+    let out = p
+        .rota()
+        .args(["remind", "--now", "2026-12-06T10:00", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(report["now"], "2026-12-06T09:00:00Z");
+    assert_eq!(report["dry_run"], false);
+    assert_eq!(report["delivered"], 2);
+    assert_eq!(report["failed"], 1);
+    let emails = report["emails"].as_array().unwrap();
+    let summary: Vec<(&str, &str, &str)> = emails
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap(),
+                e["to"].as_str().unwrap(),
+                e["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("reminder", "ana@example.com", "sent"),
+            ("reminder", "zoe@example.com", "failed"),
+            ("reminder", "kenji@example.com", "sent"),
+        ]
+    );
+    assert!(emails[1]["error"].as_str().unwrap().contains("451"));
+    assert_eq!(emails[0]["name"], "Ana Popescu");
+    assert!(emails[0]["message_id"].as_str().unwrap().starts_with('<'));
+
+    let dry = p.json(&[
+        "remind",
+        "--dry-run",
+        "--now",
+        "2026-12-06T11:00",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["emails"][0]["to"], "zoe@example.com");
+    assert_eq!(dry["emails"][0]["status"], "would-send");
+}
+
+#[test]
+fn a_state_file_of_the_previous_format_still_prevents_a_second_reminder() {
+    let server = SmtpServer::start();
+    let p = Project::new(&config("24h", &server.smtp_config()));
+    std::fs::create_dir_all(p.file(".rota")).unwrap();
+    std::fs::write(
+        p.file(".rota/state.json"),
+        r#"{"version":1,"sent":[{"rotation":"support-hero","person":"ana",
+            "turn_start":"2026-12-07T08:00:00Z","sent_at":"2026-12-06T09:00:00Z"}]}"#,
+    )
+    .unwrap();
+    remind(&p, "2026-12-06T10:00", 0);
+    assert!(server.messages().is_empty(), "Ana was reminded twice");
 }

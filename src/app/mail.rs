@@ -1,0 +1,132 @@
+//! What the commands that send email share: the sender, the delivery run's setup, and how a
+//! run reports what it delivered.
+
+use std::io::Write;
+use std::path::Path;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use lettre::message::Mailbox;
+use serde::Serialize;
+
+use super::{Context, Outcome, emit};
+use crate::cli::MailFormat;
+use crate::error::{Error, Result};
+use crate::io::delivery::{self, Delivered, OUTBOX, Setup, Status};
+use crate::model::Model;
+use crate::render::email::DEFAULT_FROM;
+
+/// `[remind] from`, or rota's default sender.
+pub fn sender(model: &Model) -> Result<Mailbox> {
+    let text = model.remind.from.as_deref().unwrap_or(DEFAULT_FROM);
+    text.parse().map_err(|e| {
+        Error::usage(
+            format!("`{text}` is not a sender address: {e}"),
+            "set [remind] from = \"Support rota <rota@acme.example>\"",
+        )
+    })
+}
+
+/// The delivery run of a command acting as of `now`.
+pub fn setup(ctx: &Context, now: DateTime<Utc>, dry_run: bool) -> Setup<'_> {
+    Setup {
+        state: ctx.config_relative(&ctx.model.remind.state),
+        smtp: ctx.model.smtp.as_ref(),
+        outbox: ctx.config_relative(Path::new(OUTBOX)),
+        dry_run,
+        now,
+        clock: ctx.now,
+    }
+}
+
+/// Prints one email's line as it is handled, in text output.
+pub fn progress(format: MailFormat, delivered: &Delivered, out: &mut dyn Write) -> Result<()> {
+    if format == MailFormat::Text {
+        emit(out, delivered.line().as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The end of a run: the JSON report, if asked for, and the exit outcome.
+pub fn finish(
+    format: MailFormat,
+    now: DateTime<Utc>,
+    dry_run: bool,
+    delivered: &[Delivered],
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    if format == MailFormat::Json {
+        let mut bytes = serde_json::to_vec_pretty(&Report::new(now, dry_run, delivered))
+            .map_err(|e| Error::failed(format!("cannot write JSON: {e}"), "please report this"))?;
+        bytes.push(b'\n');
+        emit(out, &bytes)?;
+    }
+    Ok(if delivery::all_delivered(delivered) {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
+}
+
+/// `remind --format json` and `announce --format json`.
+#[derive(Serialize)]
+struct Report<'a> {
+    now: String,
+    dry_run: bool,
+    delivered: usize,
+    failed: usize,
+    emails: Vec<EmailReport<'a>>,
+}
+
+#[derive(Serialize)]
+struct EmailReport<'a> {
+    kind: &'static str,
+    to: String,
+    name: Option<&'a str>,
+    subject: &'a str,
+    message_id: &'a str,
+    about: &'a str,
+    /// `sent`, `written` (to the outbox), `would-send` (dry run) or `failed`.
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+impl<'a> Report<'a> {
+    fn new(now: DateTime<Utc>, dry_run: bool, delivered: &'a [Delivered]) -> Self {
+        let emails: Vec<EmailReport> = delivered
+            .iter()
+            .map(|d| EmailReport {
+                kind: d.kind.name(),
+                to: d.to.email.to_string(),
+                name: d.to.name.as_deref(),
+                subject: &d.subject,
+                message_id: &d.message_id,
+                about: &d.about,
+                status: match d.status {
+                    Status::Sent => "sent",
+                    Status::Written(_) => "written",
+                    Status::WouldSend => "would-send",
+                    Status::Failed(_) => "failed",
+                },
+                file: match &d.status {
+                    Status::Written(path) => Some(path.display().to_string()),
+                    _ => None,
+                },
+                error: match &d.status {
+                    Status::Failed(reason) => Some(reason),
+                    _ => None,
+                },
+            })
+            .collect();
+        let failed = emails.iter().filter(|e| e.status == "failed").count();
+        Report {
+            now: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+            dry_run,
+            delivered: if dry_run { 0 } else { emails.len() - failed },
+            failed,
+            emails,
+        }
+    }
+}
