@@ -9,6 +9,15 @@ pub struct Diagnostic {
     pub span: Range<usize>,
     pub message: String,
     pub help: Option<String>,
+    /// Other places the problem involves, e.g. the first definition of a duplicate.
+    pub labels: Vec<Label>,
+}
+
+/// A secondary place in the text, with what it is ("first defined here").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Range<usize>,
+    pub message: String,
 }
 
 impl Diagnostic {
@@ -17,7 +26,17 @@ impl Diagnostic {
             span,
             message: message.into(),
             help: None,
+            labels: Vec::new(),
         }
+    }
+
+    /// Points at a second place, shown under the first with `message` beside its underline.
+    pub fn label(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -60,18 +79,36 @@ impl ConfigError {
                 "{bold}{}:{}:{}:{reset} {red}error:{reset} {bold}{}{reset}\n",
                 self.path, loc.line, loc.column, d.message
             ));
-            if let Some(src) = self.text.lines().nth(loc.line - 1) {
-                let gutter = loc.line.to_string().len();
-                let width = underline_width(src, loc.column, &d.span);
+            let gutter = std::iter::once(&d.span)
+                .chain(d.labels.iter().map(|l| &l.span))
+                .map(|span| location(&self.text, span.start).line.to_string().len())
+                .max()
+                .unwrap_or(1);
+            let snippet = |out: &mut String, span: &Range<usize>, mark: char, note: &str| {
+                let loc = location(&self.text, span.start);
+                let Some(src) = self.text.lines().nth(loc.line - 1) else {
+                    return;
+                };
+                let width = underline_width(src, loc.column, span);
+                let note = if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {note}")
+                };
                 out.push_str(&format!(
-                    "{blue}{:gutter$} |{reset}\n{blue}{} |{reset} {}\n{blue}{:gutter$} |{reset} {}{red}{}{reset}\n",
+                    "{blue}{:gutter$} |{reset}\n{blue}{:>gutter$} |{reset} {}\n{blue}{:gutter$} |{reset} {}{red}{}{}{reset}\n",
                     "",
                     loc.line,
                     src,
                     "",
                     " ".repeat(loc.column - 1),
-                    "^".repeat(width),
+                    mark.to_string().repeat(width),
+                    note,
                 ));
+            };
+            snippet(&mut out, &d.span, '^', "");
+            for label in &d.labels {
+                snippet(&mut out, &label.span, '-', &label.message);
             }
             if let Some(help) = &d.help {
                 out.push_str(&format!("  {bold}help:{reset} {help}\n"));
@@ -147,5 +184,24 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("help: did you mean `Europe/Bucharest`?"));
+    }
+
+    #[test]
+    fn a_label_shows_the_second_place_under_the_first() {
+        let text = "id = \"ana\"\nid = \"ana\"\n".to_string();
+        let second = text.rfind('"').unwrap() - 4;
+        let err = ConfigError {
+            path: "rotation.toml".into(),
+            text: text.clone(),
+            diagnostics: vec![
+                Diagnostic::new(second..second + 5, "person id `ana` is used twice")
+                    .label(5..10, "first defined here"),
+            ],
+        };
+        let out = err.render(false);
+        assert!(
+            out.contains("2 | id = \"ana\"\n  |      ^^^^^\n  |\n1 | id = \"ana\"\n  |      ----- first defined here\n"),
+            "{out}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod diagnostic;
 pub mod ics;
+pub mod parse;
 pub mod raw;
 pub mod suggest;
 pub mod syntax;
@@ -15,8 +16,8 @@ use crate::model::Model;
 /// its text, or why it cannot be read. The edge decides where files come from.
 pub type ReadFile<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 
-/// Parses and validates a config that may name no other files; `path` is only used to name
-/// the file in errors.
+/// Parses and validates a config that names no other files; `path` is only used to name the
+/// file in errors.
 pub fn load(text: &str, path: &str) -> Result<Model, ConfigError> {
     load_with(text, path, &|_| {
         Err("this config cannot name other files".into())
@@ -25,43 +26,20 @@ pub fn load(text: &str, path: &str) -> Result<Model, ConfigError> {
 
 /// [`load`] for a config whose `.ics` paths are read through `read`.
 pub fn load_with(text: &str, path: &str, read: ReadFile) -> Result<Model, ConfigError> {
-    let fail = |diagnostics| ConfigError {
-        path: path.to_string(),
-        text: text.to_string(),
-        diagnostics,
-    };
-    let raw: raw::RawConfig = toml::from_str(text).map_err(|e| fail(vec![syntax_error(&e)]))?;
-    validate::validate(raw, text, path, read).map_err(fail)
-}
-
-fn syntax_error(e: &toml::de::Error) -> Diagnostic {
-    let message = e.message().trim().to_string();
-    let span = e.span().unwrap_or(0..0);
-    let help = if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        suggest::did_you_mean(field, known.iter().copied())
-            .map(|m| format!("{m} (keys are case-sensitive)"))
-            .unwrap_or_else(|| format!("remove `{field}`; this table takes {}", list(&known)))
-    } else if message.starts_with("invalid type") {
-        "check the value's type: text goes in quotes, numbers and dates do not".to_string()
-    } else if message.starts_with("missing field") {
-        "add the missing key".to_string()
-    } else {
-        "fix the TOML syntax at this point (see https://toml.io)".to_string()
-    };
-    let first_line = message.lines().next().unwrap_or("invalid TOML").to_string();
-    Diagnostic::new(span, first_line).help(help)
-}
-
-fn list(items: &[&str]) -> String {
-    if items.is_empty() {
-        "no such key".into()
-    } else {
-        items
-            .iter()
-            .map(|k| format!("`{k}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
+    let parsed = parse::parse(text);
+    let mut diagnostics = parsed.diagnostics;
+    let model = parsed.raw.map(|raw| {
+        validate::validate(raw, text, path, read).map_err(|more| diagnostics.extend(more))
+    });
+    match model {
+        Some(Ok(model)) if diagnostics.is_empty() => Ok(model),
+        _ => {
+            diagnostics.sort_by_key(|d| d.span.start);
+            Err(ConfigError {
+                path: path.to_string(),
+                text: text.to_string(),
+                diagnostics,
+            })
+        }
     }
 }

@@ -22,6 +22,18 @@ pub struct RawConfig {
     pub remind: Option<S<RawRemind>>,
     pub smtp: Option<S<RawSmtp>>,
     pub check: Option<S<RawCheck>>,
+    /// Keys the reader set aside for a wrong type, so that validation does not call them
+    /// missing as well. Not a key of the file.
+    #[serde(skip)]
+    pub set_aside: Vec<SetAside>,
+}
+
+/// A key of the file that could not be read; `table` is the span of the table holding it
+/// (the span its raw struct carries), None at the top level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    pub table: Option<std::ops::Range<usize>>,
+    pub key: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,6 +6,15 @@ use chrono_tz::Tz;
 
 /// Up to three candidates close to `input`, closest first.
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    ranked(input, candidates)
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Every candidate close enough to `input` with its distance, closest first.
+fn ranked<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<(usize, &'a str)> {
     let wanted = input.to_lowercase();
     let limit = (wanted.chars().count() / 3).max(2);
     let mut scored: Vec<(usize, &str)> = candidates
@@ -19,7 +28,7 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         })
         .collect();
     scored.sort_by_key(|&(d, c)| (d, c.len()));
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    scored
 }
 
 /// `did you mean `a`, `b`?` or None when nothing is close.
@@ -48,11 +57,123 @@ pub fn time_zone(name: &str) -> Result<Tz, String> {
     Tz::from_str(name)
         .or_else(|_| Tz::from_str_insensitive(name))
         .map_err(|_| {
-            did_you_mean(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())).unwrap_or_else(
-                || "use an IANA time zone name such as `Europe/Berlin`, `America/New_York` or `UTC`".into(),
-            )
+            let ranked = ranked(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()));
+            let best = ranked.first().map_or(0, |&(d, _)| d);
+            let names: Vec<&str> = ranked
+                .into_iter()
+                .filter_map(|(d, n)| current_name(n, d == best))
+                .fold(Vec::new(), |mut names, n| {
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                    names
+                });
+            let list: Vec<String> = names.iter().take(3).map(|c| format!("`{c}`")).collect();
+            if list.is_empty() {
+                "use an IANA time zone name such as `Europe/Berlin`, `America/New_York` or `UTC`"
+                    .into()
+            } else {
+                format!("did you mean {}?", join_or(&list))
+            }
         })
 }
+
+/// The name a suggestion should teach for a zone name of the tz database, or None for an old
+/// name that has no single current one (`EST5EDT`, `Etc/GMT0`). An old name is replaced by its
+/// current one only when it is the `best` match: "Asia/Calcuta" means Kolkata, but a far
+/// match such as `Europe/Belfast` for "Europe/Bucharet" would suggest London.
+///
+/// The database keeps renamed zones (`Asia/Calcutta`, `Europe/Kiev`) and old country-style
+/// names (`Japan`, `US/Pacific`) as links in its `backward` file, and chrono-tz accepts them,
+/// but it exposes no link table. So the names people still type are mapped here by hand. Links
+/// of the same file such as `Europe/Stockholm` are left alone: they are the right name for
+/// their country even though they share another zone's rules.
+fn current_name(name: &str, best: bool) -> Option<&str> {
+    if let Some(&(_, current)) = RENAMED.iter().find(|(old, _)| *old == name) {
+        return best.then_some(current);
+    }
+    let old_style = !name.contains('/') && name != "UTC"
+        || ["US/", "Canada/", "Mexico/", "Brazil/", "Chile/"]
+            .iter()
+            .any(|p| name.starts_with(p));
+    (!old_style).then_some(name)
+}
+
+const RENAMED: &[(&str, &str)] = &[
+    ("Africa/Asmera", "Africa/Asmara"),
+    ("America/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+    ("America/Fort_Wayne", "America/Indiana/Indianapolis"),
+    ("America/Godthab", "America/Nuuk"),
+    ("America/Indianapolis", "America/Indiana/Indianapolis"),
+    ("America/Montreal", "America/Toronto"),
+    ("Asia/Ashkhabad", "Asia/Ashgabat"),
+    ("Asia/Calcutta", "Asia/Kolkata"),
+    ("Asia/Chongqing", "Asia/Shanghai"),
+    ("Asia/Chungking", "Asia/Shanghai"),
+    ("Asia/Dacca", "Asia/Dhaka"),
+    ("Asia/Harbin", "Asia/Shanghai"),
+    ("Asia/Istanbul", "Europe/Istanbul"),
+    ("Asia/Katmandu", "Asia/Kathmandu"),
+    ("Asia/Macao", "Asia/Macau"),
+    ("Asia/Rangoon", "Asia/Yangon"),
+    ("Asia/Saigon", "Asia/Ho_Chi_Minh"),
+    ("Asia/Tel_Aviv", "Asia/Jerusalem"),
+    ("Asia/Thimbu", "Asia/Thimphu"),
+    ("Asia/Ujung_Pandang", "Asia/Makassar"),
+    ("Asia/Ulan_Bator", "Asia/Ulaanbaatar"),
+    ("Atlantic/Faeroe", "Atlantic/Faroe"),
+    ("Australia/ACT", "Australia/Sydney"),
+    ("Australia/Canberra", "Australia/Sydney"),
+    ("Australia/NSW", "Australia/Sydney"),
+    ("Australia/North", "Australia/Darwin"),
+    ("Australia/Queensland", "Australia/Brisbane"),
+    ("Australia/South", "Australia/Adelaide"),
+    ("Australia/Tasmania", "Australia/Hobart"),
+    ("Australia/Victoria", "Australia/Melbourne"),
+    ("Australia/West", "Australia/Perth"),
+    ("Brazil/East", "America/Sao_Paulo"),
+    ("Canada/Atlantic", "America/Halifax"),
+    ("Canada/Central", "America/Winnipeg"),
+    ("Canada/Eastern", "America/Toronto"),
+    ("Canada/Mountain", "America/Edmonton"),
+    ("Canada/Newfoundland", "America/St_Johns"),
+    ("Canada/Pacific", "America/Vancouver"),
+    ("Chile/Continental", "America/Santiago"),
+    ("Egypt", "Africa/Cairo"),
+    ("Eire", "Europe/Dublin"),
+    ("Europe/Belfast", "Europe/London"),
+    ("Europe/Kiev", "Europe/Kyiv"),
+    ("Europe/Nicosia", "Asia/Nicosia"),
+    ("Europe/Tiraspol", "Europe/Chisinau"),
+    ("Europe/Uzhgorod", "Europe/Kyiv"),
+    ("Europe/Zaporozhye", "Europe/Kyiv"),
+    ("GB", "Europe/London"),
+    ("Hongkong", "Asia/Hong_Kong"),
+    ("Iran", "Asia/Tehran"),
+    ("Israel", "Asia/Jerusalem"),
+    ("Japan", "Asia/Tokyo"),
+    ("Mexico/General", "America/Mexico_City"),
+    ("NZ", "Pacific/Auckland"),
+    ("PRC", "Asia/Shanghai"),
+    ("Pacific/Enderbury", "Pacific/Kanton"),
+    ("Pacific/Samoa", "Pacific/Pago_Pago"),
+    ("Poland", "Europe/Warsaw"),
+    ("Portugal", "Europe/Lisbon"),
+    ("ROC", "Asia/Taipei"),
+    ("ROK", "Asia/Seoul"),
+    ("Singapore", "Asia/Singapore"),
+    ("Turkey", "Europe/Istanbul"),
+    ("UCT", "UTC"),
+    ("US/Alaska", "America/Anchorage"),
+    ("US/Arizona", "America/Phoenix"),
+    ("US/Central", "America/Chicago"),
+    ("US/Eastern", "America/New_York"),
+    ("US/Hawaii", "Pacific/Honolulu"),
+    ("US/Mountain", "America/Denver"),
+    ("US/Pacific", "America/Los_Angeles"),
+    ("Universal", "UTC"),
+    ("Zulu", "UTC"),
+];
 
 #[cfg(test)]
 mod tests {
@@ -64,6 +185,27 @@ mod tests {
         assert!(hint.contains("`Europe/Bucharest`"), "{hint}");
         let hint = time_zone("Bucharest").unwrap_err();
         assert!(hint.contains("`Europe/Bucharest`"), "{hint}");
+    }
+
+    #[test]
+    fn zone_suggestions_name_the_current_zone_not_its_old_name() {
+        let hint = time_zone("Asia/Calcuta").unwrap_err();
+        assert!(hint.contains("`Asia/Kolkata`"), "{hint}");
+        assert!(!hint.contains("Calcutta"), "{hint}");
+        let hint = time_zone("Europe/Kiew").unwrap_err();
+        assert!(hint.starts_with("did you mean `Europe/Kyiv`"), "{hint}");
+        let hint = time_zone("Europe/Bucharet").unwrap_err();
+        assert!(!hint.contains("London"), "{hint}");
+        let hint = time_zone("Stockholm").unwrap_err();
+        assert!(hint.contains("`Europe/Stockholm`"), "{hint}");
+    }
+
+    #[test]
+    fn every_renamed_zone_points_at_a_zone_that_exists() {
+        for (old, current) in RENAMED {
+            assert!(Tz::from_str(old).is_ok(), "{old}");
+            assert!(Tz::from_str(current).is_ok(), "{current}");
+        }
     }
 
     #[test]

@@ -67,10 +67,30 @@ fn weekday(name: &str, whole: &str) -> Result<Weekday, Problem> {
         "sat" | "saturday" => Weekday::Sat,
         "sun" | "sunday" => Weekday::Sun,
         _ => {
-            return Err(problem(
-                format!("unknown day `{name}` in `{whole}`"),
-                format!("days are mon, tue, wed, thu, fri, sat, sun; {DAYS_HELP}"),
-            ));
+            let words = [
+                "mon",
+                "tue",
+                "wed",
+                "thu",
+                "fri",
+                "sat",
+                "sun",
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
+                "daily",
+                "weekdays",
+                "weekends",
+            ];
+            let hint = match super::suggest::did_you_mean(name, words) {
+                Some(m) => format!("{m} {DAYS_HELP}"),
+                None => format!("days are mon, tue, wed, thu, fri, sat, sun; {DAYS_HELP}"),
+            };
+            return Err(problem(format!("unknown day `{name}` in `{whole}`"), hint));
         }
     };
     Ok(day)
@@ -292,6 +312,12 @@ mod tests {
         assert_eq!(days("fri-mon"), vec![Mon, Fri, Sat, Sun]);
         assert_eq!(days("Mon, wed-thu"), vec![Mon, Wed, Thu]);
         assert!(day_set("mon-fry").unwrap_err().message.contains("fry"));
+        assert!(
+            day_set("weekday")
+                .unwrap_err()
+                .help
+                .starts_with("did you mean `weekdays`?")
+        );
     }
 
     #[test]

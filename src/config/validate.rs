@@ -21,13 +21,14 @@ use crate::model::{
 };
 
 pub fn validate(
-    raw: raw::RawConfig,
+    mut raw: raw::RawConfig,
     text: &str,
     path: &str,
     read: ReadFile,
 ) -> Result<Model, Vec<Diagnostic>> {
     let mut v = Validator {
         diags: Vec::new(),
+        set_aside: std::mem::take(&mut raw.set_aside),
         text,
         line_ends: text.match_indices('\n').map(|(i, _)| i).collect(),
         path,
@@ -83,6 +84,8 @@ fn index<'m>(names: impl Iterator<Item = &'m str>) -> Index<'m> {
 
 struct Validator<'t> {
     diags: Vec<Diagnostic>,
+    /// Keys already reported for a wrong type: not missing as well.
+    set_aside: Vec<raw::SetAside>,
     text: &'t str,
     /// Offsets of the text's line breaks, to tell the line of an offset without rescanning.
     line_ends: Vec<usize>,
@@ -101,7 +104,17 @@ impl Validator<'_> {
         self.error(span, p.message, p.help);
     }
 
+    /// `span` is the table's span or its header's.
     fn missing(&mut self, span: Range<usize>, table: &str, key: &str, example: &str) {
+        let reported = self.set_aside.iter().any(|s| {
+            s.key == key
+                && s.table
+                    .as_ref()
+                    .is_some_and(|t| *t == span || self.header_span(t.clone()) == span)
+        });
+        if reported {
+            return;
+        }
         self.error(
             span,
             format!("{table} is missing `{key}`"),
@@ -141,11 +154,17 @@ impl Validator<'_> {
     fn team(&mut self, team: Option<S<raw::RawTeam>>) -> Team {
         let fallback_start = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
         let Some(team) = team else {
-            self.error(
-                0..0,
-                "the config has no [team] table",
-                "add [team] with `timezone = \"Europe/Berlin\"` and `start = 2026-12-01`",
-            );
+            let reported = self
+                .set_aside
+                .iter()
+                .any(|s| s.table.is_none() && s.key == "team");
+            if !reported {
+                self.error(
+                    0..0,
+                    "the config has no [team] table",
+                    "add [team] with `timezone = \"Europe/Berlin\"` and `start = 2026-12-01`",
+                );
+            }
             return Team {
                 name: String::new(),
                 timezone: Tz::UTC,
@@ -232,14 +251,19 @@ impl Validator<'_> {
             let id = match &p.id {
                 Some(id) => {
                     let value = self.identifier(id, "person id");
-                    if seen.contains_key(&value) {
-                        self.error(
-                            id.span(),
-                            format!("person id `{value}` is used twice"),
-                            "give every [[person]] its own id",
-                        );
+                    match seen.get(&value) {
+                        Some(first) => self.diags.push(
+                            Diagnostic::new(
+                                id.span(),
+                                format!("person id `{value}` is used twice"),
+                            )
+                            .help("give every [[person]] its own id")
+                            .label(first.clone(), "first defined here"),
+                        ),
+                        None => {
+                            seen.insert(value.clone(), id.span());
+                        }
                     }
-                    seen.insert(value.clone(), id.span());
                     value
                 }
                 None => {
@@ -292,7 +316,7 @@ impl Validator<'_> {
         people: &[Person],
         person_ix: &Index,
     ) -> Vec<Rotation> {
-        let mut seen = BTreeSet::new();
+        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
         let mut out = Vec::with_capacity(rotations.len());
         for rotation in rotations {
             let header = self.header_span(rotation.span());
@@ -300,12 +324,18 @@ impl Validator<'_> {
             let name = match &r.name {
                 Some(n) => {
                     let name = self.identifier(n, "rotation name");
-                    if !seen.insert(name.clone()) {
-                        self.error(
-                            n.span(),
-                            format!("rotation `{name}` is defined twice"),
-                            "give every [[rotation]] its own name",
-                        );
+                    match seen.get(&name) {
+                        Some(first) => self.diags.push(
+                            Diagnostic::new(
+                                n.span(),
+                                format!("rotation `{name}` is defined twice"),
+                            )
+                            .help("give every [[rotation]] its own name")
+                            .label(first.clone(), "first defined here"),
+                        ),
+                        None => {
+                            seen.insert(name.clone(), n.span());
+                        }
                     }
                     name
                 }
@@ -385,14 +415,21 @@ impl Validator<'_> {
 
     fn members(&mut self, list: &[S<String>], people: &[Person], person_ix: &Index) -> Vec<usize> {
         let mut members = Vec::with_capacity(list.len());
+        let mut listed: HashMap<usize, Range<usize>> = HashMap::new();
         for id in list {
             match person_ix.get(id.get_ref().as_str()).copied() {
-                Some(ix) if members.contains(&ix) => self.error(
-                    id.span(),
-                    format!("`{}` is listed twice in members", id.get_ref()),
-                    "list each person once; the order of the list is the rotation order",
+                Some(ix) if listed.contains_key(&ix) => self.diags.push(
+                    Diagnostic::new(
+                        id.span(),
+                        format!("`{}` is listed twice in members", id.get_ref()),
+                    )
+                    .help("list each person once; the order of the list is the rotation order")
+                    .label(listed[&ix].clone(), "first listed here"),
                 ),
-                Some(ix) => members.push(ix),
+                Some(ix) => {
+                    listed.insert(ix, id.span());
+                    members.push(ix);
+                }
                 None => self.unknown_person(id, people),
             }
         }

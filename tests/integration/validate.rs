@@ -49,7 +49,7 @@ const BROKEN: &[(&str, &str, usize, &[&str])] = &[
         "unknown key",
         "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\nstrat = 1\n",
         4,
-        &["unknown field `strat`", "did you mean `start`"],
+        &["unknown key `strat` in [team]", "did you mean `start`"],
     ),
     (
         "unknown member",
@@ -127,7 +127,41 @@ const BROKEN: &[(&str, &str, usize, &[&str])] = &[
         "wrong type",
         "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[[coverage]]\nmin = \"two\"\n",
         5,
-        &["invalid type"],
+        &["`min` takes a whole number, not a text"],
+    ),
+    (
+        "a single range where a list goes",
+        "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[[person]]\nid = \"ana\"\naway = \"2027-02-01..2027-02-05\"\n",
+        6,
+        &["`away` takes a list", "away = [\"2027-02-01..2027-02-05\"]"],
+    ),
+    (
+        "a date that does not exist",
+        "[team]\ntimezone = \"UTC\"\nstart = 2026-02-30\n",
+        3,
+        &[
+            "`2026-02-30` is not a date",
+            "between 01 and 28",
+            "YYYY-MM-DD",
+        ],
+    ),
+    (
+        "one bracket for a table that repeats",
+        "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[person]\nid = \"ana\"\n",
+        4,
+        &["`person` takes a list", "[[person]]"],
+    ),
+    (
+        "a day set misspelt",
+        "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[[person]]\nid = \"ana\"\n[[rotation]]\nname = \"r\"\nmembers = [\"ana\"]\ndays = \"weekday\"\nshift = \"09:00-17:00\"\n",
+        9,
+        &["did you mean `weekdays`"],
+    ),
+    (
+        "a legacy zone name misspelt",
+        "[team]\ntimezone = \"Asia/Calcuta\"\nstart = 2026-12-01\n",
+        2,
+        &["did you mean `Asia/Kolkata`"],
     ),
     (
         "min below one",
@@ -166,6 +200,62 @@ fn all_errors_are_reported_at_once() {
         );
     }
     assert!(err.contains("4 errors"), "{err}");
+}
+
+#[test]
+fn a_wrong_type_does_not_hide_the_errors_after_it() {
+    let config = "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n\n[[person]]\nid = \"ana\"\naway = \"2027-02-01..2027-02-05\"\nemial = \"ana@acme.example\"\n\n[[rotation]]\nname = \"r\"\nmembers = [\"ana\", 3]\ndays = \"mon-fry\"\nshift = \"9-17\"\n\n[[coverage]]\nmin = \"2\"\n";
+    let p = Project::new(config);
+    let err = p.run_err(&["validate"], 2);
+    for (line, words) in [
+        (7, "`away` takes a list"),
+        (8, "did you mean `email`?"),
+        (12, "each entry of `members` must be a text in quotes"),
+        (13, "unknown day `fry`"),
+        (14, "not a time"),
+        (17, "min = 2"),
+    ] {
+        assert!(
+            err.contains(&format!("rotation.toml:{line}:")) && err.contains(words),
+            "line {line} ({words}) missing:\n{err}"
+        );
+    }
+    assert!(err.contains("6 errors"), "{err}");
+    assert!(
+        !err.contains("invalid type"),
+        "serde's words leaked:\n{err}"
+    );
+    assert!(
+        !err.contains("missing `members`"),
+        "a key with a wrong type is not also missing:\n{err}"
+    );
+}
+
+#[test]
+fn an_impossible_date_is_not_called_a_syntax_error_and_the_rest_is_checked() {
+    let config = "[team]\ntimezone = \"Europe/Bucharet\"\nstart = 2026-13-01\n";
+    let err = Project::new(config).run_err(&["validate"], 2);
+    assert!(
+        err.contains("rotation.toml:2:") && err.contains("rotation.toml:3:"),
+        "{err}"
+    );
+    assert!(err.contains("the month must be between 01 and 12"), "{err}");
+    assert!(!err.contains("syntax"), "{err}");
+}
+
+#[test]
+fn a_duplicate_points_at_the_first_definition() {
+    let config = "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[[person]]\nid = \"ana\"\n[[person]]\nid = \"ana\"\n[[rotation]]\nname = \"r\"\nmembers = [\"ana\"]\nshift = \"09:00-17:00\"\n[[rotation]]\nname = \"r\"\nmembers = [\"ana\", \"ana\"]\nshift = \"09:00-17:00\"\n";
+    let err = Project::new(config).run_err(&["validate"], 2);
+    assert!(
+        err.contains("rotation.toml:7:6: error: person id `ana` is used twice\n  |\n7 | id = \"ana\"\n  |      ^^^^^\n  |\n5 | id = \"ana\"\n  |      ----- first defined here\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("^^^\n   |\n 9 | name = \"r\"\n   |        --- first defined here\n"),
+        "{err}"
+    );
+    assert!(err.contains("first listed here"), "{err}");
 }
 
 #[test]
