@@ -11,7 +11,7 @@ pub mod table;
 
 use chrono_tz::Tz;
 
-use crate::model::{Model, RotationIx};
+use crate::model::Model;
 use crate::plan::{Period, Shift};
 
 /// The shifts of a period as `rota plan` shows them.
@@ -21,12 +21,6 @@ pub struct PlanView<'a> {
     pub period: Period,
     /// The display zone.
     pub tz: Tz,
-}
-
-/// One rotation's line in `rota who`: the shift running then, if any.
-pub struct OnDuty<'a> {
-    pub rotation: RotationIx,
-    pub shift: Option<&'a Shift>,
 }
 
 /// The person's id and name, or None for an unassigned turn.
