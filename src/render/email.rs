@@ -50,7 +50,7 @@ pub fn reminder(
     let calendar = ics::calendar(
         model,
         &format!("{} — {}", model.rotations[turn.rotation].name, person.name),
-        &turn.shifts,
+        &crate::plan::handover::around(model, &turn.shifts),
     );
     let calendar_type = ContentType::parse("text/calendar; charset=utf-8")
         .map_err(|e| format!("text/calendar: {e}"))?;
