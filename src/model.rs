@@ -21,6 +21,7 @@ pub struct Model {
     pub remind: RemindSettings,
     pub smtp: Option<SmtpSettings>,
     pub check: CheckSettings,
+    pub announce: AnnounceSettings,
     /// Where each part was written, so findings can point back at the config.
     pub lines: Lines,
 }
@@ -54,6 +55,12 @@ impl Lines {
     pub fn rule(&self, ix: usize) -> usize {
         Self::at(&self.coverage, ix)
     }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AnnounceSettings {
+    /// The team's address for the month's digest; none: no digest.
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,6 +253,8 @@ pub struct RemindSettings {
     pub from: Option<String>,
     /// Relative to the config file's folder unless absolute.
     pub state: PathBuf,
+    /// Whether `remind` sends change notices.
+    pub notices: bool,
 }
 
 impl Default for RemindSettings {
@@ -254,6 +263,7 @@ impl Default for RemindSettings {
             before: TimeDelta::hours(24),
             from: None,
             state: PathBuf::from(".rota/state.json"),
+            notices: true,
         }
     }
 }

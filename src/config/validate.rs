@@ -16,8 +16,9 @@ use super::suggest;
 use super::syntax::{self, Moment, Problem};
 use crate::local_time;
 use crate::model::{
-    CheckSettings, CoverageRule, DateRanges, DaySet, Limit, Lines, Model, Override, Person,
-    RemindSettings, Rotation, Security, Share, SmtpSettings, Team, TurnLength, When, Window,
+    AnnounceSettings, CheckSettings, CoverageRule, DateRanges, DaySet, Limit, Lines, Model,
+    Override, Person, RemindSettings, Rotation, Security, Share, SmtpSettings, Team, TurnLength,
+    When, Window,
 };
 
 pub fn validate(
@@ -51,6 +52,7 @@ pub fn validate(
     let smtp = raw.smtp.map(|s| v.smtp(s));
     let check = v.check(raw.check);
     let lines = std::mem::take(&mut v.lines);
+    let announce = v.announce(raw.announce);
     if v.diags.is_empty() {
         Ok(Model {
             team,
@@ -62,6 +64,7 @@ pub fn validate(
             smtp: smtp.flatten(),
             check,
             lines,
+            announce,
         })
     } else {
         v.diags.sort_by_key(|d| d.span.start);
@@ -657,7 +660,17 @@ impl Validator<'_> {
             }
             settings.state = PathBuf::from(state.get_ref());
         }
+        if let Some(notices) = r.notices {
+            settings.notices = notices.into_inner();
+        }
         settings
+    }
+
+    fn announce(&mut self, announce: Option<S<raw::RawAnnounce>>) -> AnnounceSettings {
+        let to = announce
+            .and_then(|a| a.into_inner().to)
+            .map(|to| self.email(to));
+        AnnounceSettings { to }
     }
 
     fn smtp(&mut self, smtp: S<raw::RawSmtp>) -> Option<SmtpSettings> {

@@ -55,6 +55,32 @@ pub fn calendar(model: &Model, name: &str, duties: &[Duty]) -> String {
     )
 }
 
+/// A person's feed of the events [`period_events`] gave: what `rota export` writes to
+/// `person-<id>.ics` for that period, for an announcement's attachment.
+pub fn person_feed(
+    model: &Model,
+    person: PersonIx,
+    shifts: &[Shift],
+    order: &[usize],
+    events: &Events,
+) -> String {
+    let p = &model.people[person];
+    // Named as `rota export` names the person's feed.
+    let title = format!("{} rota: {}", model.team.name, p.name);
+    let description = format!("The shifts {} is on duty for", p.name);
+    feed(
+        &Feed {
+            name: &title,
+            description: &description,
+            timezone: p.timezone,
+        },
+        order
+            .iter()
+            .filter(|&&i| shifts[i].person == Some(person))
+            .map(|&i| events.get(i)),
+    )
+}
+
 /// A `VCALENDAR` around already rendered events.
 pub fn feed<'e>(feed: &Feed, events: impl IntoIterator<Item = &'e str>) -> String {
     let mut out = head(feed);
