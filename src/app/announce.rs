@@ -13,6 +13,7 @@ use crate::io::delivery::{self, Kind, Outgoing, Run};
 use crate::io::sent_log::{Record, Telling};
 use crate::model::{Model, PersonIx};
 use crate::notice::Told;
+use crate::plan::handover;
 use crate::render::{announcement, ics};
 use crate::timefmt;
 
@@ -40,7 +41,13 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
     }
     let mut run = Run::start(mail::setup(ctx, now, args.dry_run))?;
     // The person feeds of the month, rendered once for everyone's attachment.
-    let (shifts, order, events) = ics::period_events(model, plan.period);
+    let period = plan.period;
+    let duties: Vec<_> = handover::per_rotation(model, period, |s| period.contains(s.start))
+        .into_iter()
+        .flatten()
+        .collect();
+    let duties = crate::plan::in_order(model, &duties, |d| &d.shift);
+    let events = ics::events(model, &duties);
     let mut pending = 0;
     for person in plan.people() {
         let key = AnnouncementKey {
@@ -61,7 +68,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
             continue;
         }
         pending += 1;
-        let calendar = ics::person_feed(model, person, &shifts, &order, &events);
+        let calendar = ics::person_feed(model, person, &duties, &events);
         let email =
             announcement::person(model, &plan, person, calendar, now, &from).map_err(bug)?;
         let delivered = run.deliver(Outgoing {

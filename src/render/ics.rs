@@ -55,15 +55,9 @@ pub fn calendar(model: &Model, name: &str, duties: &[Duty]) -> String {
     )
 }
 
-/// A person's feed of the events [`period_events`] gave: what `rota export` writes to
-/// `person-<id>.ics` for that period, for an announcement's attachment.
-pub fn person_feed(
-    model: &Model,
-    person: PersonIx,
-    shifts: &[Shift],
-    order: &[usize],
-    events: &Events,
-) -> String {
+/// A person's feed of a period's `duties` (in plan order) and their `events`: what `rota
+/// export` writes to `person-<id>.ics` for that period, for an announcement's attachment.
+pub fn person_feed(model: &Model, person: PersonIx, duties: &[Duty], events: &Events) -> String {
     let p = &model.people[person];
     // Named as `rota export` names the person's feed.
     let title = format!("{} rota: {}", model.team.name, p.name);
@@ -74,10 +68,9 @@ pub fn person_feed(
             description: &description,
             timezone: p.timezone,
         },
-        order
-            .iter()
-            .filter(|&&i| shifts[i].person == Some(person))
-            .map(|&i| events.get(i)),
+        (0..duties.len())
+            .filter(|&i| duties[i].shift.person == Some(person))
+            .map(|i| events.get(i)),
     )
 }
 
