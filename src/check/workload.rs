@@ -14,6 +14,18 @@ use crate::local_time::local_date;
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::plan::{self, Period, Shift};
 
+type Interval = (DateTime<Utc>, DateTime<Utc>);
+
+/// A stretch of one person's duty and the rotations it was held on.
+struct Stretch {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    rotations: Vec<RotationIx>,
+}
+
+/// One shift of a person: the local date (their zone) it starts on, its times and rotation.
+type DutyDay = (NaiveDate, DateTime<Utc>, DateTime<Utc>, RotationIx);
+
 pub(super) fn workload(model: &Model, period: Period, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
     let mut out = Vec::new();
     if let Some(limit) = model.check.max_share {
@@ -35,7 +47,9 @@ pub(super) fn workload(model: &Model, period: Period, by_rotation: &[Vec<Shift>]
 }
 
 /// Sorted, merged intervals: overlapping or touching ones become one.
-fn union(mut intervals: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+fn union(
+    mut intervals: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     intervals.sort();
     let mut out: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::with_capacity(intervals.len());
     for (from, to) in intervals {
@@ -48,7 +62,10 @@ fn union(mut intervals: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<(DateTime<Ut
 }
 
 /// The length of the overlap of two sorted lists of disjoint intervals.
-fn overlap(a: &[(DateTime<Utc>, DateTime<Utc>)], b: &[(DateTime<Utc>, DateTime<Utc>)]) -> TimeDelta {
+fn overlap(
+    a: &[(DateTime<Utc>, DateTime<Utc>)],
+    b: &[(DateTime<Utc>, DateTime<Utc>)],
+) -> TimeDelta {
     let (mut i, mut j) = (0, 0);
     let mut total = TimeDelta::zero();
     while i < a.len() && j < b.len() {
@@ -80,8 +97,7 @@ fn max_share(
         if total <= TimeDelta::zero() {
             continue;
         }
-        let mut duty: FxHashMap<PersonIx, Vec<(DateTime<Utc>, DateTime<Utc>)>> =
-            FxHashMap::default();
+        let mut duty: FxHashMap<PersonIx, Vec<Interval>> = FxHashMap::default();
         for s in rule.rotations.iter().flat_map(|&r| &by_rotation[r]) {
             if let Some(p) = s.person {
                 duty.entry(p).or_default().push((s.start, s.end));
@@ -111,30 +127,35 @@ fn max_share(
     out
 }
 
-/// One person's duty, all rotations together, as stretches: (start, end, rotations held).
-fn stretches(by_rotation: &[Vec<Shift>]) -> FxHashMap<PersonIx, Vec<(DateTime<Utc>, DateTime<Utc>, Vec<RotationIx>)>> {
-    let mut duty: FxHashMap<PersonIx, Vec<(DateTime<Utc>, DateTime<Utc>, RotationIx)>> =
-        FxHashMap::default();
+/// Each person's duty, all rotations together, as sorted stretches.
+fn stretches(by_rotation: &[Vec<Shift>]) -> FxHashMap<PersonIx, Vec<Stretch>> {
+    let mut duty: FxHashMap<PersonIx, Vec<(Interval, RotationIx)>> = FxHashMap::default();
     for s in by_rotation.iter().flatten() {
         if let Some(p) = s.person
             && s.start < s.end
         {
-            duty.entry(p).or_default().push((s.start, s.end, s.rotation));
+            duty.entry(p)
+                .or_default()
+                .push(((s.start, s.end), s.rotation));
         }
     }
     duty.into_iter()
         .map(|(p, mut list)| {
             list.sort();
-            let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>, Vec<RotationIx>)> = Vec::new();
-            for (from, to, r) in list {
+            let mut merged: Vec<Stretch> = Vec::new();
+            for ((start, end), r) in list {
                 match merged.last_mut() {
-                    Some(last) if from <= last.1 => {
-                        last.1 = last.1.max(to);
-                        if !last.2.contains(&r) {
-                            last.2.push(r);
+                    Some(last) if start <= last.end => {
+                        last.end = last.end.max(end);
+                        if !last.rotations.contains(&r) {
+                            last.rotations.push(r);
                         }
                     }
-                    _ => merged.push((from, to, vec![r])),
+                    _ => merged.push(Stretch {
+                        start,
+                        end,
+                        rotations: vec![r],
+                    }),
                 }
             }
             (p, merged)
@@ -153,18 +174,18 @@ fn min_rest(
     for (p, list) in stretches(by_rotation) {
         for pair in list.windows(2) {
             let (before, after) = (&pair[0], &pair[1]);
-            let rest = after.0 - before.1;
-            if rest < limit.value && period.from <= after.0 && after.0 < period.to {
-                let mut rotations = before.2.clone();
-                rotations.extend(&after.2);
+            let rest = after.start - before.end;
+            if rest < limit.value && period.from <= after.start && after.start < period.to {
+                let mut rotations = before.rotations.clone();
+                rotations.extend(&after.rotations);
                 out.push(Conflict {
                     kind: ConflictKind::MinRest {
                         rest,
                         error: limit.error,
                     },
                     person: Some(p),
-                    start: before.1.max(period.from),
-                    end: after.0,
+                    start: before.end.max(period.from),
+                    end: after.start,
                     rotations: sorted_rotations(model, rotations),
                 });
             }
@@ -181,14 +202,15 @@ fn consecutive_days(
     by_rotation: &[Vec<Shift>],
     limit: crate::model::Limit<u32>,
 ) -> Vec<Conflict> {
-    let mut days: FxHashMap<PersonIx, Vec<(NaiveDate, DateTime<Utc>, DateTime<Utc>, RotationIx)>> =
-        FxHashMap::default();
+    let mut days: FxHashMap<PersonIx, Vec<DutyDay>> = FxHashMap::default();
     for s in by_rotation.iter().flatten() {
         if let Some(p) = s.person
             && s.start < s.end
         {
             let date = local_date(model.people[p].timezone, s.start);
-            days.entry(p).or_default().push((date, s.start, s.end, s.rotation));
+            days.entry(p)
+                .or_default()
+                .push((date, s.start, s.end, s.rotation));
         }
     }
     let mut out = Vec::new();

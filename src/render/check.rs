@@ -292,12 +292,18 @@ pub fn message(model: &Model, c: &Conflict) -> String {
             length(TimeDelta::seconds(hours)),
             model.coverage[rule].name,
             duty as f64 * 100.0 / hours.max(1) as f64,
-            model.check.max_share.map_or(String::new(), |l| l.value.to_string())
+            model
+                .check
+                .max_share
+                .map_or(String::new(), |l| l.value.to_string())
         ),
         ConflictKind::MinRest { rest, .. } => format!(
             "only {} of rest between shifts (min_rest = {})",
             length(rest),
-            model.check.min_rest.map_or(String::new(), |l| length(l.value))
+            model
+                .check
+                .min_rest
+                .map_or(String::new(), |l| length(l.value))
         ),
         ConflictKind::MaxConsecutiveDays { days, .. } => format!(
             "on duty {days} days in a row (max_consecutive_days = {})",

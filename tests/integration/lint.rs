@@ -263,3 +263,141 @@ fn a_broken_ics_is_a_config_error_naming_the_file_line_and_the_config_line() {
     let err = p.run_err(&["validate"], 2);
     assert!(err.contains("cannot read `cal/holidays.ics`"), "{err}");
 }
+
+fn conflicts_of<'a>(report: &'a Value, kind: &str) -> Vec<&'a Value> {
+    report["conflicts"]
+        .as_array()
+        .expect("conflicts")
+        .iter()
+        .filter(|c| c["kind"] == kind)
+        .collect()
+}
+
+/// Ana holds 00:00-`ana_end` and Ben the rest of a daily ten-hour window 00:00-10:00 UTC.
+fn shares(ana_end: &str, check: &str) -> String {
+    let mut c = team("UTC", "2027-01-04");
+    c += &person("ana", "UTC");
+    c += &person("ben", "UTC");
+    c += &format!(
+        "[[rotation]]\nname = \"early\"\nmembers = [\"ana\"]\nshift = \"00:00-{ana_end}\"\n\n"
+    );
+    c += &format!(
+        "[[rotation]]\nname = \"late\"\nmembers = [\"ben\"]\nshift = \"{ana_end}-10:00\"\n\n"
+    );
+    c += "[[coverage]]\nname = \"mornings\"\nwhen = \"00:00-10:00\"\ntimezone = \"UTC\"\n\n";
+    c + check
+}
+
+#[test]
+fn exactly_the_max_share_is_fine_and_a_minute_more_is_a_warning() {
+    let p = Project::new(&shares("03:00", "[check]\nmax_share = \"30%\"\n"));
+    let report = check_json(&p, &["--month", "2027-03"], 0);
+    let found = conflicts_of(&report, "max-share");
+    // Ben holds 70%: a warning; Ana's exactly 30% is not.
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["person"], "ben");
+    assert_eq!(found[0]["severity"], "warning");
+
+    let p = Project::new(&shares("03:01", "[check]\nmax_share = \"30%\"\n"));
+    let report = check_json(&p, &["--month", "2027-03"], 0);
+    let people: Vec<&Value> = conflicts_of(&report, "max-share")
+        .iter()
+        .map(|c| &c["person"])
+        .collect();
+    assert_eq!(people, vec!["ana", "ben"]);
+    // --strict fails on the warning.
+    p.run(&["check", "--month", "2027-03", "--strict"], 1);
+}
+
+#[test]
+fn a_workload_rule_made_an_error_fails_the_check_in_both_config_forms() {
+    for check in [
+        "[check]\nmax_share = { limit = \"50%\", severity = \"error\" }\n",
+        "[check]\nseverity = \"error\"\nmax_share = \"50%\"\n",
+    ] {
+        let p = Project::new(&shares("03:00", check));
+        let report = check_json(&p, &["--month", "2027-03"], 1);
+        let found = conflicts_of(&report, "max-share");
+        assert_eq!(found.len(), 1, "{check}");
+        assert_eq!(found[0]["severity"], "error");
+    }
+    // 70% against a 70% limit is fine.
+    let p = Project::new(&shares(
+        "03:00",
+        "[check]\nmax_share = { limit = \"70%\", severity = \"error\" }\n",
+    ));
+    check_json(&p, &["--month", "2027-03"], 0);
+}
+
+/// One person on a daily shift from 09:00 to `end`, every day (or `days`).
+fn solo(end: &str, days: &str, check: &str) -> String {
+    let mut c = team("UTC", "2027-01-04");
+    c += &person("ana", "UTC");
+    c += &format!(
+        "[[rotation]]\nname = \"solo\"\nmembers = [\"ana\"]\ndays = \"{days}\"\nshift = \"09:00-{end}\"\n\n"
+    );
+    c + check
+}
+
+#[test]
+fn a_rest_of_exactly_min_rest_is_fine_and_a_minute_less_is_a_warning() {
+    // 09:00-22:00 leaves 11h until 09:00 the next day.
+    let p = Project::new(&solo("22:00", "daily", "[check]\nmin_rest = \"11h\"\n"));
+    let report = check_json(&p, &["--month", "2027-03"], 0);
+    assert_eq!(conflicts_of(&report, "min-rest").len(), 0);
+
+    let p = Project::new(&solo("22:01", "daily", "[check]\nmin_rest = \"11h\"\n"));
+    let report = check_json(&p, &["--month", "2027-03"], 0);
+    let found = conflicts_of(&report, "min-rest");
+    // Each of March's 31 mornings ends a short rest (the one on 1 Mar began in February).
+    assert_eq!(found.len(), 31);
+    assert_eq!(found[1]["start"], "2027-03-01T22:01:00+00:00");
+    assert_eq!(found[1]["end"], "2027-03-02T09:00:00+00:00");
+    assert!(found[1]["message"].as_str().unwrap().contains("10h 59m"));
+}
+
+#[test]
+fn max_consecutive_days_allows_the_limit_and_flags_a_longer_run_once() {
+    let p = Project::new(&solo(
+        "17:00",
+        "mon-sat",
+        "[check]\nmax_consecutive_days = 6\n",
+    ));
+    let report = check_json(&p, &["--month", "2027-03"], 0);
+    assert_eq!(conflicts_of(&report, "max-consecutive-days").len(), 0);
+
+    let p = Project::new(&solo(
+        "17:00",
+        "mon-sun",
+        "[check]\nmax_consecutive_days = { limit = 6, severity = \"error\" }\n",
+    ));
+    let report = check_json(&p, &["--month", "2027-03"], 1);
+    let found = conflicts_of(&report, "max-consecutive-days");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["severity"], "error");
+    // The run began in January and goes on: one finding, clipped to the month.
+    assert_eq!(found[0]["start"], "2027-03-01T00:00:00+00:00");
+    assert_eq!(found[0]["end"], "2027-04-01T00:00:00+00:00");
+}
+
+#[test]
+fn workload_rules_that_do_not_parse_are_config_errors() {
+    for (check, says) in [
+        ("max_share = \"thirty\"", "max_share"),
+        ("max_share = \"130%\"", "max_share"),
+        ("min_rest = \"eleven\"", "min_rest"),
+        ("max_consecutive_days = 0", "max_consecutive_days"),
+        (
+            "max_consecutive_days = { limit = 6, severity = \"fatal\" }",
+            "severity",
+        ),
+        ("severity = \"fatal\"", "severity"),
+    ] {
+        let p = Project::new(&solo("17:00", "daily", &format!("[check]\n{check}\n")));
+        let err = p.run_err(&["check"], 2);
+        assert!(
+            err.contains(says) && err.contains("rotation.toml:"),
+            "{check}: {err}"
+        );
+    }
+}
