@@ -6,6 +6,7 @@ mod announce;
 mod check;
 mod export;
 mod grid;
+mod hardening;
 mod lint;
 mod plan;
 mod properties;
