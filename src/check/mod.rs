@@ -8,6 +8,7 @@
 mod conflicts;
 mod fairness;
 mod gaps;
+mod published;
 mod workload;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -18,6 +19,7 @@ use crate::plan::{self, Period};
 
 pub use fairness::{Fairness, Spread};
 pub use gaps::{Gap, head_count, rule_hours, under_staffed};
+pub use published::override_toml;
 
 /// Everything `rota check` found in a period.
 #[derive(Debug, Clone)]
@@ -107,6 +109,25 @@ pub enum ConflictKind {
     MinRest { rest: TimeDelta, error: bool },
     /// `[check] max_consecutive_days`: duty starting on more days in a row than that.
     MaxConsecutiveDays { days: u32, error: bool },
+    /// A published turn (`rotation.lock`) its person can no longer serve.
+    PublishedTurnUnserved {
+        /// The turn's line in the lock.
+        line: usize,
+        reason: Unserved,
+        /// The next free member of the queue, whom the suggested override names.
+        replacement: Option<PersonIx>,
+    },
+}
+
+/// Why a published turn can no longer be served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unserved {
+    /// The person is in the config but no longer a member of the rotation.
+    NotAMember,
+    /// The config no longer has the person at all.
+    Gone,
+    /// The person is away on one of the turn's days.
+    Away,
 }
 
 impl ConflictKind {
@@ -122,6 +143,7 @@ impl ConflictKind {
             ConflictKind::MaxShare { .. } => "max-share",
             ConflictKind::MinRest { .. } => "min-rest",
             ConflictKind::MaxConsecutiveDays { .. } => "max-consecutive-days",
+            ConflictKind::PublishedTurnUnserved { .. } => "published-turn-unserved",
         }
     }
 
@@ -129,7 +151,9 @@ impl ConflictKind {
     /// not be there); the rest are warnings, except workload rules the config makes errors.
     pub fn severity(&self) -> Severity {
         match self {
-            ConflictKind::DoubleBooked | ConflictKind::OnDutyWhileAway => Severity::Error,
+            ConflictKind::DoubleBooked
+            | ConflictKind::OnDutyWhileAway
+            | ConflictKind::PublishedTurnUnserved { .. } => Severity::Error,
             ConflictKind::MaxShare { error: true, .. }
             | ConflictKind::MinRest { error: true, .. }
             | ConflictKind::MaxConsecutiveDays { error: true, .. } => Severity::Error,
@@ -173,6 +197,7 @@ pub fn check(model: &Model, period: Period) -> Report {
     conflicts.extend(gaps::unmatched_rules(model, period, by_rotation));
     conflicts.extend(uneven);
     conflicts.extend(workload::workload(model, period, by_rotation));
+    conflicts.extend(published::unserved(model, by_rotation));
     let rotation_names = |c: &Conflict| -> Vec<&str> {
         c.rotations
             .iter()

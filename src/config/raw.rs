@@ -46,6 +46,7 @@ pub struct RawTeam {
     /// Dates, ranges or `.ics` paths: no shift of any rotation on these days.
     #[serde(default)]
     pub holidays: Vec<S<toml::Value>>,
+    pub lock: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -64,6 +64,7 @@ pub fn validate(
             smtp: smtp.flatten(),
             check,
             lines,
+            published: Default::default(),
             announce,
         })
     } else {
@@ -190,6 +191,7 @@ impl Validator<'_> {
                 name: String::new(),
                 timezone: Tz::UTC,
                 start: fallback_start,
+                lock: None,
             };
         };
         let span = team.span();
@@ -215,10 +217,23 @@ impl Validator<'_> {
             .name
             .map(|n| self.text_value(n, "team name"))
             .unwrap_or_default();
+        let lock = team.lock.map(|l| {
+            let span = l.span();
+            let path = l.into_inner();
+            if path.trim().is_empty() {
+                self.error(
+                    span,
+                    "`lock` is empty",
+                    "write a path such as \"rotation.lock\", or remove the key",
+                );
+            }
+            PathBuf::from(path)
+        });
         Team {
             name,
             timezone,
             start,
+            lock,
         }
     }
 
