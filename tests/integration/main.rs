@@ -5,6 +5,7 @@ mod support;
 mod announce;
 mod check;
 mod export;
+mod faults;
 mod grid;
 mod hardening;
 mod plan;
