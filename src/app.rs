@@ -1,6 +1,7 @@
 //! The one place where the core meets I/O: load → validate → plan → render → write or send.
 
 mod check;
+mod coverage;
 mod export;
 mod mail;
 mod plan;
@@ -115,6 +116,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Plan(args) => plan::run(&ctx, args, &mut stdout),
         Command::Who(args) => who::run(&ctx, args, &mut stdout),
         Command::Check(args) => check::run(&ctx, args, &mut stdout),
+        Command::Coverage(args) => coverage::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
     }?;

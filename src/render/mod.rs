@@ -1,6 +1,7 @@
 //! Data → bytes. Renderers never touch files, the clock or the environment.
 
 pub mod check;
+pub mod coverage;
 pub mod csv;
 pub mod email;
 pub mod grid;

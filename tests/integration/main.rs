@@ -3,6 +3,7 @@
 mod support;
 
 mod check;
+mod coverage;
 mod export;
 mod grid;
 mod plan;
