@@ -1,5 +1,6 @@
 //! The one place where the core meets I/O: load → validate → plan → render → write or send.
 
+mod announce;
 mod check;
 mod coverage;
 mod export;
@@ -119,6 +120,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Coverage(args) => coverage::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
+        Command::Announce(args) => announce::run(&ctx, args, &mut stdout),
     }?;
     stdout.flush().or_else(ignore_broken_pipe)?;
     Ok(outcome)

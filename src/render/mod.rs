@@ -1,5 +1,6 @@
 //! Data → bytes. Renderers never touch files, the clock or the environment.
 
+pub mod announcement;
 pub mod check;
 pub mod coverage;
 pub mod csv;
@@ -8,6 +9,7 @@ pub mod grid;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod notice;
 pub mod table;
 
 use chrono_tz::Tz;
