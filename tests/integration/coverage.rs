@@ -184,8 +184,14 @@ fn bad_additions_and_unknown_rules_are_usage_errors_with_the_fix() {
     assert!(err.contains("mon-fry"), "{err}");
     let err = p.run_err(&["coverage", "--add", "Asia/Manila"], 2);
     assert!(err.contains("ZONE HH:MM-HH:MM"), "{err}");
-    let err = p.run_err(&["coverage", "--rule", "24/8"], 2);
-    assert!(err.contains("24/7"), "{err}");
+    let err = p.run_err(&["coverage", "--rule", "24/7"], 2);
+    assert!(err.contains("no [[coverage]] rule"), "{err}");
+    let bundled = Project::new(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rotation.toml"
+    )));
+    let err = bundled.run_err(&["coverage", "--rule", "24/8"], 2);
+    assert!(err.contains("--rule 24/7"), "{err}");
 }
 
 /// Random configs over periods with DST changes, with random hires and rules, compared cell by
