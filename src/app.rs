@@ -186,9 +186,15 @@ fn report(e: &Error) {
     let _ = match e {
         Error::Config(c) => write!(err, "{}", c.render(true)),
         Error::Usage { message, help } | Error::Failed { message, help } => {
+            // Messages quote flag values, paths and server replies: shown escaped and bounded.
+            let message = crate::printable::message(message);
             let _ = writeln!(err, "{red}error:{red:#} {message}");
             match help {
-                Some(h) => writeln!(err, "  {bold}help:{bold:#} {h}"),
+                Some(h) => writeln!(
+                    err,
+                    "  {bold}help:{bold:#} {}",
+                    crate::printable::message(h)
+                ),
                 None => Ok(()),
             }
         }

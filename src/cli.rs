@@ -76,7 +76,7 @@ pub enum Command {
     )]
     Export(ExportArgs),
 
-    /// Email everyone whose turn starts within the lead time, once.
+    /// Email everyone whose turn starts within the lead time, and everyone whose told turns changed, once.
     #[command(
         after_help = "Examples:\n  rota remind                    # from cron, e.g. hourly\n  rota remind --dry-run\n  rota remind --now 2026-12-06T09:00"
     )]

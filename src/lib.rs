@@ -18,6 +18,7 @@ pub mod model;
 pub mod notice;
 pub mod parallel;
 pub mod plan;
+pub mod printable;
 pub mod remind;
 pub mod render;
 pub mod slot;

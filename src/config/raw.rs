@@ -120,6 +120,8 @@ pub struct RawSmtp {
     pub security: Option<S<String>>,
     pub username: Option<S<String>>,
     pub password_env: Option<S<String>>,
+    /// Refused with a pointer to `password_env`; read only to say so without echoing it.
+    pub password: Option<S<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,6 +7,7 @@ mod check;
 mod coverage;
 mod export;
 mod grid;
+mod hardening;
 mod plan;
 mod properties;
 mod remind;
