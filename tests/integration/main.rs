@@ -8,6 +8,7 @@ mod coverage;
 mod export;
 mod grid;
 mod hardening;
+mod lint;
 mod plan;
 mod properties;
 mod publish;
