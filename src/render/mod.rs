@@ -5,6 +5,7 @@ pub mod check;
 pub mod csv;
 pub mod diff;
 pub mod email;
+pub mod github;
 pub mod grid;
 pub mod ics;
 pub mod json;
