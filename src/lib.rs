@@ -26,4 +26,5 @@ pub mod remind;
 pub mod render;
 pub mod revision;
 pub mod slot;
+pub mod sync;
 pub mod timefmt;
