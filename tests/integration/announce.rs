@@ -638,3 +638,46 @@ fn a_month_that_is_over_or_misspelt_is_refused() {
     assert!(stderr.contains("--month 2027-01"), "{stderr}");
     assert!(!p.file(".rota").exists());
 }
+
+#[test]
+fn announcements_that_fail_are_sent_by_the_next_run_and_the_others_not_again() {
+    let mut server = SmtpServer::start();
+    let p = Project::new(&config(&server.smtp_config(), "09:00-17:00", ""));
+    server.treat(&[("zoe@example.com", "451")]);
+    let (stdout, stderr) = run(
+        &p,
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T10:00",
+        ],
+        1,
+    );
+    assert_eq!(stdout.matches("sent to").count(), 2, "{stdout}");
+    assert!(
+        stderr.contains("1 of 3 announcements not delivered"),
+        "{stderr}"
+    );
+    server.stop();
+    run(
+        &p,
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T11:00",
+        ],
+        1,
+    );
+    server.restart();
+    server.treat(&[]);
+    announce(&p, "2026-12-01T12:00");
+    announce(&p, "2026-12-01T13:00");
+    assert_eq!(
+        recipients(&server.messages()),
+        ["ana@example.com", "kenji@example.com", "zoe@example.com"]
+    );
+}
