@@ -2,9 +2,12 @@
 
 mod announce;
 mod check;
+mod diff;
 mod export;
+mod inputs;
 mod mail;
 mod plan;
+mod publish;
 mod remind;
 mod validate;
 mod who;
@@ -17,7 +20,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::cli::{Cli, Command, PeriodArgs};
-use crate::config::{self, suggest};
+use crate::config::suggest;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::plan::Period;
@@ -34,7 +37,11 @@ pub enum Outcome {
 
 /// Everything a command needs: the validated model and the edges' decisions.
 pub struct Context {
+    /// The config with the lock's published turns in it.
     pub model: Model,
+    /// The lock as read; `None` when there is none yet.
+    pub lock: Option<crate::published::Lock>,
+    pub lock_path: PathBuf,
     pub config_path: PathBuf,
     /// The config file's folder: paths in the config are relative to it.
     pub config_dir: PathBuf,
@@ -118,6 +125,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
+        Command::Publish(args) => publish::run(&ctx, args, &mut stdout),
+        Command::Diff(args) => diff::run(&ctx, args, &mut stdout),
         Command::Announce(args) => announce::run(&ctx, args, &mut stdout),
     }?;
     stdout.flush().or_else(ignore_broken_pipe)?;
@@ -126,24 +135,18 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 
 fn load(cli: &Cli) -> Result<Context> {
     let path = &cli.config;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(
-            format!("cannot read config `{}`: {e}", path.display()),
-            "run rota in the folder that holds rotation.toml, or pass --config PATH (or set ROTA_CONFIG)",
-        )
-    })?;
-    let model = config::load(&text, &path.display().to_string())?;
+    let inputs = inputs::read(path)?;
+    let model = inputs.model;
     let display_tz = match &cli.tz {
         Some(name) => suggest::time_zone(name)
             .map_err(|hint| Error::usage(format!("unknown time zone `{name}` for --tz"), hint))?,
         None => model.team.timezone,
     };
-    let config_dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let config_dir = inputs::config_dir(path);
     Ok(Context {
         model,
+        lock: inputs.lock,
+        lock_path: inputs.lock_path,
         config_path: path.clone(),
         config_dir,
         display_tz,

@@ -43,6 +43,7 @@ pub struct RawTeam {
     pub name: Option<S<String>>,
     pub timezone: Option<S<String>>,
     pub start: Option<S<toml::Value>>,
+    pub lock: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -46,6 +46,7 @@ pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagno
             remind,
             smtp: smtp.flatten(),
             check,
+            published: Default::default(),
             announce,
         })
     } else {
@@ -168,6 +169,7 @@ impl Validator<'_> {
                 name: String::new(),
                 timezone: Tz::UTC,
                 start: fallback_start,
+                lock: None,
             };
         };
         let span = team.span();
@@ -193,10 +195,23 @@ impl Validator<'_> {
             .name
             .map(|n| self.text_value(n, "team name"))
             .unwrap_or_default();
+        let lock = team.lock.map(|l| {
+            let span = l.span();
+            let path = l.into_inner();
+            if path.trim().is_empty() {
+                self.error(
+                    span,
+                    "`lock` is empty",
+                    "write a path such as \"rotation.lock\", or remove the key",
+                );
+            }
+            PathBuf::from(path)
+        });
         Team {
             name,
             timezone,
             start,
+            lock,
         }
     }
 

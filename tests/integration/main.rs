@@ -9,6 +9,8 @@ mod grid;
 mod hardening;
 mod plan;
 mod properties;
+mod publish;
+mod published_properties;
 mod remind;
 mod validate;
 mod who;
