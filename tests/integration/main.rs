@@ -7,6 +7,7 @@ mod check;
 mod export;
 mod grid;
 mod hardening;
+mod lint;
 mod plan;
 mod properties;
 mod publish;
