@@ -8,6 +8,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod diff;
 pub mod duty;
 pub mod error;

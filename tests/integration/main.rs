@@ -4,6 +4,7 @@ mod support;
 
 mod announce;
 mod check;
+mod coverage;
 mod export;
 mod grid;
 mod hardening;
