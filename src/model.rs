@@ -261,6 +261,8 @@ pub struct RemindSettings {
     pub state: PathBuf,
     /// Whether `remind` sends change notices.
     pub notices: bool,
+    /// How long one run may spend delivering; what is left is retried by the next run.
+    pub deadline: TimeDelta,
 }
 
 impl Default for RemindSettings {
@@ -270,6 +272,7 @@ impl Default for RemindSettings {
             from: None,
             state: PathBuf::from(".rota/state.json"),
             notices: true,
+            deadline: TimeDelta::minutes(10),
         }
     }
 }
@@ -289,6 +292,11 @@ pub struct SmtpSettings {
     pub username: Option<String>,
     /// Name of the environment variable that holds the password.
     pub password_env: Option<String>,
+    /// How long one step of an SMTP conversation may take.
+    pub timeout: std::time::Duration,
+    /// A PEM file of extra CA certificates trusted on top of the built-in roots, relative to
+    /// the config's folder unless absolute.
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]

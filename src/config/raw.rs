@@ -110,6 +110,7 @@ pub struct RawRemind {
     pub from: Option<S<String>>,
     pub state: Option<S<String>>,
     pub notices: Option<S<bool>>,
+    pub deadline: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,6 +129,8 @@ pub struct RawSmtp {
     pub password_env: Option<S<String>>,
     /// Refused with a pointer to `password_env`; read only to say so without echoing it.
     pub password: Option<S<toml::Value>>,
+    pub timeout: Option<S<String>>,
+    pub ca_file: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -73,6 +73,9 @@ pub fn validate(
     }
 }
 
+/// How long one step of an SMTP conversation may take unless `[smtp] timeout` says.
+pub const DEFAULT_SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The longest person id or rotation name, in bytes (see `identifier`).
 pub const MAX_IDENTIFIER: usize = 100;
 
@@ -675,6 +678,19 @@ impl Validator<'_> {
             return settings;
         };
         let r = remind.into_inner();
+        if let Some(deadline) = &r.deadline {
+            match syntax::duration(deadline.get_ref()) {
+                Ok(d) if d < chrono::TimeDelta::seconds(1) || d > chrono::TimeDelta::hours(6) => {
+                    self.error(
+                        deadline.span(),
+                        "the run deadline is out of range",
+                        "write a duration from 1s to 6h, e.g. \"10m\"",
+                    )
+                }
+                Ok(d) => settings.deadline = d,
+                Err(p) => self.problem(deadline.span(), p),
+            }
+        }
         if let Some(before) = &r.before {
             match syntax::duration(before.get_ref()) {
                 Ok(d) if d <= chrono::TimeDelta::zero() => self.error(
@@ -820,7 +836,44 @@ impl Validator<'_> {
             );
         }
         let username = s.username.map(|u| self.text_value(u, "SMTP username"));
+        let timeout = match &s.timeout {
+            Some(t) => match syntax::duration(t.get_ref()) {
+                Ok(d)
+                    if d >= chrono::TimeDelta::seconds(1)
+                        && d <= chrono::TimeDelta::minutes(10) =>
+                {
+                    d.to_std().unwrap_or(DEFAULT_SMTP_TIMEOUT)
+                }
+                Ok(_) => {
+                    self.error(
+                        t.span(),
+                        "the SMTP timeout is out of range",
+                        "write a duration from 1s to 10m, e.g. \"30s\"",
+                    );
+                    DEFAULT_SMTP_TIMEOUT
+                }
+                Err(p) => {
+                    self.problem(t.span(), p);
+                    DEFAULT_SMTP_TIMEOUT
+                }
+            },
+            None => DEFAULT_SMTP_TIMEOUT,
+        };
+        let ca_file = s.ca_file.as_ref().and_then(|f| {
+            if f.get_ref().trim().is_empty() {
+                self.error(
+                    f.span(),
+                    "the CA file path is empty",
+                    "name a PEM file of CA certificates, e.g. \"certs/company-ca.pem\"",
+                );
+                None
+            } else {
+                Some(PathBuf::from(f.get_ref()))
+            }
+        });
         Some(SmtpSettings {
+            timeout,
+            ca_file,
             host,
             port,
             security,

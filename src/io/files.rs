@@ -244,6 +244,14 @@ pub fn write_atomic_with(
     commit(vec![stage(path, write)?]).map_err(|failed| failed.error)
 }
 
+/// Checks that `bytes` could be written beside `path` and synced to disk, without touching
+/// `path`: a scratch file is written, synced and deleted. A read-only or full file system
+/// fails here.
+pub fn probe(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let scratch = stage(path, |out| out.write_all(bytes))?;
+    sync(std::slice::from_ref(&scratch)).map_err(|(_, e)| e)
+}
+
 /// A file written in full beside its target, not yet in place. Dropping it deletes it.
 pub struct Staged {
     temp: TempPath,
