@@ -215,6 +215,12 @@ pub(super) fn idle_overrides(
     ) else {
         return Vec::new();
     };
+    // Looked at within a year of the period only: an override `to = 9999-12-31` must not
+    // have `check` plan millennia. Every rotation has a shift at least weekly (bar `except`
+    // dates), so whether an override gives any duty shows well within that.
+    let reach = chrono::TimeDelta::days(366);
+    let from = from.max(crate::remind::later(period.from, -reach));
+    let to = to.min(crate::remind::later(period.to, reach));
     // The period's own shifts serve unless an override reaches beyond it.
     let wider;
     let by_rotation = if period.from <= from && to <= period.to {

@@ -312,3 +312,35 @@ fn ids_and_names_too_long_for_a_file_name_fail_validation() {
     let out = p.run(&["remind", "--now", "2026-11-30T10:00:00Z"], 0);
     assert!(out.contains("wrote"), "{out}");
 }
+
+#[test]
+fn an_override_to_the_end_of_time_costs_no_more_than_the_period_asked_for() {
+    let config = format!(
+        "{}[[override]]\nrotation = \"r\"\nperson = \"bob\"\nfrom = 2026-12-03T09:00:00\nto = 9999-12-31T00:00:00\n",
+        two_people("email = \"ana@example.com\"")
+    );
+    let p = Project::new(&config);
+    p.run(&["validate"], 0);
+    for args in [
+        &["remind", "--dry-run", "--now", "2026-12-02T10:00:00Z"][..],
+        &["remind", "--dry-run", "--now", "2026-12-10T10:00:00Z"][..],
+        &["check", "--month", "2026-12"][..],
+        &["plan", "--month", "2026-12"][..],
+    ] {
+        let started = Instant::now();
+        let out = p.rota().args(args).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
+    }
+    // The override's turn is still reminded, once, when it starts within the lead time.
+    let out = p.run(&["remind", "--dry-run", "--now", "2026-12-02T10:00:00Z"], 0);
+    assert!(out.contains("would send to bob"), "{out}");
+}
