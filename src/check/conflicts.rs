@@ -207,7 +207,11 @@ pub(super) fn idle_overrides(
     let relevant: Vec<_> = model
         .overrides
         .iter()
-        .filter(|o| o.from < period.to && o.to > period.from && o.from < o.to)
+        .filter(|o| {
+            // An override that lies wholly in a DST gap is one instant long: it changes nothing.
+            let in_gap = o.from == o.to && period.contains(o.from);
+            in_gap || (o.from < period.to && o.to > period.from && o.from < o.to)
+        })
         .collect();
     let (Some(from), Some(to)) = (
         relevant.iter().map(|o| o.from).min(),
