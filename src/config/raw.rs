@@ -22,6 +22,8 @@ pub struct RawConfig {
     pub remind: Option<S<RawRemind>>,
     pub smtp: Option<S<RawSmtp>>,
     pub check: Option<S<RawCheck>>,
+    pub calendar: Option<S<RawCalendar>>,
+    pub caldav: Option<S<RawCaldav>>,
     pub announce: Option<S<RawAnnounce>>,
     /// Keys the reader set aside for a wrong type, so that validation does not call them
     /// missing as well. Not a key of the file.
@@ -145,4 +147,20 @@ pub struct RawCheck {
     pub min_rest: Option<S<toml::Value>>,
     /// `6`, or `{ limit = 6, severity = "error" }`.
     pub max_consecutive_days: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub uid_domain: Option<S<String>>,
+    pub alarms: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCaldav {
+    pub url: Option<S<String>>,
+    pub username: Option<S<String>>,
+    pub password_env: Option<S<String>>,
+    pub state: Option<S<String>>,
 }

@@ -21,6 +21,8 @@ use crate::model::{
     When, Window,
 };
 
+mod calendar;
+
 pub fn validate(
     mut raw: raw::RawConfig,
     text: &str,
@@ -51,6 +53,8 @@ pub fn validate(
     let remind = v.remind(raw.remind);
     let smtp = raw.smtp.map(|s| v.smtp(s));
     let check = v.check(raw.check);
+    let calendar = v.calendar(raw.calendar);
+    let caldav = raw.caldav.map(|c| v.caldav(c));
     let lines = std::mem::take(&mut v.lines);
     let announce = v.announce(raw.announce);
     if v.diags.is_empty() {
@@ -63,6 +67,8 @@ pub fn validate(
             remind,
             smtp: smtp.flatten(),
             check,
+            calendar,
+            caldav,
             lines,
             published: Default::default(),
             announce,
@@ -292,7 +298,7 @@ impl Validator<'_> {
     }
 
     fn people(&mut self, people: Vec<S<raw::RawPerson>>, team: &Team) -> Vec<Person> {
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::new();
         let mut out = Vec::with_capacity(people.len());
         for person in people {
             let header = self.header_span(person.span());
@@ -300,17 +306,28 @@ impl Validator<'_> {
             let id = match &p.id {
                 Some(id) => {
                     let value = self.identifier(id, "person id");
-                    match seen.get(&value) {
-                        Some(first) => self.diags.push(
+                    // Ids name files (`person-<id>.ics`), and `ana` and `Ana` would be one
+                    // file on a case-insensitive file system.
+                    match seen.get(&value.to_lowercase()) {
+                        Some((first, span)) => self.diags.push(
                             Diagnostic::new(
                                 id.span(),
-                                format!("person id `{value}` is used twice"),
+                                if *first == value {
+                                    format!("person id `{value}` is used twice")
+                                } else {
+                                    format!(
+                                        "person id `{value}` differs from `{first}` only in case"
+                                    )
+                                },
                             )
-                            .help("give every [[person]] its own id")
-                            .label(first.clone(), "first defined here"),
+                            .help(
+                                "give every [[person]] its own id, different also ignoring case \
+                                 (feed file names would collide on case-insensitive file systems)",
+                            )
+                            .label(span.clone(), "first defined here"),
                         ),
                         None => {
-                            seen.insert(value.clone(), id.span());
+                            seen.insert(value.to_lowercase(), (value.clone(), id.span()));
                         }
                     }
                     value
@@ -365,7 +382,7 @@ impl Validator<'_> {
         people: &[Person],
         person_ix: &Index,
     ) -> Vec<Rotation> {
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::new();
         let mut out = Vec::with_capacity(rotations.len());
         for rotation in rotations {
             let header = self.header_span(rotation.span());
@@ -373,17 +390,24 @@ impl Validator<'_> {
             let name = match &r.name {
                 Some(n) => {
                     let name = self.identifier(n, "rotation name");
-                    match seen.get(&name) {
-                        Some(first) => self.diags.push(
+                    match seen.get(&name.to_lowercase()) {
+                        Some((first, span)) => self.diags.push(
                             Diagnostic::new(
                                 n.span(),
-                                format!("rotation `{name}` is defined twice"),
+                                if *first == name {
+                                    format!("rotation `{name}` is defined twice")
+                                } else {
+                                    format!("rotation `{name}` differs from `{first}` only in case")
+                                },
                             )
-                            .help("give every [[rotation]] its own name")
-                            .label(first.clone(), "first defined here"),
+                            .help(
+                                "give every [[rotation]] its own name, different also ignoring \
+                                 case (feed file names would collide on case-insensitive file systems)",
+                            )
+                            .label(span.clone(), "first defined here"),
                         ),
                         None => {
-                            seen.insert(name.clone(), n.span());
+                            seen.insert(name.to_lowercase(), (name.clone(), n.span()));
                         }
                     }
                     name

@@ -43,7 +43,7 @@ impl<'a> Publication<'a> {
 
 /// What [`publish`] did, by file name, each list in the order it was given.
 #[derive(Debug, Default)]
-pub struct Published {
+pub struct Report {
     pub written: Vec<String>,
     pub unchanged: Vec<String>,
     pub removed: Vec<String>,
@@ -58,7 +58,7 @@ pub struct Published {
 ///
 /// Temporary files of an earlier run that was killed part-way are removed first. Two runs
 /// publishing into one folder take turns.
-pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<Published> {
+pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<Report> {
     preflight(dir, files)?;
     std::fs::create_dir_all(dir).map_err(|e| cannot_write(dir, &e, dir))?;
     let turn = FolderLock::take(dir);
@@ -98,7 +98,7 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<P
         return Err(cannot_write(&path, &e, dir));
     }
     staged.sort_by_key(|(ix, _)| *ix);
-    let mut published = Published::default();
+    let mut published = Report::default();
     let mut is_written = vec![false; files.len()];
     for (ix, _) in &staged {
         is_written[*ix] = true;
