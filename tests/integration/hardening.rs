@@ -414,7 +414,11 @@ fn a_day_that_never_existed_has_no_shift_and_takes_nobodys_turn() {
     assert!(whole.iter().all(|(s, e, _)| s != e), "{whole:?}");
     let people: Vec<&str> = whole.iter().map(|s| s.2.as_str()).collect();
     // 26, 27, 28, 29 (no 30th), 31, 1, 2, 3: the order goes on as if the day were not there.
-    assert_eq!(people, ["a", "b", "a", "b", "a", "b", "a", "b"], "{whole:?}");
+    assert_eq!(
+        people,
+        ["a", "b", "a", "b", "a", "b", "a", "b"],
+        "{whole:?}"
+    );
     // Planned on its own, January agrees with the longer plan.
     let january = plan_people(&p, "2012-01-01", "2012-01-04");
     assert_eq!(january[..], whole[5..]);
