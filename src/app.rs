@@ -2,6 +2,7 @@
 
 mod announce;
 mod check;
+mod coverage;
 mod diff;
 mod export;
 mod inputs;
@@ -123,6 +124,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Plan(args) => plan::run(&ctx, args, &mut stdout),
         Command::Who(args) => who::run(&ctx, args, &mut stdout),
         Command::Check(args) => check::run(&ctx, args, &mut stdout),
+        Command::Coverage(args) => coverage::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
         Command::Publish(args) => publish::run(&ctx, args, &mut stdout),

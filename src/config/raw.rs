@@ -22,6 +22,8 @@ pub struct RawConfig {
     pub remind: Option<S<RawRemind>>,
     pub smtp: Option<S<RawSmtp>>,
     pub check: Option<S<RawCheck>>,
+    pub calendar: Option<S<RawCalendar>>,
+    pub caldav: Option<S<RawCaldav>>,
     pub announce: Option<S<RawAnnounce>>,
     /// Keys the reader set aside for a wrong type, so that validation does not call them
     /// missing as well. Not a key of the file.
@@ -43,6 +45,9 @@ pub struct RawTeam {
     pub name: Option<S<String>>,
     pub timezone: Option<S<String>>,
     pub start: Option<S<toml::Value>>,
+    /// Dates, ranges or `.ics` paths: no shift of any rotation on these days.
+    #[serde(default)]
+    pub holidays: Vec<S<toml::Value>>,
     pub lock: Option<S<String>>,
 }
 
@@ -79,6 +84,8 @@ pub struct RawCoverage {
     pub when: Option<S<When>>,
     pub timezone: Option<S<String>>,
     pub min: Option<S<i64>>,
+    #[serde(default)]
+    pub except: Vec<S<toml::Value>>,
 }
 
 /// `when` is one string (`"always"`, `"mon-fri 08:00-20:00; sat 10:00-14:00"`) or a list.
@@ -105,6 +112,7 @@ pub struct RawRemind {
     pub from: Option<S<String>>,
     pub state: Option<S<String>>,
     pub notices: Option<S<bool>>,
+    pub deadline: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,10 +131,36 @@ pub struct RawSmtp {
     pub password_env: Option<S<String>>,
     /// Refused with a pointer to `password_env`; read only to say so without echoing it.
     pub password: Option<S<toml::Value>>,
+    pub timeout: Option<S<String>>,
+    pub ca_file: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
     pub night: Option<S<String>>,
+    /// The default severity of the workload rules: "warning" (default) or "error".
+    pub severity: Option<S<String>>,
+    /// `"30%"`, or `{ limit = "30%", severity = "error" }`.
+    pub max_share: Option<S<toml::Value>>,
+    /// `"11h"`, or `{ limit = "11h", severity = "error" }`.
+    pub min_rest: Option<S<toml::Value>>,
+    /// `6`, or `{ limit = 6, severity = "error" }`.
+    pub max_consecutive_days: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub uid_domain: Option<S<String>>,
+    pub alarms: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCaldav {
+    pub url: Option<S<String>>,
+    pub username: Option<S<String>>,
+    pub password_env: Option<S<String>>,
+    pub state: Option<S<String>>,
 }

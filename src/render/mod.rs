@@ -2,6 +2,7 @@
 
 pub mod announcement;
 pub mod check;
+pub mod coverage;
 pub mod csv;
 pub mod diff;
 pub mod email;

@@ -4,9 +4,12 @@ mod support;
 
 mod announce;
 mod check;
+mod coverage;
 mod export;
+mod faults;
 mod grid;
 mod hardening;
+mod lint;
 mod plan;
 mod properties;
 mod publish;
