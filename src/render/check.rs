@@ -367,6 +367,9 @@ pub fn message(model: &Model, c: &Conflict) -> String {
         ConflictKind::NightShift => {
             format!("on {first} in their night {} ({zone})", model.check.night)
         }
+        ConflictKind::OverrideOutsideShifts { line, .. } if c.start == c.end => format!(
+            "the override on line {line} ({first}) lies wholly in a time the clocks skip (a DST gap) and changes nothing"
+        ),
         ConflictKind::OverrideOutsideShifts { line, shadowed } => {
             if shadowed {
                 format!(
@@ -390,7 +393,7 @@ pub fn message(model: &Model, c: &Conflict) -> String {
         ConflictKind::MaxShare {
             rule, duty, hours, ..
         } => format!(
-            "on duty {} of the {} hours of `{}` ({:.1}%, more than max_share = {})",
+            "on duty {} of the {} `{}` requires ({:.1}%, more than max_share = {})",
             length(TimeDelta::seconds(duty)),
             length(TimeDelta::seconds(hours)),
             model.coverage[rule].name,
