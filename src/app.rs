@@ -2,9 +2,11 @@
 
 mod check;
 mod export;
+mod init;
 mod mail;
 mod plan;
 mod remind;
+mod shell;
 mod validate;
 mod who;
 
@@ -15,9 +17,10 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::cli::{Cli, Command, PeriodArgs};
+use crate::cli::{Cli, ColorWhen, Command, PeriodArgs};
 use crate::config::{self, suggest};
 use crate::error::{Error, Result};
+use crate::io::stdout::Stdout;
 use crate::model::Model;
 use crate::plan::Period;
 use crate::timefmt;
@@ -97,10 +100,23 @@ impl Context {
 }
 
 pub fn main(cli: Cli) -> ExitCode {
+    anstream::ColorChoice::write_global(match cli.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    });
+    let json = cli.command.wants_json() && !cli.quiet;
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
+            // Nothing was printed before a config error: the JSON is the whole output.
+            if let (true, Error::Config(c)) = (json, &e) {
+                let mut out = crate::io::stdout::stdout();
+                let _ = out
+                    .write_all(crate::render::validate::errors(c).as_bytes())
+                    .and_then(|()| out.flush());
+            }
             report(&e);
             ExitCode::from(e.exit_code())
         }
@@ -108,26 +124,47 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
+    let mut stdout = if cli.quiet {
+        Stdout::Quiet
+    } else {
+        crate::io::stdout::stdout()
+    };
+    if let Some(outcome) = without_config(&cli, &mut stdout) {
+        stdout.flush().or_else(ignore_broken_pipe)?;
+        return outcome;
+    }
     let ctx = load(&cli)?;
-    let mut stdout = crate::io::stdout::stdout();
     let outcome = match &cli.command {
-        Command::Validate => validate::run(&ctx, &mut stdout),
+        Command::Validate(args) => validate::run(&ctx, args, &mut stdout),
         Command::Plan(args) => plan::run(&ctx, args, &mut stdout),
         Command::Who(args) => who::run(&ctx, args, &mut stdout),
         Command::Check(args) => check::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
+        Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
+            unreachable!("run by without_config")
+        }
     }?;
     stdout.flush().or_else(ignore_broken_pipe)?;
     Ok(outcome)
 }
 
+/// The commands that need no config.
+fn without_config(cli: &Cli, out: &mut dyn Write) -> Option<Result<Outcome>> {
+    Some(match &cli.command {
+        Command::Init(args) => init::run(cli.config.as_deref(), args, out),
+        Command::Completions(args) => shell::completions(args.shell, out),
+        Command::Man(args) => shell::man(args.command.as_deref(), out),
+        _ => return None,
+    })
+}
+
 fn load(cli: &Cli) -> Result<Context> {
-    let path = &cli.config;
+    let path = &config_path(cli)?;
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::usage(
             format!("cannot read config `{}`: {e}", path.display()),
-            "run rota in the folder that holds rotation.toml, or pass --config PATH (or set ROTA_CONFIG)",
+            "pass --config PATH (or set ROTA_CONFIG) to a rotation.toml, or run `rota init` to write one",
         )
     })?;
     let model = config::load(&text, &path.display().to_string())?;
@@ -146,6 +183,30 @@ fn load(cli: &Cli) -> Result<Context> {
         config_dir,
         display_tz,
         now: Utc::now(),
+    })
+}
+
+/// `--config` or ROTA_CONFIG as given; else `rotation.toml` in the current folder or the
+/// nearest folder above it, as git, cargo and just find theirs.
+fn config_path(cli: &Cli) -> Result<PathBuf> {
+    if let Some(path) = &cli.config {
+        return Ok(path.clone());
+    }
+    let cwd = std::env::current_dir().map_err(|e| {
+        Error::usage(
+            format!("cannot tell the current folder: {e}"),
+            "pass --config PATH",
+        )
+    })?;
+    crate::io::discover::config_file(&cwd, "rotation.toml", |p| p.is_file()).map_err(|looked| {
+        let folders: Vec<String> = looked.iter().map(|p| p.display().to_string()).collect();
+        Error::usage(
+            format!(
+                "no rotation.toml in this folder or any folder above it (looked in {})",
+                folders.join(", ")
+            ),
+            "run `rota init` to write a starter here, or pass --config PATH (or set ROTA_CONFIG)",
+        )
     })
 }
 

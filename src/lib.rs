@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod init;
 pub mod io;
 pub mod local_time;
 pub mod memo;

@@ -25,6 +25,20 @@ pub fn write_atomic_with(
     commit(vec![stage(path, write)?]).map_err(|failed| failed.error)
 }
 
+/// Writes `bytes` to a new file at `path`, all or nothing, and never over an existing file
+/// (then the error is `AlreadyExists`), even one created by another process meanwhile.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temp = tempfile::Builder::new()
+        .prefix(".rota-")
+        .suffix(".tmp")
+        .tempfile_in(folder(path))?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    publishable(temp.as_file(), path)?;
+    temp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// A file written in full beside its target, not yet in place. Dropping it deletes it.
 pub struct Staged {
     temp: TempPath,

@@ -8,6 +8,7 @@ pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod validate;
 
 use chrono_tz::Tz;
 
