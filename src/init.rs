@@ -33,8 +33,9 @@ start = {start}
 id = "ana"
 name = "Ana Example"
 email = "ana@example.com"
-# timezone = "Europe/Lisbon"            # their own zone, if not the team's
-# away = ["{start}..{start_end}"]   # whole days off; a range is inclusive
+# Their own zone, if not the team's, and whole days away (a range is inclusive):
+# timezone = "Europe/Lisbon"
+# away = ["{start}..{start_end}"]
 
 [[person]]
 id = "ben"

@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod export;
+mod first_hour;
 mod grid;
 mod plan;
 mod properties;
