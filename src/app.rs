@@ -1,5 +1,6 @@
 //! The one place where the core meets I/O: load → validate → plan → render → write or send.
 
+mod announce;
 mod check;
 mod export;
 mod init;
@@ -141,6 +142,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
+        Command::Announce(args) => announce::run(&ctx, args, &mut stdout),
         Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
             unreachable!("run by without_config")
         }

@@ -13,6 +13,7 @@ Examples:
   rota check --month 2027-03 --strict        coverage gaps and conflicts (CI: exit 1 on findings)
   rota export --out public/                  iCalendar feeds for the team, rotations and people
   rota remind --dry-run                      show the reminders a cron run would send
+  rota announce --month 2027-01              email everyone their turns of a published month
 
 Exit codes: 0 success or nothing found, 1 problems found or not delivered, 2 bad usage or config.";
 
@@ -118,6 +119,12 @@ pub enum Command {
         after_help = "Examples:\n  rota remind                    # from cron, e.g. hourly\n  rota remind --dry-run\n  rota remind --now 2026-12-06T09:00"
     )]
     Remind(RemindArgs),
+
+    /// Email each person their turns of a published month, once; and the team its table.
+    #[command(
+        after_help = "Examples:\n  rota announce --month 2027-01 --dry-run\n  rota announce --month 2027-01\n  rota announce --month 2027-01 --format json"
+    )]
+    Announce(AnnounceArgs),
 }
 
 /// `--month`, or `--from` with `--to`.
@@ -207,6 +214,21 @@ pub struct RemindArgs {
     pub format: MailFormat,
 }
 
+#[derive(Debug, Args)]
+pub struct AnnounceArgs {
+    /// The published month to announce, in the display zone, e.g. 2027-01.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// Run as of this instant (RFC 3339 or local time in the display zone); default: now.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// Print what would be sent; send and record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = MailFormat::Text)]
+    pub format: MailFormat,
+}
+
 /// How `remind` and `announce` report what they sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MailFormat {
@@ -263,6 +285,7 @@ impl Command {
             Command::Who(a) => a.format == WhoFormat::Json,
             Command::Check(a) => a.format == CheckFormat::Json,
             Command::Remind(a) => a.format == MailFormat::Json,
+            Command::Announce(a) => a.format == MailFormat::Json,
             _ => false,
         }
     }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod duty;
 pub mod error;
 pub mod init;
 pub mod io;

@@ -21,6 +21,13 @@ pub struct Model {
     pub remind: RemindSettings,
     pub smtp: Option<SmtpSettings>,
     pub check: CheckSettings,
+    pub announce: AnnounceSettings,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AnnounceSettings {
+    /// The team's address for the month's digest; none: no digest.
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -210,6 +217,8 @@ pub struct RemindSettings {
     pub from: Option<String>,
     /// Relative to the config file's folder unless absolute.
     pub state: PathBuf,
+    /// Whether `remind` sends change notices.
+    pub notices: bool,
 }
 
 impl Default for RemindSettings {
@@ -218,6 +227,7 @@ impl Default for RemindSettings {
             before: TimeDelta::hours(24),
             from: None,
             state: PathBuf::from(".rota/state.json"),
+            notices: true,
         }
     }
 }

@@ -75,9 +75,8 @@ pub struct Due {
 /// not skip it.
 pub fn due(model: &Model, now: DateTime<Utc>, already_sent: impl Fn(&SentKey) -> bool) -> Due {
     let horizon = later(now, model.remind.before);
-    let shifts = plan::overlapping(model, window(model, now));
     let mut due = Due::default();
-    for turn in turns(model, &shifts) {
+    for turn in turns_around(model, Period::new(now, horizon)) {
         if turn.start < now || turn.start > horizon || already_sent(&turn.key(model)) {
             continue;
         }
@@ -99,9 +98,15 @@ pub fn due(model: &Model, now: DateTime<Utc>, already_sent: impl Fn(&SentKey) ->
     due
 }
 
-/// The instants to plan so that every turn starting within the lead time is seen whole, with
-/// the shifts on either side of it.
-fn window(model: &Model, now: DateTime<Utc>) -> Period {
+/// The turns of every rotation near `span`: every turn that touches it is seen whole, with
+/// who holds the rotation on either side of it.
+pub fn turns_around(model: &Model, span: Period) -> Vec<Turn> {
+    turns(model, &plan::overlapping(model, window(model, span)))
+}
+
+/// The instants to plan so that every turn touching `span` is seen whole, with the shifts on
+/// either side of it.
+fn window(model: &Model, span: Period) -> Period {
     let longest_turn = model
         .rotations
         .iter()
@@ -111,8 +116,8 @@ fn window(model: &Model, now: DateTime<Utc>) -> Period {
     // A turn spans its days plus a shift crossing midnight; a week more finds the neighbours
     // of rotations that only run on some weekdays.
     let margin = TimeDelta::days(longest_turn + 9);
-    let mut from = later(now, -margin);
-    let mut to = later(later(now, model.remind.before), margin);
+    let mut from = later(span.from, -margin);
+    let mut to = later(span.to, margin);
     // An override can make a turn of any length: widen until every override touching the
     // window lies inside it, so no override turn is seen cut off.
     loop {

@@ -40,7 +40,8 @@ def rules(folder):
 class Handler:
     def __init__(self, folder):
         self.folder = folder
-        self.count = 0
+        # A restarted server numbers on after what it stored before.
+        self.count = sum(1 for f in os.listdir(folder) if f.endswith(".eml"))
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         rule = rules(self.folder).get(address)
@@ -91,6 +92,7 @@ def parse(paths):
         with open(path, "rb") as f:
             msg = email.message_from_binary_file(f, policy=policy.default)
         text = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
         attachments = []
         for part in msg.iter_attachments():
             entry = {
@@ -120,7 +122,9 @@ def parse(paths):
                 "message_id": str(msg["message-id"]),
                 "date": str(msg["date"]),
                 "header_names": [k.lower() for k in msg.keys()],
+                "content_type": msg.get_content_type(),
                 "text": text.get_content() if text is not None else None,
+                "html": html.get_content() if html is not None else None,
                 "attachments": attachments,
             }
         )

@@ -2,15 +2,18 @@
 
 use std::io::Write;
 
+use chrono::{DateTime, Utc};
+use lettre::message::Mailbox;
+
 use super::{Context, Outcome, emit, mail};
 use crate::cli::{MailFormat, RemindArgs};
 use crate::error::{Error, Result};
 use crate::io::delivery::{self, Kind, Outgoing, Run};
 use crate::io::sent_log::{Record, Telling};
 use crate::model::Model;
-use crate::notice::Told;
+use crate::notice::{self, Told};
 use crate::remind::{self, Turn};
-use crate::render::email;
+use crate::render::{self, email};
 use crate::timefmt;
 
 pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outcome> {
@@ -19,6 +22,9 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     let from = mail::sender(model)?;
     let mut run = Run::start(mail::setup(ctx, now, args.dry_run))?;
     run.migrate(|rotation, start| remind::part_starting_at(model, rotation, start));
+    if model.remind.notices {
+        send_notices(ctx, now, &from, args.format, &mut run, out)?;
+    }
     let due = remind::due(model, now, |k| run.log().contains(k));
     warn_without_email(model, &due.without_email);
     if run.is_dry_run() && due.reminders.is_empty() && args.format == MailFormat::Text {
@@ -56,6 +62,61 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     }
     let delivered = run.finish()?;
     mail::finish(args.format, now, args.dry_run, &delivered, out)
+}
+
+/// Tells everyone whose shifts changed since they were told about them: first, so that a
+/// reminder in the same run speaks of the plan as it now is.
+fn send_notices(
+    ctx: &Context,
+    now: DateTime<Utc>,
+    from: &Mailbox,
+    format: MailFormat,
+    run: &mut Run,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let model = &ctx.model;
+    let notices = {
+        let told: Vec<&Told> = run.log().told().collect();
+        notice::due(model, now, &told)
+    };
+    for notice in &notices {
+        let person = &model.people[notice.person];
+        if person.email.is_none() {
+            delivery::warn(&format!(
+                "{} ({}) has no email address: no notice that their shifts changed; add `email` to the person",
+                person.name, person.id
+            ));
+            continue;
+        }
+        let email = render::notice::notice(model, notice, now, from).map_err(|e| {
+            Error::failed(
+                format!("cannot write the change notice: {e}"),
+                "please report this as a bug",
+            )
+        })?;
+        let slots: Vec<String> = notice
+            .changes
+            .iter()
+            .map(|c| format!("{} {}", c.slot.rotation, c.slot.date))
+            .collect();
+        let delivered = run.deliver(Outgoing {
+            kind: Kind::Notice,
+            email,
+            outbox_name: render::notice::outbox_name(model, notice),
+            about: format!("the change to {}", slots.join(", ")),
+            detail: format!("changed: {}", slots.join(", ")),
+            record: Record {
+                told: Some(Telling {
+                    person: person.id.clone(),
+                    slots: notice.changes.iter().map(|c| c.slot.clone()).collect(),
+                    facts: notice.facts(model),
+                }),
+                ..Record::default()
+            },
+        })?;
+        mail::progress(format, delivered, out)?;
+    }
+    Ok(())
 }
 
 /// A reminder records that it was sent, and tells its person the turn's shifts as they are.

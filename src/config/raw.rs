@@ -22,6 +22,7 @@ pub struct RawConfig {
     pub remind: Option<S<RawRemind>>,
     pub smtp: Option<S<RawSmtp>>,
     pub check: Option<S<RawCheck>>,
+    pub announce: Option<S<RawAnnounce>>,
     /// Keys the reader set aside for a wrong type, so that validation does not call them
     /// missing as well. Not a key of the file.
     #[serde(skip)]
@@ -102,6 +103,13 @@ pub struct RawRemind {
     pub before: Option<S<String>>,
     pub from: Option<S<String>>,
     pub state: Option<S<String>>,
+    pub notices: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnnounce {
+    pub to: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -14,8 +14,8 @@ use super::suggest;
 use super::syntax::{self, Moment, Problem};
 use crate::local_time;
 use crate::model::{
-    CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person, RemindSettings,
-    Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
+    AnnounceSettings, CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person,
+    RemindSettings, Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
 };
 
 pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic>> {
@@ -35,6 +35,7 @@ pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagno
     let remind = v.remind(raw.remind);
     let smtp = raw.smtp.map(|s| v.smtp(s));
     let check = v.check(raw.check);
+    let announce = v.announce(raw.announce);
     if v.diags.is_empty() {
         Ok(Model {
             team,
@@ -45,6 +46,7 @@ pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagno
             remind,
             smtp: smtp.flatten(),
             check,
+            announce,
         })
     } else {
         v.diags.sort_by_key(|d| d.span.start);
@@ -631,7 +633,17 @@ impl Validator<'_> {
             }
             settings.state = PathBuf::from(state.get_ref());
         }
+        if let Some(notices) = r.notices {
+            settings.notices = notices.into_inner();
+        }
         settings
+    }
+
+    fn announce(&mut self, announce: Option<S<raw::RawAnnounce>>) -> AnnounceSettings {
+        let to = announce
+            .and_then(|a| a.into_inner().to)
+            .map(|to| self.email(to));
+        AnnounceSettings { to }
     }
 
     fn smtp(&mut self, smtp: S<raw::RawSmtp>) -> Option<SmtpSettings> {

@@ -6,10 +6,229 @@
 //! any makes a set of files change together: `rota export` replaces a thousand feeds, and a
 //! failure while writing them leaves every old feed as it was.
 
+use std::fs::TryLockError;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use tempfile::TempPath;
+
+use crate::error::{Error, Result};
+
+/// How a published file is written: called once to compare with the file in place, and once
+/// more to stage it if it differs. Writing as it goes spares holding a large feed in memory.
+pub type Contents<'a> = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + Sync + 'a>;
+
+/// One file of a set published together: its name in the folder and its contents.
+pub struct Publication<'a> {
+    pub name: String,
+    pub contents: Contents<'a>,
+}
+
+impl<'a> Publication<'a> {
+    pub fn new(name: impl Into<String>, contents: Contents<'a>) -> Self {
+        Publication {
+            name: name.into(),
+            contents,
+        }
+    }
+
+    /// A file whose bytes are at hand.
+    pub fn bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        Publication::new(name, Box::new(move |out| out.write_all(&bytes)))
+    }
+}
+
+/// What [`publish`] did, by file name, each list in the order it was given.
+#[derive(Debug, Default)]
+pub struct Published {
+    pub written: Vec<String>,
+    pub unchanged: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// Publishes a set of files into `dir` (created if missing) as one change: every file that
+/// differs from the one in place is staged in full, then all are committed with one sync,
+/// then the files named in `remove` are deleted. A file that already holds its contents is
+/// left untouched. A failure before the commit changes nothing; files of the folder that are
+/// not named are left alone. Files are staged on all cores, each writer taking the next file
+/// as it finishes one, since one feed (the team's) can be as large as all the others together.
+///
+/// Temporary files of an earlier run that was killed part-way are removed first. Two runs
+/// publishing into one folder take turns.
+pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<Published> {
+    preflight(dir, files)?;
+    std::fs::create_dir_all(dir).map_err(|e| cannot_write(dir, &e, dir))?;
+    let turn = FolderLock::take(dir);
+    remove_stale_temporaries(dir, turn.0.is_some());
+
+    let next = AtomicUsize::new(0);
+    let failure = OnceLock::new();
+    let writer = || {
+        let mut staged = Vec::new();
+        while failure.get().is_none() {
+            let ix = next.fetch_add(1, Ordering::Relaxed);
+            let Some(file) = files.get(ix) else { break };
+            let path = dir.join(&file.name);
+            if holds(&path, &file.contents) {
+                continue;
+            }
+            match stage(&path, &file.contents) {
+                Ok(s) => staged.push((ix, s)),
+                Err(e) => {
+                    let _ = failure.set((path, e));
+                    break;
+                }
+            }
+        }
+        staged
+    };
+    let writers = crate::parallel::cores().min(files.len()).max(1);
+    let mut staged: Vec<(usize, Staged)> = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..writers).map(|_| scope.spawn(writer)).collect();
+        running
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    if let Some((path, e)) = failure.into_inner() {
+        // Dropping the staged files deletes them.
+        return Err(cannot_write(&path, &e, dir));
+    }
+    staged.sort_by_key(|(ix, _)| *ix);
+    let mut published = Published::default();
+    let mut is_written = vec![false; files.len()];
+    for (ix, _) in &staged {
+        is_written[*ix] = true;
+    }
+    for (file, written) in files.iter().zip(is_written) {
+        let list = if written {
+            &mut published.written
+        } else {
+            &mut published.unchanged
+        };
+        list.push(file.name.clone());
+    }
+    commit(staged.into_iter().map(|(_, s)| s).collect()).map_err(|failed| {
+        Error::failed(
+            format!("cannot write `{}`: {}", failed.path.display(), failed.error),
+            format!(
+                "check that `{}` is a folder you can write to; \
+                 {} of {} files were replaced, the others are unchanged",
+                dir.display(),
+                failed.replaced,
+                files.len()
+            ),
+        )
+    })?;
+    for name in remove {
+        let path = dir.join(name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => published.removed.push(name.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::failed(
+                    format!("cannot remove `{}`: {e}", path.display()),
+                    "check that you may delete files in that folder; the other files are written",
+                ));
+            }
+        }
+    }
+    if !published.removed.is_empty() {
+        sync_folder(dir);
+    }
+    Ok(published)
+}
+
+fn cannot_write(path: &Path, e: &std::io::Error, dir: &Path) -> Error {
+    Error::failed(
+        format!("cannot write `{}`: {e}", path.display()),
+        format!(
+            "check that `{}` is a folder you can write to, with room for the files; \
+             no file was replaced",
+            dir.display()
+        ),
+    )
+}
+
+/// The failures that can be seen coming are reported before any file is replaced: `dir`
+/// naming a file, or a folder standing where a file goes, so that publishing fails whole.
+fn preflight(dir: &Path, files: &[Publication]) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::failed(
+            format!("`{}` is a file, not a folder", dir.display()),
+            "pass a folder to write the files into (it is created if missing)",
+        ));
+    }
+    if let Some(blocked) = files.iter().map(|f| dir.join(&f.name)).find(|p| p.is_dir()) {
+        return Err(Error::failed(
+            format!(
+                "cannot write `{}`: a folder is in the way",
+                blocked.display()
+            ),
+            "move that folder away; no file was replaced",
+        ));
+    }
+    Ok(())
+}
+
+/// Temporary files are named `.rota-<target>.<random>.tmp`, so that one left behind says
+/// what it was and is recognised as ours.
+const TEMP_PREFIX: &str = ".rota-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// A lock on a folder, held while files are published into it, so that a run can tell the
+/// temporary files it finds from those of a run still writing. Advisory (`flock` on the
+/// folder itself, no lock file beside the feeds); released when the process ends, even on a
+/// crash.
+struct FolderLock(Option<std::fs::File>);
+
+impl FolderLock {
+    /// Waits for another run publishing into `dir` to finish. Where folders cannot be locked
+    /// this holds nothing, and stale temporary files are recognised by age instead.
+    fn take(dir: &Path) -> Self {
+        let Ok(folder) = std::fs::File::open(dir) else {
+            return FolderLock(None);
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            match folder.try_lock() {
+                Ok(()) => return FolderLock(Some(folder)),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(_) => return FolderLock(None),
+            }
+        }
+    }
+}
+
+/// Removes the temporary files of earlier runs that were killed while staging. With the
+/// folder locked, every one there is stale; without a lock, only those untouched for an hour
+/// (no run stages a file for that long).
+fn remove_stale_temporaries(dir: &Path, locked: bool) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(3600));
+        if meta.is_file() && (locked || old) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// Writes `bytes` to `path` via a synced temporary file in the same folder, renamed into place.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -54,9 +273,10 @@ pub fn stage(
     let dir = folder(path);
     std::fs::create_dir_all(dir)?;
     // Dropping the temporary file on any error below deletes it.
+    let target = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let mut file = tempfile::Builder::new()
-        .prefix(".rota-")
-        .suffix(".tmp")
+        .prefix(&format!("{TEMP_PREFIX}{target}."))
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     publishable(file.as_file(), path)?;
     {
@@ -138,11 +358,16 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), CommitFailed> {
         }
     }
     for dir in folders {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
+        sync_folder(&dir);
     }
     Ok(())
+}
+
+/// Syncs a folder's entries, so that renames and deletions in it last.
+fn sync_folder(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 /// Beyond this many files one sync of the whole file system beats a sync per file, each of
@@ -303,5 +528,31 @@ mod tests {
         assert!(!holds(&path, writes(vec![changed])), "last byte");
         assert!(!holds(&dir.path().join("missing.ics"), writes(vec![])));
         assert!(!holds(dir.path(), writes(vec![])), "a folder");
+    }
+
+    #[test]
+    fn publishing_removes_the_temporary_files_of_a_killed_run_and_skips_unchanged_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".rota-team.ics.a1B2c3.tmp");
+        std::fs::write(&stale, b"half a feed").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), b"not ours").unwrap();
+        std::fs::write(dir.path().join("old.ics"), b"gone").unwrap();
+        let files = [
+            Publication::bytes("team.ics", b"feed".to_vec()),
+            Publication::bytes("index.html", b"<html>".to_vec()),
+        ];
+        let first = publish(dir.path(), &files, &["old.ics".to_string()]).unwrap();
+        assert_eq!(first.written, ["team.ics", "index.html"]);
+        assert_eq!(first.removed, ["old.ics"]);
+        assert!(!stale.exists(), "a stale temporary file is removed");
+        let again = publish(dir.path(), &files, &[]).unwrap();
+        assert!(again.written.is_empty());
+        assert_eq!(again.unchanged.len(), 2);
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["index.html", "notes.txt", "team.ics"]);
     }
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::announce::AnnouncementKey;
-use crate::notice::{SlotRef, Told};
+use crate::notice::{SlotId, Told};
 use crate::remind::SentKey;
 use crate::slot::SlotPart;
 
@@ -51,7 +51,7 @@ pub struct Record {
 #[derive(Debug, Clone)]
 pub struct Telling {
     pub person: String,
-    pub slots: Vec<SlotRef>,
+    pub slots: Vec<SlotId>,
     pub facts: Vec<Told>,
 }
 
@@ -171,7 +171,7 @@ impl SentLog {
             .into_iter()
             .map(|e| {
                 Ok(Told {
-                    slot: SlotRef {
+                    slot: SlotId {
                         rotation: e.rotation,
                         date: date(&e.slot)?,
                     },
@@ -358,7 +358,7 @@ mod tests {
 
     fn fact(person: &str, date: &str, start: &str, end: &str) -> Told {
         Told {
-            slot: SlotRef {
+            slot: SlotId {
                 rotation: "emea".into(),
                 date: date.parse().unwrap(),
             },

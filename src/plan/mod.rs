@@ -1,5 +1,6 @@
 //! Config model → the shifts of a period: calendar, turns, overrides.
 
+pub mod handover;
 pub mod overrides;
 pub mod period;
 pub mod shifts;
@@ -123,8 +124,21 @@ pub fn sort(model: &Model, shifts: &mut Vec<Shift>) {
         .collect();
 }
 
+/// `items` (shifts, or things holding one) put in plan order: by start, then rotation name.
+pub fn in_order<T: Copy>(model: &Model, items: &[T], shift: impl Fn(&T) -> &Shift) -> Vec<T> {
+    order_by(model, items.len(), |i| shift(&items[i]))
+        .into_iter()
+        .map(|i| items[i])
+        .collect()
+}
+
 /// The positions of `shifts` in plan order.
 pub fn order(model: &Model, shifts: &[Shift]) -> Vec<usize> {
+    order_by(model, shifts.len(), |i| &shifts[i])
+}
+
+/// The positions `0..len` in plan order of the shifts `shift` gives for them.
+fn order_by<'s>(model: &Model, len: usize, shift: impl Fn(usize) -> &'s Shift) -> Vec<usize> {
     // Rotations ranked by name once, so that the many shifts starting at one instant (every
     // team's leg at 08:00) compare by a number instead of by their rotations' names.
     let mut by_name: Vec<RotationIx> = (0..model.rotations.len()).collect();
@@ -138,10 +152,9 @@ pub fn order(model: &Model, shifts: &[Shift]) -> Vec<usize> {
     // The slot's date makes the order total, so an unstable sort gives the one order a stable
     // sort of the shifts as built (each rotation's in time order) would.
     let instant = |t: DateTime<Utc>| (t.timestamp(), t.timestamp_subsec_nanos());
-    let mut keys: Vec<_> = shifts
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
+    let mut keys: Vec<_> = (0..len)
+        .map(|i| {
+            let s = shift(i);
             (
                 instant(s.start),
                 rank[s.rotation],
@@ -152,10 +165,10 @@ pub fn order(model: &Model, shifts: &[Shift]) -> Vec<usize> {
         })
         .collect();
     // Two halves sorted at once, then merged.
-    let (left, right) = keys.split_at_mut(shifts.len() / 2);
+    let (left, right) = keys.split_at_mut(len / 2);
     parallel::join(|| left.sort_unstable(), || right.sort_unstable());
     let (mut left, mut right) = (left.iter().peekable(), right.iter().peekable());
-    let mut order = Vec::with_capacity(shifts.len());
+    let mut order = Vec::with_capacity(len);
     loop {
         let next = match (left.peek(), right.peek()) {
             (Some(l), Some(r)) if r < l => right.next(),

@@ -10,7 +10,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use crate::local_time::local_date;
-use crate::model::Model;
+use crate::model::{Model, PersonIx};
 use crate::remind::{Neighbour, Turn};
 use crate::render::ics;
 use crate::slot;
@@ -36,24 +36,14 @@ pub fn reminder(
     from: &Mailbox,
 ) -> Result<Email, String> {
     let person = &model.people[turn.person];
-    let address = person
-        .email
-        .as_deref()
-        .ok_or_else(|| format!("{} has no email address", person.id))?;
-    let to = Mailbox::new(
-        Some(one_line(&person.name)),
-        address
-            .parse()
-            .map_err(|e| format!("`{address}` is not an email address: {e}"))?,
-    );
+    let to = recipient(model, turn.person)?;
     let subject = subject(model, turn, now);
     let calendar = ics::calendar(
         model,
         &format!("{} — {}", model.rotations[turn.rotation].name, person.name),
-        &turn.shifts,
+        &crate::plan::handover::around(model, &turn.shifts),
     );
-    let calendar_type = ContentType::parse("text/calendar; charset=utf-8")
-        .map_err(|e| format!("text/calendar: {e}"))?;
+    let calendar_type = calendar_type()?;
     let message_id = message_id(model, turn, from);
     let message = Message::builder()
         .from(from.clone())
@@ -89,7 +79,7 @@ pub fn subject(model: &Model, turn: &Turn, now: DateTime<Utc>) -> String {
 }
 
 /// "today" or "tomorrow" as the person counts days; None further ahead.
-fn relative_day(start: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> Option<&'static str> {
+pub fn relative_day(start: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> Option<&'static str> {
     let days = local_date(tz, start) - local_date(tz, now);
     if days == TimeDelta::zero() {
         Some("today")
@@ -157,7 +147,7 @@ fn body(model: &Model, turn: &Turn, now: DateTime<Utc>) -> String {
     b
 }
 
-fn span(turn: &Turn, tz: Tz) -> String {
+pub fn span(turn: &Turn, tz: Tz) -> String {
     format!(
         "  starts  {}\n  ends    {}\n",
         long(turn.start, tz),
@@ -166,7 +156,7 @@ fn span(turn: &Turn, tz: Tz) -> String {
 }
 
 /// `Mon 7 Dec 2026 09:00 CET`.
-fn long(instant: DateTime<Utc>, tz: Tz) -> String {
+pub fn long(instant: DateTime<Utc>, tz: Tz) -> String {
     instant
         .with_timezone(&tz)
         .format("%a %-d %b %Y %H:%M %Z")
@@ -174,7 +164,7 @@ fn long(instant: DateTime<Utc>, tz: Tz) -> String {
 }
 
 /// `Mon 7 Dec 09:00 CET to 17:00 CET`, naming the end's day when it is another.
-fn shift_line(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
+pub fn shift_line(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
     let end_text = if local_date(tz, start) == local_date(tz, end) {
         end.with_timezone(&tz).format("%H:%M %Z").to_string()
     } else {
@@ -201,20 +191,54 @@ fn attachment_name(model: &Model, turn: &Turn) -> String {
 }
 
 /// The same reminder always gets the same Message-ID, so a server or client that sees a
-/// retry after an uncertain delivery can tell it is the same mail.
-/// `<rota.2026-12-07-support-hero.ana@acme.example>`: the reminder's key (the slot part its
-/// turn starts with, and the person), so a resent reminder keeps its Message-ID.
+/// retry after an uncertain delivery can tell it is the same mail: the reminder's key (the
+/// slot part its turn starts with, and the person).
+/// `<rota.reminder.2026-12-07-support-hero.ana@acme.example>`.
 fn message_id(model: &Model, turn: &Turn, from: &Mailbox) -> String {
     let key = turn.key(model);
-    format!(
-        "<rota.{}.{}@{}>",
-        key.turn,
-        slot::escape(&key.person),
-        from.email.domain()
+    message_id_of(
+        "reminder",
+        &[&key.turn.to_string(), &slot::escape(&key.person)],
+        from,
     )
 }
 
-fn one_line(text: &str) -> String {
+/// `<rota.KIND.PART.PART@sender's domain>`; each part ASCII (see [`slot::escape`]), so the ID is
+/// a valid `msg-id` whatever the names.
+pub fn message_id_of(kind: &str, parts: &[&str], from: &Mailbox) -> String {
+    let mut id = format!("<rota.{kind}");
+    for part in parts {
+        id.push('.');
+        id.push_str(part);
+    }
+    id.push('@');
+    id.push_str(from.email.domain());
+    id.push('>');
+    id
+}
+
+/// The person's mailbox: their name (on one line) and validated address.
+pub fn recipient(model: &Model, person: PersonIx) -> Result<Mailbox, String> {
+    let person = &model.people[person];
+    let address = person
+        .email
+        .as_deref()
+        .ok_or_else(|| format!("{} has no email address", person.id))?;
+    Ok(Mailbox::new(
+        Some(one_line(&person.name)),
+        address
+            .parse()
+            .map_err(|e| format!("`{address}` is not an email address: {e}"))?,
+    ))
+}
+
+/// The content type of a `.ics` attachment.
+pub fn calendar_type() -> Result<ContentType, String> {
+    ContentType::parse("text/calendar; charset=utf-8").map_err(|e| format!("text/calendar: {e}"))
+}
+
+/// Text for a header: control characters (line breaks above all) become spaces.
+pub fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -305,7 +329,7 @@ turn = "week"
         assert_eq!(id(&a), id(&b));
         assert_eq!(
             id(&a).unwrap(),
-            "Message-ID: <rota.2026-12-07-emea.ana@localhost>"
+            "Message-ID: <rota.reminder.2026-12-07-emea.ana@localhost>"
         );
     }
 }

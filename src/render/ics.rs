@@ -11,18 +11,19 @@
 //!
 //! Each event is rendered once ([`events`]) and the same bytes go into every feed that holds it
 //! ([`feed`]): the team's, its rotation's and its assignee's show one event identically.
+//! Everything an event says comes with its [`Duty`]: the renderer never plans.
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::ops::Range;
 
-use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::memo::Memo;
-use crate::model::Model;
+use crate::model::{Model, PersonIx};
 use crate::parallel;
-use crate::plan::{self, Period, Shift};
+use crate::plan::Shift;
+use crate::plan::handover::Duty;
 use crate::slot;
 use crate::timefmt::{self, push_two_digits};
 
@@ -39,10 +40,10 @@ pub struct Feed<'a> {
     pub timezone: Tz,
 }
 
-/// A calendar named `name` holding one event per shift, in the team's zone: for a reminder's
+/// A calendar named `name` holding one event per duty, in the team's zone: for a reminder's
 /// attachment, whose events carry the same UIDs as the exported feeds.
-pub fn calendar(model: &Model, name: &str, shifts: &[Shift]) -> String {
-    let events = events(model, shifts);
+pub fn calendar(model: &Model, name: &str, duties: &[Duty]) -> String {
+    let events = events(model, duties);
     let description = format!("{} rota", model.team.name);
     feed(
         &Feed {
@@ -51,6 +52,25 @@ pub fn calendar(model: &Model, name: &str, shifts: &[Shift]) -> String {
             timezone: model.team.timezone,
         },
         events.iter(),
+    )
+}
+
+/// A person's feed of a period's `duties` (in plan order) and their `events`: what `rota
+/// export` writes to `person-<id>.ics` for that period, for an announcement's attachment.
+pub fn person_feed(model: &Model, person: PersonIx, duties: &[Duty], events: &Events) -> String {
+    let p = &model.people[person];
+    // Named as `rota export` names the person's feed.
+    let title = format!("{} rota: {}", model.team.name, p.name);
+    let description = format!("The shifts {} is on duty for", p.name);
+    feed(
+        &Feed {
+            name: &title,
+            description: &description,
+            timezone: p.timezone,
+        },
+        (0..duties.len())
+            .filter(|&i| duties[i].shift.person == Some(person))
+            .map(|i| events.get(i)),
     )
 }
 
@@ -98,112 +118,73 @@ fn head(feed: &Feed) -> String {
 /// A feed's line after its events.
 const TAIL: &str = "END:VCALENDAR\r\n";
 
-/// One `VEVENT` per shift of `shifts`.
-pub fn events(model: &Model, shifts: &[Shift]) -> Events {
-    render(model, shifts, Neighbours::around(model, shifts))
-}
-
-/// The shifts that start in `period` and one `VEVENT` each: what [`plan::plan`] and
-/// [`events`] give, from one plan of the period and its surroundings instead of two. The
-/// shifts come rotation by rotation, each rotation's in time order, with their positions in
-/// plan order: rendering goes through each rotation's shifts where they lie together in memory.
-pub fn period_events(model: &Model, period: Period) -> (Vec<Shift>, Vec<usize>, Events) {
-    // A shift lasts at most two days, so this holds every shift near those of the period.
-    let slack = TimeDelta::days(MARGIN_DAYS + 2);
-    let near = plan::per_rotation(model, Period::new(period.from - slack, period.to + slack));
-    let shifts: Vec<Shift> = near
-        .iter()
-        .flatten()
-        .filter(|s| period.contains(s.start))
-        .copied()
-        .collect();
-    let order = plan::order(model, &shifts);
-    let events = render(model, &shifts, Neighbours { by_rotation: near });
-    (shifts, order, events)
-}
-
-/// Rendered events, kept in a few large strings rather than a string each: a year of a large
-/// organisation is a million events, and as many allocations were a good part of an export.
-pub struct Events {
-    chunks: Vec<String>,
-    /// Per shift, in the order of the shifts: its chunk and its byte range there.
-    spans: Vec<(usize, Range<usize>)>,
-}
-
-impl Events {
-    /// The event of the `shift`th shift.
-    pub fn get(&self, shift: usize) -> &str {
-        let (chunk, range) = &self.spans[shift];
-        &self.chunks[*chunk][range.clone()]
-    }
-
-    /// The events in the order of their shifts.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.spans.len()).map(|i| self.get(i))
-    }
-}
-
-/// Events rendered together into one string.
-struct Chunk {
-    text: String,
-    /// The shift of each event and where it ends in `text`.
-    ends: Vec<(usize, usize)>,
-}
-
-/// Events per chunk: large enough to spare allocations, small enough to share out evenly.
-const CHUNK_EVENTS: usize = 2048;
-
-fn render(model: &Model, shifts: &[Shift], neighbours: Neighbours) -> Events {
+/// One `VEVENT` per duty, in the order of `duties`.
+pub fn events(model: &Model, duties: &[Duty]) -> Events {
     let shared = Shared {
-        neighbours,
         stamp: utc(stamp(model)),
         uids: UidParts::new(model),
         names: Names::new(model),
     };
-    // Rotation by rotation: each event looks up its rotation's shifts before and after it,
-    // and going through the organisation in time order instead would fetch a different
-    // rotation's shifts from memory for every event.
-    let mut by_rotation: Vec<Vec<usize>> = vec![Vec::new(); model.rotations.len()];
-    for (i, shift) in shifts.iter().enumerate() {
-        by_rotation[shift.rotation].push(i);
-    }
-    let order: Vec<usize> = by_rotation.into_iter().flatten().collect();
-    let chunks = parallel::map_parts(&order, CHUNK_EVENTS, |part| {
+    // Chunks are shared out whole, so that the `i`th event is in chunk `i / CHUNK_EVENTS`.
+    let parts: Vec<&[Duty]> = duties.chunks(CHUNK_EVENTS).collect();
+    let chunks = parallel::map_parts(&parts, 2, |part| {
         let mut scratch = Scratch::default();
-        part.chunks(CHUNK_EVENTS)
-            .map(|ixs| {
+        part.iter()
+            .map(|chunk| {
                 // Room for typical events, which would otherwise grow the string many times.
-                let mut chunk = Chunk {
-                    text: String::with_capacity(ixs.len() * 640),
-                    ends: Vec::with_capacity(ixs.len()),
-                };
-                for &i in ixs {
-                    event(model, &shifts[i], &shared, &mut scratch, &mut chunk.text);
-                    chunk.ends.push((i, chunk.text.len()));
+                let mut text = String::with_capacity(chunk.len() * 640);
+                let mut ends = Vec::with_capacity(chunk.len());
+                for duty in *chunk {
+                    event(model, duty, &shared, &mut scratch, &mut text);
+                    ends.push(text.len());
                 }
-                chunk.text.shrink_to_fit();
-                chunk
+                text.shrink_to_fit();
+                (text, ends)
             })
             .collect()
     });
     let mut events = Events {
         chunks: Vec::with_capacity(chunks.len()),
-        spans: vec![(0, 0..0); shifts.len()],
+        ends: Vec::with_capacity(duties.len()),
     };
-    for (c, chunk) in chunks.into_iter().enumerate() {
-        let mut from = 0;
-        for (i, end) in chunk.ends {
-            events.spans[i] = (c, from..end);
-            from = end;
-        }
-        events.chunks.push(chunk.text);
+    for (text, ends) in chunks {
+        events.chunks.push(text);
+        events.ends.extend(ends);
     }
     events
 }
 
+/// Rendered events, kept in a few large strings rather than a string each: a year of a large
+/// organisation is a million events, and as many allocations were a good part of an export.
+/// Each string holds [`CHUNK_EVENTS`] consecutive events.
+pub struct Events {
+    chunks: Vec<String>,
+    /// Per event: where it ends in its chunk.
+    ends: Vec<usize>,
+}
+
+/// Events per chunk: large enough to spare allocations, small enough to share out evenly.
+const CHUNK_EVENTS: usize = 2048;
+
+impl Events {
+    /// The `i`th event.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i.is_multiple_of(CHUNK_EVENTS) {
+            0
+        } else {
+            self.ends[i - 1]
+        };
+        &self.chunks[i / CHUNK_EVENTS][start..self.ends[i]]
+    }
+
+    /// The events in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+}
+
 /// What the events of one rendering share, worked out once for all of them.
 struct Shared {
-    neighbours: Neighbours,
     /// The DTSTAMP, the same for every event.
     stamp: String,
     uids: UidParts,
@@ -227,8 +208,8 @@ impl Names {
         }
     }
 
-    fn holder(&self, shift: &Shift) -> &str {
-        shift.person.map_or("nobody", |p| self.people[p].as_str())
+    fn holder(&self, person: Option<PersonIx>) -> &str {
+        person.map_or("nobody", |p| self.people[p].as_str())
     }
 }
 
@@ -254,7 +235,8 @@ impl ShortTimes {
 }
 
 /// Appends the `VEVENT` of `shift` to `out`.
-fn event(model: &Model, shift: &Shift, shared: &Shared, scratch: &mut Scratch, out: &mut String) {
+fn event(model: &Model, duty: &Duty, shared: &Shared, scratch: &mut Scratch, out: &mut String) {
+    let shift = &duty.shift;
     let mut out = Lines(out);
     out.line("BEGIN", "VEVENT");
     scratch.text.clear();
@@ -268,7 +250,7 @@ fn event(model: &Model, shift: &Shift, shared: &Shared, scratch: &mut Scratch, o
     push_summary(&mut scratch.summary, &shared.names, shift);
     out.escaped("SUMMARY", &scratch.summary);
     scratch.text.clear();
-    push_description(&mut scratch.text, &mut scratch.times, model, shift, shared);
+    push_description(&mut scratch.text, &mut scratch.times, model, duty, shared);
     out.escaped("DESCRIPTION", &scratch.text);
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
     out.line("TRANSP", "TRANSPARENT");
@@ -350,9 +332,10 @@ fn push_description(
     text: &mut String,
     short: &mut ShortTimes,
     model: &Model,
-    shift: &Shift,
+    duty: &Duty,
     shared: &Shared,
 ) {
+    let shift = &duty.shift;
     let rotation = &model.rotations[shift.rotation];
     let names = &shared.names;
     let parts = |text: &mut String, parts: &[&str]| parts.iter().for_each(|p| text.push_str(p));
@@ -390,93 +373,25 @@ fn push_description(
         text.push_str("\\nThis is an override: a one-off swap for this time only.");
     }
     let tz = rotation.timezone;
-    match shared.neighbours.before(model, shift) {
+    match duty.before {
         Some(prev) => {
-            parts(text, &["\\nBefore: ", names.holder(&prev), "\\, until "]);
-            short.push(text, prev.end, tz);
+            parts(
+                text,
+                &["\\nBefore: ", names.holder(prev.person), "\\, until "],
+            );
+            short.push(text, prev.at, tz);
         }
         None => text.push_str("\\nBefore: nobody"),
     }
-    match shared.neighbours.after(model, shift) {
+    match duty.after {
         Some(next) => {
-            parts(text, &["\\nAfter: ", names.holder(&next), "\\, from "]);
-            short.push(text, next.start, tz);
+            parts(
+                text,
+                &["\\nAfter: ", names.holder(next.person), "\\, from "],
+            );
+            short.push(text, next.at, tz);
         }
         None => text.push_str("\\nAfter: nobody"),
-    }
-}
-
-/// The shifts around those of a feed, per rotation, to tell who hands over before and after
-/// each one, also across the edges of the exported period.
-struct Neighbours {
-    /// Per rotation, sorted by start: at least the shifts within `MARGIN_DAYS` of the feed's.
-    by_rotation: Vec<Vec<Shift>>,
-}
-
-/// Wider than the longest run of days without a shift in most rotations (a weekend, a week of
-/// weekly-only duty); rarer longer runs are found by searching further out.
-const MARGIN_DAYS: i64 = 8;
-/// How far to search for a neighbour before saying "nobody".
-const SEARCH_DAYS: i64 = 512;
-
-impl Neighbours {
-    fn around(model: &Model, shifts: &[Shift]) -> Self {
-        let (Some(from), Some(to)) = (
-            shifts.iter().map(|s| s.start).min(),
-            shifts.iter().map(|s| s.end).max(),
-        ) else {
-            return Neighbours {
-                by_rotation: vec![Vec::new(); model.rotations.len()],
-            };
-        };
-        let margin = TimeDelta::days(MARGIN_DAYS);
-        Neighbours {
-            by_rotation: plan::per_rotation(model, Period::new(from - margin, to + margin)),
-        }
-    }
-
-    /// The shift of the same rotation just before `shift`.
-    fn before(&self, model: &Model, shift: &Shift) -> Option<Shift> {
-        let list = &self.by_rotation[shift.rotation];
-        let ix = list.partition_point(|s| s.start < shift.start);
-        if ix > 0 {
-            return Some(list[ix - 1]);
-        }
-        // No shift starts before `team.start`; a day's slack covers zones east of UTC.
-        let first_possible = stamp(model) - TimeDelta::days(2);
-        let mut reach = TimeDelta::days(2 * MARGIN_DAYS);
-        while reach <= TimeDelta::days(SEARCH_DAYS) && shift.start - reach / 2 > first_possible {
-            let period = Period::new(shift.start - reach, shift.start);
-            let found = plan::one_rotation(model, shift.rotation, period)
-                .into_iter()
-                .rfind(|s| s.start < shift.start);
-            if found.is_some() {
-                return found;
-            }
-            reach = reach * 2;
-        }
-        None
-    }
-
-    /// The shift of the same rotation just after `shift`.
-    fn after(&self, model: &Model, shift: &Shift) -> Option<Shift> {
-        let list = &self.by_rotation[shift.rotation];
-        let ix = list.partition_point(|s| s.start <= shift.start);
-        if let Some(next) = list.get(ix) {
-            return Some(*next);
-        }
-        let mut reach = TimeDelta::days(2 * MARGIN_DAYS);
-        while reach <= TimeDelta::days(SEARCH_DAYS) {
-            let period = Period::new(shift.start, shift.end + reach);
-            let found = plan::one_rotation(model, shift.rotation, period)
-                .into_iter()
-                .find(|s| s.start > shift.start);
-            if found.is_some() {
-                return found;
-            }
-            reach = reach * 2;
-        }
-        None
     }
 }
 
@@ -649,11 +564,12 @@ mod tests {
             [[rotation]]\nname = \"r\"\nmembers = [\"a\"]\nshift = \"09:00-17:00\"\n";
         let model = crate::config::load(config, "rotation.toml").expect("valid config");
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
-        let shifts = plan::plan(&model, Period::months(day, 1, chrono_tz::UTC));
-        let one = calendar(&model, "Your turn", &shifts[1..2]);
+        let shifts = crate::plan::plan(&model, crate::plan::Period::months(day, 1, chrono_tz::UTC));
+        let duties = crate::plan::handover::around(&model, &shifts);
+        let one = calendar(&model, "Your turn", &duties[1..2]);
         assert_eq!(one.matches("BEGIN:VEVENT").count(), 1);
         assert!(one.contains("X-WR-CALNAME:Your turn\r\n"));
-        assert!(one.contains(events(&model, &shifts).get(1)));
+        assert!(one.contains(events(&model, &duties).get(1)));
         assert!(one.contains("UID:2026-12-08-r@t.rota\r\n"));
         assert!(
             one.replace("\r\n ", "")

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{OnDuty, PlanView};
+use super::PlanView;
+use crate::duty::Duty;
 use crate::memo::Memo;
 use crate::model::Model;
 use crate::parallel;
@@ -120,12 +121,27 @@ struct OnDutyJson<'a> {
     end: Option<String>,
     #[serde(rename = "override")]
     is_override: bool,
+    /// Why nobody is on duty: `not-started`, `holiday`, `off-day`, `off-hours`, `unassigned`.
+    reason: Option<&'static str>,
+    /// The next stretch of duty held by someone else (or by nobody, `person: null`).
+    next: Option<NextJson<'a>>,
 }
 
-pub fn who(model: &Model, at: DateTime<Utc>, on_duty: &[OnDuty], tz: Tz) -> String {
+#[derive(Serialize)]
+struct NextJson<'a> {
+    person: Option<&'a str>,
+    name: Option<&'a str>,
+    email: Option<&'a str>,
+    start: String,
+    end: String,
+    #[serde(rename = "override")]
+    is_override: bool,
+}
+
+pub fn who(model: &Model, at: DateTime<Utc>, duties: &[Duty], tz: Tz) -> String {
     let doc = WhoJson {
         at: rfc3339(at, tz),
-        on_duty: on_duty
+        on_duty: duties
             .iter()
             .map(|d| {
                 let person = d.shift.and_then(|s| s.person).map(|p| &model.people[p]);
@@ -137,6 +153,18 @@ pub fn who(model: &Model, at: DateTime<Utc>, on_duty: &[OnDuty], tz: Tz) -> Stri
                     start: d.shift.map(|s| rfc3339(s.start, tz)),
                     end: d.shift.map(|s| rfc3339(s.end, tz)),
                     is_override: d.shift.is_some_and(|s| s.is_override),
+                    reason: d.empty.map(|e| e.name()),
+                    next: d.next.map(|s| {
+                        let person = s.person.map(|p| &model.people[p]);
+                        NextJson {
+                            person: person.map(|p| p.id.as_str()),
+                            name: person.map(|p| p.name.as_str()),
+                            email: person.and_then(|p| p.email.as_deref()),
+                            start: rfc3339(s.start, tz),
+                            end: rfc3339(s.end, tz),
+                            is_override: s.is_override,
+                        }
+                    }),
                 }
             })
             .collect(),

@@ -1,5 +1,6 @@
 //! Data → bytes. Renderers never touch files, the clock or the environment.
 
+pub mod announcement;
 pub mod check;
 pub mod csv;
 pub mod email;
@@ -7,12 +8,13 @@ pub mod grid;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod notice;
 pub mod table;
 pub mod validate;
 
 use chrono_tz::Tz;
 
-use crate::model::{Model, RotationIx};
+use crate::model::Model;
 use crate::plan::{Period, Shift};
 
 /// The shifts of a period as `rota plan` shows them.
@@ -22,12 +24,6 @@ pub struct PlanView<'a> {
     pub period: Period,
     /// The display zone.
     pub tz: Tz,
-}
-
-/// One rotation's line in `rota who`: the shift running then, if any.
-pub struct OnDuty<'a> {
-    pub rotation: RotationIx,
-    pub shift: Option<&'a Shift>,
 }
 
 /// The person's id and name, or None for an unassigned turn.

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use unicode_width::UnicodeWidthStr;
 
-use super::{OnDuty, PlanView, assignee};
+use super::{PlanView, assignee};
+use crate::duty::Duty;
 use crate::model::Model;
 use crate::plan::Shift;
 use crate::timefmt::human;
@@ -51,37 +52,62 @@ pub fn plan(view: &PlanView) -> String {
     out
 }
 
-pub fn who(model: &Model, at: DateTime<Utc>, on_duty: &[OnDuty], tz: Tz) -> String {
+pub fn who(model: &Model, at: DateTime<Utc>, duties: &[Duty], tz: Tz) -> String {
     let mut out = format!("On duty at {} ({})\n\n", human(at, tz), tz.name());
-    let rows = on_duty
+    let rotation = |d: &Duty| (model.rotations[d.rotation].name.clone(), Style::new());
+    let now = duties
         .iter()
-        .map(|d| {
-            let rotation = (model.rotations[d.rotation].name.clone(), Style::new());
-            match d.shift {
-                Some(s) => vec![
-                    rotation,
-                    (
-                        assignee(model, s).map_or("(nobody)", |w| w.1).to_string(),
-                        row_style(s),
-                    ),
-                    (human(s.start, tz), Style::new()),
-                    (human(s.end, tz), Style::new()),
-                    (note(s).to_string(), row_style(s)),
-                ],
-                None => vec![
-                    rotation,
-                    ("—".to_string(), Style::new()),
-                    (String::new(), Style::new()),
-                    (String::new(), Style::new()),
-                    ("no shift now".to_string(), Style::new()),
-                ],
-            }
+        .map(|d| match d.shift {
+            Some(s) => vec![
+                rotation(d),
+                (
+                    assignee(model, &s).map_or("(nobody)", |w| w.1).to_string(),
+                    row_style(&s),
+                ),
+                (human(s.start, tz), Style::new()),
+                (human(s.end, tz), Style::new()),
+                (note(&s).to_string(), row_style(&s)),
+            ],
+            None => vec![
+                rotation(d),
+                ("—".to_string(), Style::new()),
+                (String::new(), Style::new()),
+                (String::new(), Style::new()),
+                (
+                    d.empty.map_or("", |e| e.describe()).to_string(),
+                    Style::new(),
+                ),
+            ],
         })
         .collect();
     out.push_str(&grid(
         &["ROTATION", "PERSON", "SINCE", "UNTIL", "NOTE"],
-        rows,
+        now,
     ));
+    let next = duties
+        .iter()
+        .map(|d| match d.next {
+            Some(s) => vec![
+                rotation(d),
+                (
+                    assignee(model, &s).map_or("(nobody)", |w| w.1).to_string(),
+                    row_style(&s),
+                ),
+                (human(s.start, tz), Style::new()),
+                (human(s.end, tz), Style::new()),
+                (note(&s).to_string(), row_style(&s)),
+            ],
+            None => vec![
+                rotation(d),
+                ("—".to_string(), Style::new()),
+                (String::new(), Style::new()),
+                (String::new(), Style::new()),
+                ("no shift ahead".to_string(), Style::new()),
+            ],
+        })
+        .collect();
+    out.push_str("\nNext\n\n");
+    out.push_str(&grid(&["ROTATION", "NEXT", "FROM", "UNTIL", "NOTE"], next));
     out
 }
 

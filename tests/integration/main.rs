@@ -2,6 +2,7 @@
 
 mod support;
 
+mod announce;
 mod check;
 mod export;
 mod first_hour;

@@ -12,14 +12,14 @@ use crate::support::*;
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py");
 
 /// A real SMTP server (tests/smtp_server.py) that stores what it accepts in a folder.
-struct SmtpServer {
+pub struct SmtpServer {
     child: Option<Child>,
     port: u16,
     dir: TempDir,
 }
 
 impl SmtpServer {
-    fn start() -> Self {
+    pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut server = SmtpServer {
             child: None,
@@ -54,21 +54,21 @@ impl SmtpServer {
     }
 
     /// Takes the server down (connections are refused) until `restart`.
-    fn stop(&mut self) {
+    pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 
-    fn restart(&mut self) {
+    pub fn restart(&mut self) {
         self.stop();
         let port = self.port;
         self.listen(port);
     }
 
     /// Makes the server answer `rule` ("451", "550" or "drop") for these recipients.
-    fn treat(&self, rules: &[(&str, &str)]) {
+    pub fn treat(&self, rules: &[(&str, &str)]) {
         let map: serde_json::Map<String, Value> = rules
             .iter()
             .map(|(addr, rule)| (addr.to_string(), Value::from(*rule)))
@@ -81,7 +81,7 @@ impl SmtpServer {
     }
 
     /// Every message accepted so far, oldest first, parsed by Python's email package.
-    fn messages(&self) -> Vec<Value> {
+    pub fn messages(&self) -> Vec<Value> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -91,7 +91,7 @@ impl SmtpServer {
         parse_mail(&files)
     }
 
-    fn smtp_config(&self) -> String {
+    pub fn smtp_config(&self) -> String {
         format!(
             "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n",
             self.port
@@ -117,7 +117,7 @@ fn require_python_modules() {
     );
 }
 
-fn parse_mail(files: &[PathBuf]) -> Vec<Value> {
+pub fn parse_mail(files: &[PathBuf]) -> Vec<Value> {
     if files.is_empty() {
         return Vec::new();
     }

@@ -72,6 +72,92 @@ fn table_names_the_person_on_duty() {
         out.contains("support-hero") && out.contains("INES"),
         "{out}"
     );
-    assert!(out.contains("no shift now"), "{out}");
+    // The weekend-only rotation has nobody on a Tuesday, and says why.
+    assert!(out.contains("off day"), "{out}");
     p.run_err(&["who", "--at", "yesterday"], 2);
+}
+
+/// (reason, next person, next start) of rotation `i` in `who --format json`.
+fn why_and_next(v: &serde_json::Value, i: usize) -> (String, String, String) {
+    let d = &v["on_duty"][i];
+    (
+        d["reason"].as_str().unwrap_or("-").to_string(),
+        d["next"]["person"].as_str().unwrap_or("-").to_string(),
+        d["next"]["start"].as_str().unwrap_or("-").to_string(),
+    )
+}
+
+#[test]
+fn who_says_who_takes_over_next_and_from_when() {
+    let p = Project::new(&config());
+    // Wed 16 Dec 14:00: tom on duty; ines takes the next day's turn.
+    let v = p.json(&["who", "--at", "2026-12-16T14:00", "--format", "json"]);
+    assert_eq!(
+        why_and_next(&v, 0),
+        (
+            "-".into(),
+            "ines".into(),
+            "2026-12-17T13:00:00+00:00".into()
+        )
+    );
+    assert!(v["on_duty"][0]["reason"].is_null());
+    assert_eq!(v["on_duty"][0]["next"]["name"], "INES");
+    assert_eq!(v["on_duty"][0]["next"]["end"], "2026-12-17T17:00:00+00:00");
+    // The weekend nights: nobody on a Wednesday, tom from Saturday night.
+    assert_eq!(
+        why_and_next(&v, 1),
+        (
+            "off-day".into(),
+            "tom".into(),
+            "2026-12-19T22:00:00+00:00".into()
+        )
+    );
+    // Existing fields are all still there.
+    for key in [
+        "rotation", "person", "name", "email", "start", "end", "override",
+    ] {
+        assert!(v["on_duty"][0].get(key).is_some(), "{key}");
+    }
+    let table = p.run(&["who", "--at", "2026-12-16T14:00"], 0);
+    assert!(
+        table.contains("NEXT") && table.contains("Thu 2026-12-17 13:00"),
+        "{table}"
+    );
+}
+
+#[test]
+fn an_empty_slot_says_why_holiday_off_day_off_hours_not_started_or_unassigned() {
+    let mut c = team("UTC", "2026-12-14");
+    c.push_str(&person("ann", "UTC"));
+    c.push_str(&person("bob", "UTC"));
+    c.push_str("[[person]]\nid = \"cat\"\naway = [\"2026-12-22..2026-12-27\"]\n\n");
+    c.push_str(
+        "[[rotation]]\nname = \"day\"\nmembers = [\"ann\", \"bob\"]\ndays = \"mon-fri\"\nshift = \"09:00-17:00\"\nexcept = [\"2026-12-25\"]\n",
+    );
+    c.push_str(
+        "[[rotation]]\nname = \"solo\"\nmembers = [\"cat\"]\nshift = \"22:00-06:00\"\nturn = \"week\"\n",
+    );
+    let p = Project::new(&c);
+    let reason = |at: &str, i: usize| {
+        let v = p.json(&["who", "--at", at, "--format", "json"]);
+        why_and_next(&v, i)
+    };
+    assert_eq!(reason("2026-12-01T12:00", 0).0, "not-started");
+    assert_eq!(
+        reason("2026-12-01T12:00", 0).1,
+        "ann",
+        "the first turn is next"
+    );
+    assert_eq!(reason("2026-12-25T12:00", 0).0, "holiday");
+    assert_eq!(reason("2026-12-26T12:00", 0).0, "off-day");
+    assert_eq!(reason("2026-12-24T18:00", 0).0, "off-hours");
+    // cat is away all of the second week: that turn is unassigned, and cat comes back after.
+    let (why, next, from) = reason("2026-12-22T23:00", 1);
+    assert_eq!(why, "unassigned");
+    assert_eq!(
+        (next.as_str(), from.as_str()),
+        ("cat", "2026-12-28T22:00:00+00:00")
+    );
+    // The night shift begun on Monday still holds Tuesday 03:00.
+    assert_eq!(reason("2026-12-15T03:00", 1).0, "-");
 }

@@ -1,0 +1,640 @@
+//! `rota announce` and the change notices of `rota remind`, against a real SMTP server on
+//! loopback, over cron-style runs.
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::remind::{SmtpServer, parse_mail};
+use crate::support::*;
+
+/// Weekday support duty in Berlin, one day each, handed round Ana (Bucharest), Zoë (São
+/// Paulo) and Kenji (Tokyo) from Monday 7 December 2026: in December Ana has the 7th, 10th,
+/// 15th, 18th, 23rd, 28th and 31st; Zoë the 8th, 11th, 16th, 21st, 24th and 29th; Kenji the
+/// 9th, 14th, 17th, 22nd, 25th and 30th.
+fn config(smtp: &str, shift: &str, extra: &str) -> String {
+    format!(
+        r#"[team]
+name = "Acme Support"
+timezone = "Europe/Berlin"
+start = 2026-12-07
+
+[[person]]
+id = "ana"
+name = "Ana Popescu"
+email = "ana@example.com"
+timezone = "Europe/Bucharest"
+
+[[person]]
+id = "zoe"
+name = "Zoë Ñúñez, \"the <hero>\""
+email = "zoe@example.com"
+timezone = "America/Sao_Paulo"
+
+[[person]]
+id = "kenji"
+name = "Kenji Watanabe"
+email = "kenji@example.com"
+timezone = "Asia/Tokyo"
+
+[[rotation]]
+name = "support-hero"
+members = ["ana", "zoe", "kenji"]
+days = "mon-fri"
+shift = "{shift}"
+
+[remind]
+before = "24h"
+from = "Support rota <rota@example.com>"
+
+{extra}
+
+{smtp}
+"#
+    )
+}
+
+/// Kenji takes Ana's Thursday 10 December.
+const OVERRIDE: &str = r#"
+[[override]]
+rotation = "support-hero"
+person = "kenji"
+from = 2026-12-10T09:00:00
+to = 2026-12-10T17:00:00
+"#;
+
+fn run(p: &Project, args: &[&str], code: i32) -> (String, String) {
+    let out = p.rota().args(args).output().expect("run rota");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "rota {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    (stdout, stderr)
+}
+
+fn announce(p: &Project, now: &str) -> String {
+    run(p, &["announce", "--month", "2026-12", "--now", now], 0).0
+}
+
+fn remind(p: &Project, now: &str) -> String {
+    run(p, &["remind", "--now", now], 0).0
+}
+
+fn recipients(messages: &[Value]) -> Vec<&str> {
+    let mut to: Vec<&str> = messages.iter().map(|m| m["to"].as_str().unwrap()).collect();
+    to.sort();
+    to
+}
+
+/// The messages after the first `skip`, with the config rewritten to `text` in between.
+fn edit(p: &Project, text: &str) {
+    std::fs::write(p.file("rotation.toml"), text).unwrap();
+}
+
+fn text(m: &Value) -> &str {
+    m["text"].as_str().unwrap()
+}
+
+fn by_recipient<'m>(messages: &'m [Value], to: &str) -> Vec<&'m Value> {
+    messages.iter().filter(|m| m["to"] == to).collect()
+}
+
+#[test]
+fn a_month_is_announced_once_to_each_person_with_their_turns_and_their_feed_of_the_month() {
+    let server = SmtpServer::start();
+    let p = Project::new(&config(&server.smtp_config(), "09:00-17:00", ""));
+    let stdout = announce(&p, "2026-12-01T10:00");
+    assert_eq!(stdout.matches("sent to").count(), 3, "{stdout}");
+    let mail = server.messages();
+    assert_eq!(
+        recipients(&mail),
+        ["ana@example.com", "kenji@example.com", "zoe@example.com"]
+    );
+
+    let ana = by_recipient(&mail, "ana@example.com")[0];
+    assert_eq!(
+        ana["subject"],
+        "Your Acme Support rota for December 2026: 7 turns"
+    );
+    let body = text(ana);
+    assert!(
+        body.contains("your time    Mon 7 Dec 2026 10:00 EET to Mon 7 Dec 2026 18:00 EET"),
+        "{body}"
+    );
+    assert!(
+        body.contains("team's time  Mon 7 Dec 2026 09:00 CET to Mon 7 Dec 2026 17:00 CET"),
+        "{body}"
+    );
+    assert!(
+        body.contains("you hand over to: Zoë Ñúñez, \"the <hero>\""),
+        "{body}"
+    );
+    assert!(body.contains("handed over by: Kenji Watanabe"), "{body}");
+    assert!(
+        ana["message_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("<rota.announcement.2026-12.ana@")
+    );
+
+    // The attachment is Ana's feed of the month: the events `rota export` writes, same UIDs.
+    let ics = &ana["attachments"][0];
+    assert_eq!(ics["filename"], "person-ana-2026-12.ics");
+    let uids: Vec<&str> = ics["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["uid"].as_str().unwrap())
+        .collect();
+    p.run(&["export", "--month", "2026-12", "--out", "cal"], 0);
+    let feed = std::fs::read_to_string(p.file("cal/person-ana.ics")).unwrap();
+    let exported: Vec<&str> = feed
+        .lines()
+        .filter_map(|l| l.strip_prefix("UID:"))
+        .collect();
+    assert_eq!(uids, exported);
+    assert_eq!(uids.len(), 7);
+    assert_eq!(uids[0], "2026-12-07-support-hero@acme-support.rota");
+
+    // Zoë's name, quotes and commas and all, arrives intact and adds no header.
+    let zoe = by_recipient(&mail, "zoe@example.com")[0];
+    assert_eq!(zoe["to_name"], "Zoë Ñúñez, \"the <hero>\"");
+    let headers: Vec<&str> = zoe["header_names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "from",
+            "to",
+            "subject",
+            "date",
+            "message-id",
+            "mime-version",
+            "content-type"
+        ]
+    );
+
+    // Announced is announced: later runs send nothing.
+    let again = announce(&p, "2026-12-01T11:00");
+    assert!(again.contains("already announced"), "{again}");
+    announce(&p, "2026-12-05T11:00");
+    assert_eq!(server.messages().len(), 3);
+}
+
+#[test]
+fn concurrent_announcements_go_out_once_per_person() {
+    let server = SmtpServer::start();
+    let p = Project::new(&config(&server.smtp_config(), "09:00-17:00", ""));
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(assert_cmd::cargo::cargo_bin("rota"))
+                .current_dir(p.path())
+                .env("NO_COLOR", "1")
+                .env_remove("ROTA_CONFIG")
+                .args([
+                    "announce",
+                    "--month",
+                    "2026-12",
+                    "--now",
+                    "2026-12-01T10:00",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        recipients(&server.messages()),
+        ["ana@example.com", "kenji@example.com", "zoe@example.com"]
+    );
+}
+
+#[test]
+fn the_team_digest_holds_the_months_table_as_text_and_escaped_html() {
+    let server = SmtpServer::start();
+    let p = Project::new(&config(
+        &server.smtp_config(),
+        "09:00-17:00",
+        "[announce]\nto = \"team@example.com\"\n",
+    ));
+    announce(&p, "2026-12-01T10:00");
+    let mail = server.messages();
+    let digest = by_recipient(&mail, "team@example.com");
+    assert_eq!(digest.len(), 1);
+    let d = digest[0];
+    assert_eq!(d["subject"], "Acme Support rota for December 2026");
+    assert_eq!(d["content_type"], "multipart/alternative");
+    let plain = text(d);
+    assert!(
+        plain.contains("Tue 8 Dec 09:00 CET   Tue 8 Dec 17:00 CET   support-hero  Zoë Ñúñez"),
+        "{plain}"
+    );
+    assert_eq!(plain.matches("support-hero").count(), 19, "{plain}");
+    let html = d["html"].as_str().unwrap();
+    assert!(
+        html.contains("Zoë Ñúñez, &quot;the &lt;hero&gt;&quot;"),
+        "{html}"
+    );
+    assert!(!html.contains("<hero>"), "{html}");
+    announce(&p, "2026-12-01T11:00");
+    assert_eq!(server.messages().len(), 4);
+}
+
+#[test]
+fn an_override_after_the_announcement_tells_who_lost_and_who_gained_once() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    announce(&p, "2026-12-01T10:00");
+    edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
+    remind(&p, "2026-12-02T10:00");
+    let mail = server.messages();
+    let notices: Vec<&Value> = mail[3..].iter().collect();
+    assert_eq!(
+        recipients(&mail[3..]),
+        ["ana@example.com", "kenji@example.com"]
+    );
+
+    let ana = notices
+        .iter()
+        .find(|m| m["to"] == "ana@example.com")
+        .unwrap();
+    assert_eq!(
+        ana["subject"],
+        "Your rota changed: support-hero on Thu 10 Dec"
+    );
+    let body = text(ana);
+    assert!(body.contains("you no longer have it"), "{body}");
+    assert!(
+        body.contains("before:\n    Thu 10 Dec 10:00 EET to 18:00 EET  you\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("after:\n    Thu 10 Dec 10:00 EET to 18:00 EET  Kenji Watanabe\n"),
+        "{body}"
+    );
+    let kenji = notices
+        .iter()
+        .find(|m| m["to"] == "kenji@example.com")
+        .unwrap();
+    let body = text(kenji);
+    assert!(body.contains("it is yours now"), "{body}");
+    assert!(
+        body.contains("before:\n    Thu 10 Dec 17:00 JST to Fri 11 Dec 01:00 JST  Ana Popescu\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("after:\n    Thu 10 Dec 17:00 JST to Fri 11 Dec 01:00 JST  you\n"),
+        "{body}"
+    );
+    assert_ne!(ana["message_id"], kenji["message_id"]);
+    assert!(
+        ana["message_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("<rota.notice.2026-12-10-support-hero.ana.")
+    );
+
+    // Told is told: hourly runs send nothing more.
+    remind(&p, "2026-12-02T11:00");
+    remind(&p, "2026-12-02T12:00");
+    assert_eq!(server.messages().len(), 5);
+
+    // Taking the override back is a change of its own: each hears of it once.
+    edit(&p, &config(&smtp, "09:00-17:00", ""));
+    remind(&p, "2026-12-02T13:00");
+    remind(&p, "2026-12-02T14:00");
+    let mail = server.messages();
+    assert_eq!(
+        recipients(&mail[5..]),
+        ["ana@example.com", "kenji@example.com"]
+    );
+    let ana = by_recipient(&mail[5..], "ana@example.com")[0];
+    assert!(text(ana).contains("it is yours now"), "{}", text(ana));
+}
+
+#[test]
+fn a_changed_shift_window_tells_each_person_once_with_every_moved_shift() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    announce(&p, "2026-12-01T10:00");
+    edit(&p, &config(&smtp, "10:00-18:00", ""));
+    remind(&p, "2026-12-02T10:00");
+    remind(&p, "2026-12-02T11:00");
+    let mail = server.messages();
+    assert_eq!(
+        recipients(&mail[3..]),
+        ["ana@example.com", "kenji@example.com", "zoe@example.com"]
+    );
+    let ana = by_recipient(&mail[3..], "ana@example.com")[0];
+    assert_eq!(
+        ana["subject"],
+        "Your rota changed: 7 support-hero shifts, from Mon 7 Dec"
+    );
+    let body = text(ana);
+    assert_eq!(body.matches("your part of it changed").count(), 7, "{body}");
+    assert!(
+        body.contains(
+            "before:\n    Mon 7 Dec 10:00 EET to 18:00 EET  you\n  after:\n    Mon 7 Dec 11:00 EET to 19:00 EET  you\n"
+        ),
+        "{body}"
+    );
+    let zoe = text(by_recipient(&mail[3..], "zoe@example.com")[0]);
+    assert!(
+        zoe.contains("before:\n    Tue 8 Dec 05:00 -03 to 13:00 -03  you\n  after:\n    Tue 8 Dec 06:00 -03 to 14:00 -03  you\n"),
+        "{zoe}"
+    );
+}
+
+#[test]
+fn a_change_undone_before_the_next_run_sends_nothing() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    announce(&p, "2026-12-01T10:00");
+    edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
+    edit(&p, &config(&smtp, "09:00-17:00", ""));
+    remind(&p, "2026-12-02T10:00");
+    assert_eq!(server.messages().len(), 3);
+}
+
+#[test]
+fn an_away_week_after_the_announcement_tells_each_person_whose_turns_moved_once() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    announce(&p, "2026-12-01T10:00");
+    // Kenji is away the week of the 14th: his Monday and Thursday go to the others, and the
+    // turns after it are handed round anew.
+    let away = config(&smtp, "09:00-17:00", "").replace(
+        "timezone = \"Asia/Tokyo\"\n",
+        "timezone = \"Asia/Tokyo\"\naway = [\"2026-12-14..2026-12-18\"]\n",
+    );
+    edit(&p, &away);
+    remind(&p, "2026-12-02T10:00");
+    remind(&p, "2026-12-02T11:00");
+    let mail = server.messages();
+    let notices = &mail[3..];
+    assert_eq!(
+        recipients(notices),
+        ["ana@example.com", "kenji@example.com", "zoe@example.com"]
+    );
+    let kenji = text(by_recipient(notices, "kenji@example.com")[0]);
+    assert!(
+        kenji.contains("support-hero, Mon 14 Dec 2026: you no longer have it"),
+        "{kenji}"
+    );
+    assert!(
+        kenji.contains("support-hero, Thu 17 Dec 2026: you no longer have it"),
+        "{kenji}"
+    );
+    // Nothing before the away week moved, so nobody hears about it.
+    for m in notices {
+        assert!(!text(m).contains(" 7 Dec 2026:"), "{}", text(m));
+        assert!(!text(m).contains("11 Dec 2026:"), "{}", text(m));
+    }
+}
+
+#[test]
+fn a_mail_server_outage_holds_notices_back_for_the_next_run_without_duplicates() {
+    let mut server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    announce(&p, "2026-12-01T10:00");
+    edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
+    server.stop();
+    let (_, stderr) = run(&p, &["remind", "--now", "2026-12-02T10:00"], 1);
+    assert!(
+        stderr.contains("could not deliver the change notice to Ana Popescu <ana@example.com>"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 of 2 change notices not delivered"),
+        "{stderr}"
+    );
+    server.restart();
+    remind(&p, "2026-12-02T11:00");
+    remind(&p, "2026-12-02T12:00");
+    let mail = server.messages();
+    assert_eq!(
+        recipients(&mail[3..]),
+        ["ana@example.com", "kenji@example.com"]
+    );
+}
+
+#[test]
+fn a_reminded_turn_that_changes_is_noticed_and_the_new_turn_reminded() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    remind(&p, "2026-12-06T10:00");
+    assert_eq!(recipients(&server.messages()), ["ana@example.com"]);
+    // Zoë takes the afternoon of Ana's Monday.
+    let split = r#"
+[[override]]
+rotation = "support-hero"
+person = "zoe"
+from = 2026-12-07T13:00:00
+to = 2026-12-07T17:00:00
+"#;
+    edit(&p, &config(&smtp, "09:00-17:00", split));
+    // Her afternoon comes due a day ahead, at 13:00.
+    for now in ["2026-12-06T11:00", "2026-12-06T12:00", "2026-12-06T13:00"] {
+        remind(&p, now);
+    }
+    let mail = server.messages();
+    let subjects: Vec<(&str, &str)> = mail[1..]
+        .iter()
+        .map(|m| (m["to"].as_str().unwrap(), m["subject"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            (
+                "ana@example.com",
+                "Your rota changed: support-hero on Mon 7 Dec"
+            ),
+            (
+                "zoe@example.com",
+                "Your rota changed: support-hero on Mon 7 Dec"
+            ),
+            (
+                "zoe@example.com",
+                "Your support-hero turn starts tomorrow, Mon 7 Dec 09:00 -03"
+            ),
+        ]
+    );
+    let ana = text(&mail[1]);
+    assert!(
+        ana.contains("after:\n    Mon 7 Dec 10:00 EET to 14:00 EET  you\n    Mon 7 Dec 14:00 EET to 18:00 EET  Zoë Ñúñez"),
+        "{ana}"
+    );
+}
+
+#[test]
+fn notices_can_be_turned_off() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    announce(&p, "2026-12-01T10:00");
+    let off = config(&smtp, "09:00-17:00", OVERRIDE)
+        .replace("before = \"24h\"\n", "before = \"24h\"\nnotices = false\n");
+    edit(&p, &off);
+    remind(&p, "2026-12-02T10:00");
+    assert_eq!(server.messages().len(), 3);
+}
+
+#[test]
+fn dry_runs_show_announcements_and_notices_and_change_nothing() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let (stdout, _) = run(
+        &p,
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T10:00",
+            "--dry-run",
+        ],
+        0,
+    );
+    assert!(
+        stdout.contains(
+            "would send to Ana Popescu <ana@example.com>: Your Acme Support rota for December 2026: 7 turns"
+        ),
+        "{stdout}"
+    );
+    assert!(server.messages().is_empty());
+    assert!(!p.file(".rota").exists());
+
+    announce(&p, "2026-12-01T10:00");
+    let state = std::fs::read(p.file(".rota/state.json")).unwrap();
+    edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
+    let dry = p.json(&[
+        "remind",
+        "--now",
+        "2026-12-02T10:00",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    let kinds: Vec<(&str, &str, &str)> = dry["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap(),
+                e["to"].as_str().unwrap(),
+                e["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("notice", "ana@example.com", "would-send"),
+            ("notice", "kenji@example.com", "would-send")
+        ]
+    );
+    assert_eq!(server.messages().len(), 3);
+    assert_eq!(std::fs::read(p.file(".rota/state.json")).unwrap(), state);
+}
+
+#[test]
+fn without_smtp_announcements_and_notices_go_to_the_outbox_once() {
+    let p = Project::new(&config("", "09:00-17:00", ""));
+    announce(&p, "2026-12-01T10:00");
+    announce(&p, "2026-12-01T11:00");
+    let outbox = p.file(".rota/outbox");
+    let mut names: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "announce-2026-12-ana.eml",
+            "announce-2026-12-kenji.eml",
+            "announce-2026-12-zoe.eml"
+        ]
+    );
+    let mail = parse_mail(&[outbox.join("announce-2026-12-ana.eml")]);
+    assert_eq!(mail[0]["attachments"][0]["content_type"], "text/calendar");
+
+    edit(&p, &config("", "09:00-17:00", OVERRIDE));
+    remind(&p, "2026-12-02T10:00");
+    remind(&p, "2026-12-02T11:00");
+    let notices: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("notice-"))
+        .collect();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+}
+
+#[test]
+fn announce_json_lists_each_announcement() {
+    let server = SmtpServer::start();
+    let p = Project::new(&config(&server.smtp_config(), "09:00-17:00", ""));
+    let report = p.json(&[
+        "announce",
+        "--month",
+        "2026-12",
+        "--now",
+        "2026-12-01T10:00",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(report["delivered"], 3);
+    let emails = report["emails"].as_array().unwrap();
+    assert!(
+        emails
+            .iter()
+            .all(|e| e["kind"] == "announcement" && e["status"] == "sent")
+    );
+    assert_eq!(emails[0]["to"], "ana@example.com");
+}
+
+#[test]
+fn a_month_that_is_over_or_misspelt_is_refused() {
+    let p = Project::new(&config("", "09:00-17:00", ""));
+    let stderr = p.run_err(
+        &[
+            "announce",
+            "--month",
+            "2026-11",
+            "--now",
+            "2026-12-01T10:00",
+        ],
+        2,
+    );
+    assert!(stderr.contains("November 2026 is over"), "{stderr}");
+    let stderr = p.run_err(&["announce", "--month", "2026-13"], 2);
+    assert!(stderr.contains("--month 2027-01"), "{stderr}");
+    assert!(!p.file(".rota").exists());
+}
