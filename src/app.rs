@@ -2,10 +2,13 @@
 
 mod announce;
 mod check;
+mod diff;
 mod export;
 mod init;
+mod inputs;
 mod mail;
 mod plan;
+mod publish;
 mod remind;
 mod shell;
 mod validate;
@@ -19,7 +22,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::cli::{Cli, ColorWhen, Command, PeriodArgs};
-use crate::config::{self, suggest};
+use crate::config::suggest;
 use crate::error::{Error, Result};
 use crate::io::stdout::Stdout;
 use crate::model::Model;
@@ -37,7 +40,11 @@ pub enum Outcome {
 
 /// Everything a command needs: the validated model and the edges' decisions.
 pub struct Context {
+    /// The config with the lock's published turns in it.
     pub model: Model,
+    /// The lock as read; `None` when there is none yet.
+    pub lock: Option<crate::published::Lock>,
+    pub lock_path: PathBuf,
     pub config_path: PathBuf,
     /// The config file's folder: paths in the config are relative to it.
     pub config_dir: PathBuf,
@@ -142,6 +149,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
+        Command::Publish(args) => publish::run(&ctx, args, &mut stdout),
+        Command::Diff(args) => diff::run(&ctx, args, &mut stdout),
         Command::Announce(args) => announce::run(&ctx, args, &mut stdout),
         Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
             unreachable!("run by without_config")
@@ -163,24 +172,18 @@ fn without_config(cli: &Cli, out: &mut dyn Write) -> Option<Result<Outcome>> {
 
 fn load(cli: &Cli) -> Result<Context> {
     let path = &config_path(cli)?;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(
-            format!("cannot read config `{}`: {e}", path.display()),
-            "pass --config PATH (or set ROTA_CONFIG) to a rotation.toml, or run `rota init` to write one",
-        )
-    })?;
-    let model = config::load(&text, &path.display().to_string())?;
+    let inputs = inputs::read(path)?;
+    let model = inputs.model;
     let display_tz = match &cli.tz {
         Some(name) => suggest::time_zone(name)
             .map_err(|hint| Error::usage(format!("unknown time zone `{name}` for --tz"), hint))?,
         None => model.team.timezone,
     };
-    let config_dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let config_dir = inputs::config_dir(path);
     Ok(Context {
         model,
+        lock: inputs.lock,
+        lock_path: inputs.lock_path,
         config_path: path.clone(),
         config_dir,
         display_tz,
@@ -245,9 +248,15 @@ fn report(e: &Error) {
     let _ = match e {
         Error::Config(c) => write!(err, "{}", c.render(true)),
         Error::Usage { message, help } | Error::Failed { message, help } => {
+            // Messages quote flag values, paths and server replies: shown escaped and bounded.
+            let message = crate::printable::message(message);
             let _ = writeln!(err, "{red}error:{red:#} {message}");
             match help {
-                Some(h) => writeln!(err, "  {bold}help:{bold:#} {h}"),
+                Some(h) => writeln!(
+                    err,
+                    "  {bold}help:{bold:#} {}",
+                    crate::printable::message(h)
+                ),
                 None => Ok(()),
             }
         }

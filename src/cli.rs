@@ -114,12 +114,23 @@ pub enum Command {
     )]
     Export(ExportArgs),
 
-    /// Email everyone whose turn starts within the lead time, once.
+    /// Email everyone whose turn starts within the lead time, and everyone whose told turns changed, once.
     #[command(
         after_help = "Examples:\n  rota remind                    # from cron, e.g. hourly\n  rota remind --dry-run\n  rota remind --now 2026-12-06T09:00"
     )]
     Remind(RemindArgs),
 
+    /// Record the turns up to a date in rotation.lock, so later edits do not move them.
+    #[command(
+        after_help = "Examples:\n  rota publish --month 2027-01            # every turn starting by 31 January\n  rota publish --through 2027-02-14 --dry-run\n  rota publish --reopen-from 2027-01-18 --month 2027-01   # plan those turns afresh"
+    )]
+    Publish(PublishArgs),
+
+    /// Show which shifts change hands: lock vs plan, or against a git revision or config.
+    #[command(
+        after_help = "Examples:\n  rota diff                              # the published turns vs the current plan\n  rota diff --against HEAD --format markdown\n  rota diff --against origin/main --exit-code\n  rota diff --against old/rotation.toml --month 2027-02"
+    )]
+    Diff(DiffArgs),
     /// Email each person their turns of a published month, once; and the team its table.
     #[command(
         after_help = "Examples:\n  rota announce --month 2027-01 --dry-run\n  rota announce --month 2027-01\n  rota announce --month 2027-01 --format json"
@@ -236,6 +247,53 @@ pub enum MailFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PublishFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("horizon").args(["month", "through", "reopen_from"]).multiple(true).required(true)))]
+pub struct PublishArgs {
+    /// Publish every turn starting by the end of this month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", conflicts_with = "through")]
+    pub month: Option<String>,
+    /// Publish every turn starting on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub through: Option<String>,
+    /// First drop the published turns starting on or after this date, to plan them afresh.
+    #[arg(long, value_name = "DATE")]
+    pub reopen_from: Option<String>,
+    /// Print what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = PublishFormat::Text)]
+    pub format: PublishFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// A git revision (HEAD, origin/main) or another config file to compare with; default:
+    /// the published turns of the lock.
+    #[arg(long, value_name = "REV|FILE")]
+    pub against: Option<String>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when a shift changes hands.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The team's time zone (IANA name); default: this machine's ($TZ, /etc/timezone,
@@ -286,6 +344,8 @@ impl Command {
             Command::Check(a) => a.format == CheckFormat::Json,
             Command::Remind(a) => a.format == MailFormat::Json,
             Command::Announce(a) => a.format == MailFormat::Json,
+            Command::Publish(a) => a.format == PublishFormat::Json,
+            Command::Diff(a) => a.format == DiffFormat::Json,
             _ => false,
         }
     }

@@ -21,6 +21,9 @@ pub struct Model {
     pub remind: RemindSettings,
     pub smtp: Option<SmtpSettings>,
     pub check: CheckSettings,
+    /// The published turns of `rotation.lock`, empty without one: planning takes them from
+    /// here, so every command plans from config and lock alike.
+    pub published: crate::published::Published,
     pub announce: AnnounceSettings,
 }
 
@@ -36,6 +39,9 @@ pub struct Team {
     pub timezone: Tz,
     /// The rotation order is counted from this date; no shift starts before it.
     pub start: NaiveDate,
+    /// `[team] lock`: where the published turns are kept, relative to the config's folder;
+    /// `None`: `rotation.lock` beside the config.
+    pub lock: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]

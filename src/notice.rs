@@ -220,3 +220,129 @@ fn current_pieces<'t>(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(extra: &str) -> Model {
+        let text = format!(
+            r#"
+[team]
+name = "T"
+timezone = "Europe/Berlin"
+start = 2026-12-07
+
+[[person]]
+id = "ana"
+name = "Ana"
+
+[[person]]
+id = "bo"
+name = "Bo"
+
+[[person]]
+id = "cy"
+name = "Cy"
+
+[[rotation]]
+name = "duty"
+members = ["ana", "bo"]
+shift = "09:00-17:00"
+{extra}
+"#
+        );
+        crate::config::load(&text, "test.toml").expect("valid config")
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        crate::timefmt::parse_instant(text, chrono_tz::Europe::Berlin).unwrap()
+    }
+
+    /// What the first week's announcement would have told everyone.
+    fn told(m: &Model) -> Vec<Told> {
+        plan::plan(
+            m,
+            Period::new(at("2026-12-07T00:00"), at("2026-12-14T00:00")),
+        )
+        .iter()
+        .filter_map(|s| Told::of(m, s))
+        .collect()
+    }
+
+    fn summary(m: &Model, notices: &[Notice]) -> Vec<String> {
+        notices
+            .iter()
+            .map(|n| {
+                let slots: Vec<String> = n.changes.iter().map(|c| c.slot.to_string()).collect();
+                format!("{}: {}", m.people[n.person].id, slots.join(" "))
+            })
+            .collect()
+    }
+
+    const OVERRIDE: &str = r#"
+[[override]]
+rotation = "duty"
+person = "cy"
+from = 2026-12-08T13:00:00
+to = 2026-12-08T17:00:00
+"#;
+
+    #[test]
+    fn an_unchanged_plan_owes_nobody_a_notice() {
+        let m = model("");
+        let facts = told(&m);
+        let refs: Vec<&Told> = facts.iter().collect();
+        assert!(due(&m, at("2026-12-01T00:00"), &refs).is_empty());
+    }
+
+    #[test]
+    fn a_split_shift_is_news_to_its_holder_and_to_who_took_the_part() {
+        let facts = told(&model(""));
+        let refs: Vec<&Told> = facts.iter().collect();
+        let m = model(OVERRIDE);
+        let notices = due(&m, at("2026-12-01T00:00"), &refs);
+        // Tuesday 8 December was Bo's.
+        assert_eq!(
+            summary(&m, &notices),
+            ["bo: 2026-12-08-duty", "cy: 2026-12-08-duty"]
+        );
+        let cy = &notices[1];
+        assert_eq!(
+            cy.facts(&m),
+            [Told {
+                slot: cy.changes[0].slot.clone(),
+                person: "cy".into(),
+                start: at("2026-12-08T13:00"),
+                end: at("2026-12-08T17:00"),
+            }]
+        );
+        assert_eq!(cy.changes[0].before.len(), 1);
+        assert_eq!(cy.changes[0].after.len(), 2);
+    }
+
+    #[test]
+    fn once_told_the_change_is_no_longer_news() {
+        let mut facts = told(&model(""));
+        let m = model(OVERRIDE);
+        let refs: Vec<&Told> = facts.iter().collect();
+        let notices = due(&m, at("2026-12-01T00:00"), &refs);
+        for n in &notices {
+            let id = &m.people[n.person].id;
+            facts.retain(|t| &t.person != id || !n.changes.iter().any(|c| c.slot == t.slot));
+            facts.extend(n.facts(&m));
+        }
+        let refs: Vec<&Told> = facts.iter().collect();
+        assert!(due(&m, at("2026-12-01T00:00"), &refs).is_empty());
+    }
+
+    #[test]
+    fn shifts_that_have_ended_are_past_noticing() {
+        let facts = told(&model(""));
+        let refs: Vec<&Told> = facts.iter().collect();
+        let m = model(OVERRIDE);
+        assert!(due(&m, at("2026-12-08T17:00"), &refs).is_empty());
+        // Mid-shift, the rest of it is still news.
+        assert_eq!(due(&m, at("2026-12-08T16:00"), &refs).len(), 2);
+    }
+}

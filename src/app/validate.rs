@@ -14,7 +14,10 @@ pub fn run(ctx: &Context, args: &ValidateArgs, out: &mut dyn Write) -> Result<Ou
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let line = format!(
         "{}: ok — team {}, {}, {}, {}, {} (start {}, {})\n",
-        ctx.config_path.display(),
+        crate::printable::escape(
+            &ctx.config_path.display().to_string(),
+            crate::printable::MAX_MESSAGE
+        ),
         if m.team.name.is_empty() {
             "(unnamed)"
         } else {

@@ -8,6 +8,7 @@
 mod conflicts;
 mod fairness;
 mod gaps;
+mod published;
 
 use chrono::{DateTime, Utc};
 
@@ -17,6 +18,7 @@ use crate::plan::{self, Period};
 
 pub use fairness::{Fairness, Spread};
 pub use gaps::{Gap, head_count, rule_hours, under_staffed};
+pub use published::override_toml;
 
 /// Everything `rota check` found in a period.
 #[derive(Debug, Clone)]
@@ -94,6 +96,25 @@ pub enum ConflictKind {
         fewest: (PersonIx, u32),
         most: (PersonIx, u32),
     },
+    /// A published turn (`rotation.lock`) its person can no longer serve.
+    PublishedTurnUnserved {
+        /// The turn's line in the lock.
+        line: usize,
+        reason: Unserved,
+        /// The next free member of the queue, whom the suggested override names.
+        replacement: Option<PersonIx>,
+    },
+}
+
+/// Why a published turn can no longer be served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unserved {
+    /// The person is in the config but no longer a member of the rotation.
+    NotAMember,
+    /// The config no longer has the person at all.
+    Gone,
+    /// The person is away on one of the turn's days.
+    Away,
 }
 
 impl ConflictKind {
@@ -106,6 +127,7 @@ impl ConflictKind {
             ConflictKind::OverrideOutsideShifts { .. } => "override-outside-shifts",
             ConflictKind::CoverageRuleUnmatched { .. } => "coverage-rule-unmatched",
             ConflictKind::UnevenTurns { .. } => "uneven-turns",
+            ConflictKind::PublishedTurnUnserved { .. } => "published-turn-unserved",
         }
     }
 
@@ -113,7 +135,9 @@ impl ConflictKind {
     /// not be there); the rest are warnings.
     pub fn severity(&self) -> Severity {
         match self {
-            ConflictKind::DoubleBooked | ConflictKind::OnDutyWhileAway => Severity::Error,
+            ConflictKind::DoubleBooked
+            | ConflictKind::OnDutyWhileAway
+            | ConflictKind::PublishedTurnUnserved { .. } => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -154,6 +178,7 @@ pub fn check(model: &Model, period: Period) -> Report {
     conflicts.extend(conflicts::idle_overrides(model, period, by_rotation));
     conflicts.extend(gaps::unmatched_rules(model, period, by_rotation));
     conflicts.extend(uneven);
+    conflicts.extend(published::unserved(model, by_rotation));
     let rotation_names = |c: &Conflict| -> Vec<&str> {
         c.rotations
             .iter()

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::printable;
+
 /// One problem found in the config, with the byte span it concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -66,42 +68,51 @@ impl ConfigError {
     }
 
     /// Renders every diagnostic; `style` decides whether ANSI styles are emitted.
+    ///
+    /// The output is bounded whatever the input: at most [`MAX_SHOWN`] diagnostics, each
+    /// message cut to a few hundred characters, each source line to a window around the
+    /// column, and nothing from the file reaches the terminal unescaped.
     pub fn render(&self, styled: bool) -> String {
         let (red, bold, blue, reset) = if styled {
             ("\x1b[1;31m", "\x1b[1m", "\x1b[1;34m", "\x1b[0m")
         } else {
             ("", "", "", "")
         };
+        let path = printable::escape(&self.path, printable::MAX_MESSAGE);
+        let lines = Lines::new(&self.text);
         let mut out = String::new();
-        for d in &self.diagnostics {
-            let loc = self.location(d);
+        for d in self.diagnostics.iter().take(MAX_SHOWN) {
+            let loc = lines.location(d.span.start);
             out.push_str(&format!(
-                "{bold}{}:{}:{}:{reset} {red}error:{reset} {bold}{}{reset}\n",
-                self.path, loc.line, loc.column, d.message
+                "{bold}{path}:{}:{}:{reset} {red}error:{reset} {bold}{}{reset}\n",
+                loc.line,
+                loc.column,
+                printable::message(&d.message)
             ));
             let gutter = std::iter::once(&d.span)
                 .chain(d.labels.iter().map(|l| &l.span))
-                .map(|span| location(&self.text, span.start).line.to_string().len())
+                .map(|span| lines.location(span.start).line.to_string().len())
                 .max()
                 .unwrap_or(1);
             let snippet = |out: &mut String, span: &Range<usize>, mark: char, note: &str| {
-                let loc = location(&self.text, span.start);
-                let Some(src) = self.text.lines().nth(loc.line - 1) else {
+                let loc = lines.location(span.start);
+                let Some(src) = lines.line(loc.line) else {
                     return;
                 };
-                let width = underline_width(src, loc.column, span);
+                let (shown, column) = snippet(src, loc.column);
+                let width = underline_width(&shown, column, span);
                 let note = if note.is_empty() {
                     String::new()
                 } else {
-                    format!(" {note}")
+                    format!(" {}", printable::message(note))
                 };
                 out.push_str(&format!(
                     "{blue}{:gutter$} |{reset}\n{blue}{:>gutter$} |{reset} {}\n{blue}{:gutter$} |{reset} {}{red}{}{}{reset}\n",
                     "",
                     loc.line,
-                    src,
+                    shown,
                     "",
-                    " ".repeat(loc.column - 1),
+                    " ".repeat(column - 1),
                     mark.to_string().repeat(width),
                     note,
                 ));
@@ -111,17 +122,107 @@ impl ConfigError {
                 snippet(&mut out, &label.span, '-', &label.message);
             }
             if let Some(help) = &d.help {
-                out.push_str(&format!("  {bold}help:{reset} {help}\n"));
+                out.push_str(&format!(
+                    "  {bold}help:{reset} {}\n",
+                    printable::message(help)
+                ));
             }
         }
         let n = self.diagnostics.len();
+        if n > MAX_SHOWN {
+            out.push_str(&format!(
+                "{bold}… and {} more errors not shown{reset}; fix the ones above and run again\n",
+                n - MAX_SHOWN
+            ));
+        }
         out.push_str(&format!(
-            "{red}error:{reset} {} has {n} error{}; nothing was done\n",
-            self.path,
+            "{red}error:{reset} {path} has {n} error{}; nothing was done\n",
             if n == 1 { "" } else { "s" }
         ));
         out
     }
+}
+
+/// The most diagnostics one run prints; a file with thousands of the same mistake gets the
+/// first ones and a count, not thousands of snippets.
+pub const MAX_SHOWN: usize = 50;
+
+/// Characters of a source line shown on each side of the column an error points at.
+const SNIPPET_CONTEXT: usize = 60;
+
+/// The line starts of a text, found once, so that placing many diagnostics stays linear.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    fn location(&self, offset: usize) -> Location {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        Location { line, column }
+    }
+
+    /// Line `n` (1-based) without its line break.
+    fn line(&self, n: usize) -> Option<&'t str> {
+        let start = *self.starts.get(n - 1)?;
+        let end = self.starts.get(n).map_or(self.text.len(), |&next| next - 1);
+        if start > self.text.len() || (start == self.text.len() && n > 1) {
+            return None;
+        }
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
+}
+
+/// The part of `src` shown under a diagnostic, safe for a terminal, and the column of the
+/// error in it. A secret on the line (`password = "…"`) is never shown.
+fn snippet(src: &str, column: usize) -> (String, usize) {
+    if let Some(key_len) = secret_key(src) {
+        let key: String = src.chars().take(key_len).collect();
+        return (
+            format!("{key} = <value not shown>"),
+            column.min(key_len + 4),
+        );
+    }
+    let skip = column.saturating_sub(SNIPPET_CONTEXT + 1);
+    let mut shown = String::new();
+    let mut column = column - skip;
+    if skip > 0 {
+        shown.push('…');
+        column += 1;
+    }
+    let mut chars = src.chars().skip(skip);
+    shown.extend(chars.by_ref().take(2 * SNIPPET_CONTEXT));
+    if chars.next().is_some() {
+        shown.push('…');
+    }
+    (printable::same_width(&shown).into_owned(), column)
+}
+
+/// Where a line that sets a password-like key ends its key: `password = "hunter2"` → 8.
+fn secret_key(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let indent = line.chars().count() - trimmed.chars().count();
+    let key: String = trimmed
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '"' | '\''))
+        .collect();
+    let bare = key.trim_matches(['"', '\'']).to_ascii_lowercase();
+    let rest = trimmed[key.len()..].trim_start();
+    let secret = matches!(
+        bare.as_str(),
+        "password" | "pass" | "passwd" | "secret" | "token"
+    );
+    (secret && rest.starts_with('=')).then_some(indent + key.chars().count())
 }
 
 impl fmt::Display for ConfigError {

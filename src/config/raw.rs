@@ -43,6 +43,7 @@ pub struct RawTeam {
     pub name: Option<S<String>>,
     pub timezone: Option<S<String>>,
     pub start: Option<S<toml::Value>>,
+    pub lock: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,6 +121,8 @@ pub struct RawSmtp {
     pub security: Option<S<String>>,
     pub username: Option<S<String>>,
     pub password_env: Option<S<String>>,
+    /// Refused with a pointer to `password_env`; read only to say so without echoing it.
+    pub password: Option<S<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,14 +13,32 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .collect()
 }
 
+/// Input longer than this is not a misspelling of anything; comparing it would only cost
+/// time (the edit distance is quadratic in the lengths).
+const MAX_INPUT: usize = 64;
+
 /// Every candidate close enough to `input` with its distance, closest first.
 fn ranked<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<(usize, &'a str)> {
+    if input.len() > 4 * MAX_INPUT || input.chars().count() > MAX_INPUT {
+        return Vec::new();
+    }
     let wanted = input.to_lowercase();
-    let limit = (wanted.chars().count() / 3).max(2);
+    let wanted_len = wanted.chars().count();
+    let limit = (wanted_len / 3).max(2);
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter_map(|c| {
+            // The edit distance is at least the difference in length: most candidates are
+            // ruled out without computing it.
+            if c.len() > 4 * MAX_INPUT {
+                return None;
+            }
             let lower = c.to_lowercase();
+            let city_len = lower.rsplit('/').next().map_or(0, |c| c.chars().count());
+            let len = lower.chars().count();
+            if len.abs_diff(wanted_len) > limit && city_len.abs_diff(wanted_len) > limit {
+                return None;
+            }
             // A zone is often misspelt by its city alone: "Bucharest" for "Europe/Bucharest".
             let city = lower.rsplit('/').next().unwrap_or(&lower);
             let d = strsim::levenshtein(&wanted, &lower).min(strsim::levenshtein(&wanted, city));
@@ -54,28 +72,36 @@ fn join_or(items: &[String]) -> String {
 
 /// An IANA zone by name (any case), or a hint naming the closest ones.
 pub fn time_zone(name: &str) -> Result<Tz, String> {
+    zone(name).ok_or_else(|| {
+        let ranked = ranked(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()));
+        let best = ranked.first().map_or(0, |&(d, _)| d);
+        let names: Vec<&str> = ranked
+            .into_iter()
+            .filter_map(|(d, n)| current_name(n, d == best))
+            .fold(Vec::new(), |mut names, n| {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+                names
+            });
+        let list: Vec<String> = names.iter().take(3).map(|c| format!("`{c}`")).collect();
+        if list.is_empty() {
+            ZONE_HELP.into()
+        } else {
+            format!("did you mean {}?", join_or(&list))
+        }
+    })
+}
+
+/// The hint for an unknown zone when no name is close.
+pub const ZONE_HELP: &str =
+    "use an IANA time zone name such as `Europe/Berlin`, `America/New_York` or `UTC`";
+
+/// An IANA zone by name (any case), without looking for suggestions.
+pub fn zone(name: &str) -> Option<Tz> {
     Tz::from_str(name)
         .or_else(|_| Tz::from_str_insensitive(name))
-        .map_err(|_| {
-            let ranked = ranked(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()));
-            let best = ranked.first().map_or(0, |&(d, _)| d);
-            let names: Vec<&str> = ranked
-                .into_iter()
-                .filter_map(|(d, n)| current_name(n, d == best))
-                .fold(Vec::new(), |mut names, n| {
-                    if !names.contains(&n) {
-                        names.push(n);
-                    }
-                    names
-                });
-            let list: Vec<String> = names.iter().take(3).map(|c| format!("`{c}`")).collect();
-            if list.is_empty() {
-                "use an IANA time zone name such as `Europe/Berlin`, `America/New_York` or `UTC`"
-                    .into()
-            } else {
-                format!("did you mean {}?", join_or(&list))
-            }
-        })
+        .ok()
 }
 
 /// The name a suggestion should teach for a zone name of the tz database, or None for an old
@@ -236,5 +262,13 @@ mod tests {
             "did you mean `mehmet`?"
         );
         assert!(did_you_mean("zzzzzzzz", ids).is_none());
+    }
+
+    #[test]
+    fn absurdly_long_input_gets_no_suggestion_and_costs_nothing() {
+        let long = "Europe/".repeat(150_000);
+        let started = std::time::Instant::now();
+        assert!(time_zone(&long).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 }

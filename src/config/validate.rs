@@ -46,6 +46,7 @@ pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagno
             remind,
             smtp: smtp.flatten(),
             check,
+            published: Default::default(),
             announce,
         })
     } else {
@@ -53,6 +54,9 @@ pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagno
         Err(v.diags)
     }
 }
+
+/// The longest person id or rotation name, in bytes (see `identifier`).
+pub const MAX_IDENTIFIER: usize = 100;
 
 /// Person ids or rotation names → their position. A config can hold thousands of each: a scan
 /// per reference would make validation quadratic.
@@ -105,9 +109,17 @@ impl Validator<'_> {
 
     fn zone(&mut self, value: &Option<S<String>>, default: Tz) -> Tz {
         let Some(name) = value else { return default };
-        match suggest::time_zone(name.get_ref().trim()) {
-            Ok(tz) => tz,
-            Err(hint) => {
+        match self.suggesting(|| suggest::time_zone(name.get_ref().trim())) {
+            Some(Ok(tz)) => tz,
+            None => suggest::zone(name.get_ref().trim()).unwrap_or_else(|| {
+                self.error(
+                    name.span(),
+                    format!("unknown time zone `{}`", name.get_ref()),
+                    suggest::ZONE_HELP,
+                );
+                default
+            }),
+            Some(Err(hint)) => {
                 self.error(
                     name.span(),
                     format!("unknown time zone `{}`", name.get_ref()),
@@ -116,6 +128,13 @@ impl Validator<'_> {
                 default
             }
         }
+    }
+
+    /// `suggest()`, unless so many problems were found already that no more are shown: "did
+    /// you mean" compares against every candidate, and thousands of misspellings times
+    /// thousands of candidates would make validation quadratic.
+    fn suggesting<T>(&self, suggest: impl FnOnce() -> T) -> Option<T> {
+        (self.diags.len() < super::diagnostic::MAX_SHOWN).then(suggest)
     }
 
     /// The 1-based line of `offset` in the text.
@@ -150,6 +169,7 @@ impl Validator<'_> {
                 name: String::new(),
                 timezone: Tz::UTC,
                 start: fallback_start,
+                lock: None,
             };
         };
         let span = team.span();
@@ -175,10 +195,23 @@ impl Validator<'_> {
             .name
             .map(|n| self.text_value(n, "team name"))
             .unwrap_or_default();
+        let lock = team.lock.map(|l| {
+            let span = l.span();
+            let path = l.into_inner();
+            if path.trim().is_empty() {
+                self.error(
+                    span,
+                    "`lock` is empty",
+                    "write a path such as \"rotation.lock\", or remove the key",
+                );
+            }
+            PathBuf::from(path)
+        });
         Team {
             name,
             timezone,
             start,
+            lock,
         }
     }
 
@@ -210,7 +243,17 @@ impl Validator<'_> {
             && id
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'));
-        if !ok {
+        if ok && id.len() > MAX_IDENTIFIER {
+            // person-<id>.ics and the outbox's <start>-<rotation>-<person>.eml must stay under
+            // the 255 bytes a file name may have on every common file system.
+            self.error(
+                value.span(),
+                format!("the {what} is {} bytes long", id.len()),
+                format!(
+                    "a {what} is used in file names: keep it to at most {MAX_IDENTIFIER} bytes (as many ASCII letters, fewer accented ones)"
+                ),
+            );
+        } else if !ok {
             self.error(
                 value.span(),
                 format!("`{id}` is not a valid {what}"),
@@ -257,7 +300,7 @@ impl Validator<'_> {
                 Some(n) => self.text_value(n, "person's name"),
                 None => id.clone(),
             };
-            let email = p.email.map(|e| self.email(e));
+            let email = p.email.map(|e| self.email(e, &name));
             let mut away = Vec::new();
             for entry in &p.away {
                 match syntax::date_range(entry.get_ref()) {
@@ -276,11 +319,11 @@ impl Validator<'_> {
         out
     }
 
-    fn email(&mut self, value: S<String>) -> String {
+    fn email(&mut self, value: S<String>, name: &str) -> String {
         let span = value.span();
         let text = value.into_inner();
         let clean = !text.chars().any(|c| c.is_control() || c.is_whitespace());
-        if !clean || lettre::Address::from_str(&text).is_err() {
+        if !clean || !deliverable(&text, name) {
             self.error(
                 span,
                 format!("`{}` is not an email address", text.escape_debug()),
@@ -418,7 +461,11 @@ impl Validator<'_> {
     }
 
     fn unknown_person(&mut self, id: &S<String>, people: &[Person]) {
-        let hint = suggest::did_you_mean(id.get_ref(), people.iter().map(|p| p.id.as_str()))
+        let hint = self
+            .suggesting(|| {
+                suggest::did_you_mean(id.get_ref(), people.iter().map(|p| p.id.as_str()))
+            })
+            .flatten()
             .unwrap_or_else(|| "add a [[person]] with this id, or use an existing id".into());
         self.error(
             id.span(),
@@ -435,9 +482,12 @@ impl Validator<'_> {
     ) -> Option<usize> {
         let found = rotation_ix.get(name.get_ref().as_str()).copied();
         if found.is_none() {
-            let hint =
-                suggest::did_you_mean(name.get_ref(), rotations.iter().map(|r| r.name.as_str()))
-                    .unwrap_or_else(|| "use the `name` of a [[rotation]]".into());
+            let hint = self
+                .suggesting(|| {
+                    suggest::did_you_mean(name.get_ref(), rotations.iter().map(|r| r.name.as_str()))
+                })
+                .flatten()
+                .unwrap_or_else(|| "use the `name` of a [[rotation]]".into());
             self.error(
                 name.span(),
                 format!("unknown rotation `{}`", name.get_ref()),
@@ -612,9 +662,9 @@ impl Validator<'_> {
         if let Some(from) = r.from {
             let span = from.span();
             let text = from.into_inner();
-            if text.chars().any(char::is_control)
-                || lettre::message::Mailbox::from_str(&text).is_err()
-            {
+            let sendable = lettre::message::Mailbox::from_str(&text)
+                .is_ok_and(|m| deliverable(m.email.as_ref(), m.name.as_deref().unwrap_or("")));
+            if text.chars().any(char::is_control) || !sendable {
                 self.error(
                     span,
                     format!("`{}` is not a sender address", text.escape_debug()),
@@ -642,7 +692,7 @@ impl Validator<'_> {
     fn announce(&mut self, announce: Option<S<raw::RawAnnounce>>) -> AnnounceSettings {
         let to = announce
             .and_then(|a| a.into_inner().to)
-            .map(|to| self.email(to));
+            .map(|to| self.email(to, ""));
         AnnounceSettings { to }
     }
 
@@ -734,6 +784,14 @@ impl Validator<'_> {
             }
             name.clone()
         });
+        if let Some(password) = &s.password {
+            // The value is never repeated: the snippet under this error hides it too.
+            self.error(
+                password.span(),
+                "[smtp] takes no `password`: secrets never live in the config file",
+                "remove the line, put the password in an environment variable and name it with password_env = \"ROTA_SMTP_PASSWORD\"",
+            );
+        }
         let username = s.username.map(|u| self.text_value(u, "SMTP username"));
         Some(SmtpSettings {
             host,
@@ -798,6 +856,22 @@ fn when(entries: &[&str]) -> Result<When, Problem> {
         });
     }
     Ok(When::Windows(windows))
+}
+
+/// Whether the mailer can send to (or from) `address` under `name`: lettre accepts some
+/// addresses (`ana@[127.0.0.1]`) that it then cannot put in an envelope, so the check is the
+/// one the mailer makes: a message with this mailbox in `To` must build.
+fn deliverable(address: &str, name: &str) -> bool {
+    let Ok(address) = lettre::Address::from_str(address) else {
+        return false;
+    };
+    let mailbox =
+        lettre::message::Mailbox::new((!name.is_empty()).then(|| name.to_string()), address);
+    lettre::Message::builder()
+        .from(mailbox.clone())
+        .to(mailbox)
+        .body(String::new())
+        .is_ok()
 }
 
 fn is_loopback(host: &str) -> bool {

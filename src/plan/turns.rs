@@ -4,6 +4,10 @@
 //! member order; a member away on any local day a turn touches is skipped and keeps their place
 //! at the front of the queue. The queue is replayed from `team.start` so a month's plan never
 //! depends on when it is computed.
+//!
+//! With published turns ([`crate::published`]) those keep their person and their days; the
+//! queue for the others starts where the lock leaves off ([`continuation`]), and turn blocks
+//! after the last published turn are counted from the day after it.
 
 use chrono::{NaiveDate, TimeDelta};
 
@@ -11,29 +15,101 @@ use super::shifts::{self, CalendarShift, Times};
 use super::{Period, Shift, Slot};
 use crate::local_time::local_date;
 use crate::model::{Model, Person, PersonIx, RotationIx};
+use crate::published::{Holder, RotationPublished};
+
+/// A stretch of calendar days that makes one turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block {
+    pub first: NaiveDate,
+    /// Inclusive.
+    pub last: NaiveDate,
+    /// A published turn's person (`Some(None)`: published with nobody); `None` for a turn the
+    /// queue hands out.
+    pub fixed: Option<Option<PersonIx>>,
+}
 
 /// The assigned shifts of one rotation that overlap `period`, before overrides.
 pub fn assign(model: &Model, ix: RotationIx, period: Period, times: &mut Times) -> Vec<Shift> {
-    let rotation = &model.rotations[ix];
-    let tz = rotation.timezone;
-    let start = model.team.start;
+    let tz = model.rotations[ix].timezone;
     let last_date = local_date(tz, period.to);
-    if last_date < start {
-        return Vec::new();
-    }
     // A shift lasts at most a day and a bit, so one starting two days before the period's
     // first local date cannot reach into it.
     let first_relevant = local_date(tz, period.from) - TimeDelta::days(2);
-    let days = i64::from(rotation.turn.days);
-    let last_turn = (last_date - start).num_days() / days;
-
-    let mut queue = Queue::new(&rotation.members);
     let mut out = Vec::new();
+    walk(
+        model,
+        ix,
+        last_date,
+        |b| b.last >= first_relevant,
+        times,
+        |turn| {
+            out.extend(
+                turn.shifts
+                    .iter()
+                    .filter(|s| s.end > period.from && s.start < period.to)
+                    .map(|s| Shift {
+                        rotation: ix,
+                        person: turn.person,
+                        start: s.start,
+                        end: s.end,
+                        is_override: false,
+                        slot: Slot {
+                            rotation: ix,
+                            date: s.date,
+                        },
+                        slot_start: s.start,
+                        turn: turn.number,
+                    }),
+            );
+        },
+    );
+    out
+}
+
+/// One turn as [`walk`] hands it out.
+pub struct WalkedTurn<'a> {
+    pub block: Block,
+    /// Counted from the rotation's first turn.
+    pub number: u32,
+    pub person: Option<PersonIx>,
+    /// The turn's shifts (only for turns the caller asked to see); never empty.
+    pub shifts: &'a [CalendarShift],
+    /// Who waits for the next turn the queue hands out, the next first.
+    pub queue: &'a [PersonIx],
+}
+
+/// The turns of rotation `ix` whose blocks start on or before `until`, in order: published
+/// turns keep their person, every other turn goes to the next free member of the queue.
+/// `visit` sees the turns with shifts for which `wanted` holds; the others are only counted
+/// through the queue.
+pub fn walk(
+    model: &Model,
+    ix: RotationIx,
+    until: NaiveDate,
+    wanted: impl Fn(&Block) -> bool,
+    times: &mut Times,
+    mut visit: impl FnMut(WalkedTurn),
+) {
+    let rotation = &model.rotations[ix];
+    let (blocks, members) = match model.published.rotation(ix) {
+        None => (
+            grid(model, ix, model.team.start, None, until),
+            rotation.members.clone(),
+        ),
+        Some(published) => (
+            locked_blocks(model, ix, published, until),
+            continuation(model, ix, published),
+        ),
+    };
+    let mut queue = Queue { order: members };
     let mut turn_shifts: Vec<CalendarShift> = Vec::new();
-    for turn in 0..=last_turn {
-        let first = start + TimeDelta::days(turn * days);
-        let last = first + TimeDelta::days(days - 1);
-        let relevant = last >= first_relevant;
+    for (number, block) in blocks.into_iter().enumerate() {
+        let (first, last) = (block.first, block.last);
+        let days = (last - first).num_days() + 1;
+        let relevant = wanted(&block);
+        if !relevant && block.fixed.is_some() {
+            continue;
+        }
         turn_shifts.clear();
         let mut has_shift = false;
         for date in first.iter_days().take(days as usize) {
@@ -49,42 +125,137 @@ pub fn assign(model: &Model, ix: RotationIx, period: Period, times: &mut Times) 
         if !has_shift {
             continue;
         }
-        let needs_times = rotation
-            .members
-            .iter()
-            .any(|&p| might_be_away(&model.people[p], first, last));
-        if !relevant && needs_times {
-            turn_shifts.extend(
-                first
-                    .iter_days()
-                    .take(days as usize)
-                    .filter_map(|d| shifts::on(rotation, d, times)),
-            );
+        let person = match block.fixed {
+            Some(person) => person,
+            None => {
+                let needs_times = queue
+                    .order
+                    .iter()
+                    .any(|&p| might_be_away(&model.people[p], first, last));
+                if !relevant && needs_times {
+                    turn_shifts.extend(
+                        first
+                            .iter_days()
+                            .take(days as usize)
+                            .filter_map(|d| shifts::on(rotation, d, times)),
+                    );
+                }
+                queue.next(|p| is_free(&model.people[p], first, last, &turn_shifts))
+            }
+        };
+        if relevant {
+            visit(WalkedTurn {
+                block,
+                number: u32::try_from(number).unwrap_or(u32::MAX),
+                person,
+                shifts: &turn_shifts,
+                queue: &queue.order,
+            });
         }
-        let person = queue.next(|p| is_free(&model.people[p], first, last, &turn_shifts));
-        if !relevant {
-            continue;
+    }
+}
+
+/// Turn blocks of the rotation's `turn` length from `from` on, up to `until`; the last one
+/// cut at `to` if given.
+fn grid(
+    model: &Model,
+    ix: RotationIx,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    until: NaiveDate,
+) -> Vec<Block> {
+    let days = i64::from(model.rotations[ix].turn.days);
+    let mut out = Vec::new();
+    let mut first = from;
+    while first <= until && to.is_none_or(|to| first <= to) {
+        let mut last = first + TimeDelta::days(days - 1);
+        if let Some(to) = to {
+            last = last.min(to);
         }
-        out.extend(
-            turn_shifts
-                .iter()
-                .filter(|s| s.end > period.from && s.start < period.to)
-                .map(|s| Shift {
-                    rotation: ix,
-                    person,
-                    start: s.start,
-                    end: s.end,
-                    is_override: false,
-                    slot: Slot {
-                        rotation: ix,
-                        date: s.date,
-                    },
-                    slot_start: s.start,
-                    turn: turn as u32,
-                }),
-        );
+        out.push(Block {
+            first,
+            last,
+            fixed: None,
+        });
+        first = last + TimeDelta::days(1);
     }
     out
+}
+
+/// The blocks of a rotation with published turns: each published turn as it was published;
+/// the days around them that no published turn holds (new shift days, a `start` moved
+/// earlier) in turn blocks of their own; and after the last published turn, turn blocks of
+/// the rotation's `turn` counted from the day after it ended.
+fn locked_blocks(
+    model: &Model,
+    ix: RotationIx,
+    published: &RotationPublished,
+    until: NaiveDate,
+) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut cursor = model.team.start;
+    for turn in &published.turns {
+        if turn.first > until {
+            return out;
+        }
+        if turn.first > cursor {
+            out.extend(grid(
+                model,
+                ix,
+                cursor,
+                Some(turn.first.pred_opt().unwrap_or(turn.first)),
+                until,
+            ));
+        }
+        out.push(Block {
+            first: turn.first,
+            last: turn.last,
+            fixed: Some(turn.holder.person()),
+        });
+        cursor = cursor.max(turn.last.succ_opt().unwrap_or(turn.last));
+    }
+    out.extend(grid(model, ix, cursor, None, until));
+    out
+}
+
+/// The queue for a rotation's unpublished turns: the recorded queue of the lock (or, without
+/// one, the members by how long ago they last held a published turn, longest first), members
+/// who left dropped, members the lock does not know appended in config order.
+pub fn continuation(model: &Model, ix: RotationIx, published: &RotationPublished) -> Vec<PersonIx> {
+    let members = &model.rotations[ix].members;
+    let mut order: Vec<PersonIx> = Vec::with_capacity(members.len());
+    match &published.queue {
+        Some(ids) => {
+            for id in ids {
+                if let Some(&m) = members.iter().find(|&&m| model.people[m].id == *id)
+                    && !order.contains(&m)
+                {
+                    order.push(m);
+                }
+            }
+        }
+        None => {
+            let mut held: Vec<(NaiveDate, PersonIx)> = members
+                .iter()
+                .filter_map(|&m| {
+                    published
+                        .turns
+                        .iter()
+                        .rev()
+                        .find(|t| t.holder == Holder::Person(m))
+                        .map(|t| (t.first, m))
+                })
+                .collect();
+            held.sort();
+            order.extend(held.into_iter().map(|(_, m)| m));
+        }
+    }
+    for &m in members {
+        if !order.contains(&m) {
+            order.push(m);
+        }
+    }
+    order
 }
 
 /// Whether `person` has an away day near the turn's dates. A person's zone is at most a day
@@ -116,12 +287,6 @@ struct Queue {
 }
 
 impl Queue {
-    fn new(members: &[PersonIx]) -> Self {
-        Queue {
-            order: members.to_vec(),
-        }
-    }
-
     fn next(&mut self, mut is_free: impl FnMut(PersonIx) -> bool) -> Option<PersonIx> {
         let pos = self.order.iter().position(|&p| is_free(p))?;
         let person = self.order.remove(pos);

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::json::to_string;
 use super::table::grid;
-use crate::check::{Conflict, ConflictKind, Report, Severity};
+use crate::check::{Conflict, ConflictKind, Report, Severity, Unserved};
 use crate::model::Model;
 use crate::timefmt::rfc3339;
 
@@ -46,6 +46,11 @@ pub fn text(view: &CheckView) -> String {
     if !report.conflicts.is_empty() {
         out.push('\n');
         out.push_str(&conflicts(view));
+    }
+    let fixes = fixes(view);
+    if !fixes.is_empty() {
+        out.push('\n');
+        out.push_str(&fixes);
     }
     if !report.fairness.is_empty() {
         out.push('\n');
@@ -245,6 +250,34 @@ fn person<'m>(model: &'m Model, c: &Conflict) -> Option<&'m str> {
     c.person.map(|p| model.people[p].id.as_str())
 }
 
+/// The overrides to paste for published turns that can no longer be served.
+fn fixes(view: &CheckView) -> String {
+    let mut out = String::new();
+    for c in &view.report.conflicts {
+        if let Some(toml) = fix(view.model, c) {
+            if out.is_empty() {
+                out.push_str(&format!(
+                    "{TITLE}Overrides to paste{TITLE:#} (into the config, for published turns that can no longer be served)\n"
+                ));
+            }
+            out.push('\n');
+            out.push_str(&toml);
+        }
+    }
+    out
+}
+
+/// The `[[override]]` that fixes a finding, if it has one.
+pub fn fix(model: &Model, c: &Conflict) -> Option<String> {
+    match c.kind {
+        ConflictKind::PublishedTurnUnserved {
+            replacement: Some(p),
+            ..
+        } => Some(crate::check::override_toml(model, c, p)),
+        _ => None,
+    }
+}
+
 /// What the finding means, in one line.
 pub fn message(model: &Model, c: &Conflict) -> String {
     let rotations: Vec<&str> = c
@@ -284,6 +317,32 @@ pub fn message(model: &Model, c: &Conflict) -> String {
             rotations.join(", "),
             model.coverage[rule].name
         ),
+        ConflictKind::PublishedTurnUnserved {
+            line,
+            reason,
+            replacement,
+        } => {
+            let id = model
+                .published
+                .rotations
+                .get(c.rotations[0])
+                .and_then(|r| r.turns.iter().find(|t| t.line == line))
+                .and_then(|t| t.holder.id(model))
+                .unwrap_or("?");
+            let why = match reason {
+                Unserved::NotAMember => format!("{id} is no longer a member of {first}"),
+                Unserved::Gone => format!("the config no longer has {id}"),
+                Unserved::Away => format!("{id} is away on one of its days"),
+            };
+            let fix = match replacement {
+                Some(p) => format!(
+                    "; paste the [[override]] shown below to give it to {}",
+                    model.people[p].id
+                ),
+                None => "; no member is free for it: add an [[override]]".to_string(),
+            };
+            format!("{id}'s published {first} turn (lock line {line}) cannot be served: {why}{fix}")
+        }
         ConflictKind::UnevenTurns { fewest, most } => format!(
             "{first}: {} has {} turns, {} has {} (neither was away)",
             model.people[most.0].id, most.1, model.people[fewest.0].id, fewest.1
@@ -379,6 +438,9 @@ struct ConflictJson<'a> {
     rotations: Vec<&'a str>,
     severity: &'static str,
     message: String,
+    /// The `[[override]]` TOML that fixes the finding, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -442,6 +504,7 @@ pub fn json(view: &CheckView) -> String {
                 rotations: c.rotations.iter().map(|&r| rotation(r)).collect(),
                 severity: c.kind.severity().name(),
                 message: message(model, c),
+                fix: fix(model, c),
             })
             .collect(),
         fairness: report

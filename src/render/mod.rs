@@ -3,12 +3,14 @@
 pub mod announcement;
 pub mod check;
 pub mod csv;
+pub mod diff;
 pub mod email;
 pub mod grid;
 pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod notice;
+pub mod publish;
 pub mod table;
 pub mod validate;
 

@@ -1,0 +1,108 @@
+//! Published turns that can no longer be served: their person left the rotation (or the
+//! config), or is away on one of the turn's days. Each finding carries the override that
+//! would fix it: the turn given to the next free member of the queue.
+
+use chrono::{DateTime, Utc};
+
+use super::{Conflict, ConflictKind, Unserved};
+use crate::model::{Model, PersonIx, RotationIx};
+use crate::plan::Shift;
+use crate::plan::turns;
+use crate::published::{Holder, PublishedTurn};
+
+/// The published turns with shifts in the planned `by_rotation` that their person cannot
+/// serve. A turn an override already gives away entirely is served.
+pub(super) fn unserved(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
+    let mut found = Vec::new();
+    for (ix, shifts) in by_rotation.iter().enumerate() {
+        let Some(published) = model.published.rotation(ix) else {
+            continue;
+        };
+        let queue = turns::continuation(model, ix, published);
+        for turn in &published.turns {
+            let held: Vec<&Shift> = shifts
+                .iter()
+                .filter(|s| !s.is_override && turn.first <= s.slot.date && s.slot.date <= turn.last)
+                .collect();
+            let (Some(first), Some(last)) = (held.first(), held.last()) else {
+                continue;
+            };
+            let Some(reason) = reason(model, ix, turn, &held) else {
+                continue;
+            };
+            let holder = turn.holder.person();
+            let replacement = queue
+                .iter()
+                .copied()
+                .find(|&p| Some(p) != holder && free(model, p, &held));
+            found.push(Conflict {
+                kind: ConflictKind::PublishedTurnUnserved {
+                    line: turn.line,
+                    reason,
+                    replacement,
+                },
+                person: holder,
+                start: first.start,
+                end: last.end,
+                rotations: vec![ix],
+            });
+        }
+    }
+    found
+}
+
+fn reason(
+    model: &Model,
+    ix: RotationIx,
+    turn: &PublishedTurn,
+    held: &[&Shift],
+) -> Option<Unserved> {
+    match &turn.holder {
+        Holder::Nobody => None,
+        Holder::Gone(_) => Some(Unserved::Gone),
+        Holder::Person(p) if !model.rotations[ix].members.contains(p) => Some(Unserved::NotAMember),
+        Holder::Person(p) => (!free(model, *p, held)).then_some(Unserved::Away),
+    }
+}
+
+/// Whether `person` is away on none of the local days (their zone) the shifts touch.
+fn free(model: &Model, person: PersonIx, shifts: &[&Shift]) -> bool {
+    let person = &model.people[person];
+    shifts.iter().all(|s| {
+        let (from, to) = days(person.timezone, s.start, s.end);
+        !person.away.intersects(from, to)
+    })
+}
+
+fn days(
+    tz: chrono_tz::Tz,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let from = crate::local_time::local_date(tz, start);
+    // The end is exclusive: a shift ending at midnight does not touch the next day.
+    let to = crate::local_time::local_date(tz, end - chrono::TimeDelta::seconds(1)).max(from);
+    (from, to)
+}
+
+/// The `[[override]]` that gives the finding's shifts to `person`, in the rotation's local
+/// time, ready to paste into the config.
+pub fn override_toml(model: &Model, c: &Conflict, person: PersonIx) -> String {
+    let rotation = &model.rotations[c.rotations[0]];
+    let local = |t: DateTime<Utc>| {
+        t.with_timezone(&rotation.timezone)
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    };
+    format!(
+        "[[override]]\nrotation = {}\nperson = {}\nfrom = {}\nto = {}\n",
+        toml_string(&rotation.name),
+        toml_string(&model.people[person].id),
+        local(c.start),
+        local(c.end)
+    )
+}
+
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}

@@ -1,0 +1,164 @@
+//! Two versions of the rotation → the shifts that change hands. Pure: each side is the list of
+//! its stretches named by slot, so the two sides may come from different configs.
+//!
+//! Stretches are compared by their slot identity ([`SlotPart`]): a changed shift window is no
+//! change of hands, and where an override splits a slot on one side only, each part is
+//! compared with the stretch of the same slot that covers its start on the other.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::model::Model;
+use crate::plan::Shift;
+use crate::slot::{SlotId, SlotPart};
+
+/// One stretch of one side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stretch {
+    pub part: SlotPart,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The person's id; `None` for nobody.
+    pub person: Option<String>,
+    /// Whether the stretch lies in a published turn.
+    pub published: bool,
+}
+
+impl Stretch {
+    /// `shift` of `model`, held by its planned person.
+    pub fn of(model: &Model, shift: &Shift) -> Stretch {
+        Stretch {
+            part: shift.part(model),
+            start: shift.start,
+            end: shift.end,
+            person: shift.person.map(|p| model.people[p].id.clone()),
+            published: is_published(model, shift),
+        }
+    }
+}
+
+/// Whether `shift` lies in a published turn of `model`'s lock.
+pub fn is_published(model: &Model, shift: &Shift) -> bool {
+    model.published.rotation(shift.rotation).is_some_and(|r| {
+        let i = r.turns.partition_point(|t| t.last < shift.slot.date);
+        r.turns.get(i).is_some_and(|t| t.first <= shift.slot.date)
+    })
+}
+
+/// A stretch that changes hands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub part: SlotPart,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// `None`: nobody, or the slot is not on that side.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub published: bool,
+}
+
+/// What one person gains and loses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonChanges {
+    pub person: String,
+    pub gained: Vec<usize>,
+    pub lost: Vec<usize>,
+}
+
+/// All changes, sorted by start, then rotation; and per person (by id) the positions of the
+/// changes they gain and lose.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+    pub people: Vec<PersonChanges>,
+}
+
+/// The stretches whose person differs between `before` and `after`.
+pub fn diff(before: &[Stretch], after: &[Stretch]) -> Diff {
+    let index = |side: &[Stretch]| {
+        let mut by_slot: BTreeMap<SlotId, Vec<usize>> = BTreeMap::new();
+        for (i, s) in side.iter().enumerate() {
+            by_slot.entry(s.part.slot.clone()).or_default().push(i);
+        }
+        by_slot
+    };
+    let (before_ix, after_ix) = (index(before), index(after));
+    let parts: BTreeSet<&SlotPart> = before.iter().chain(after).map(|s| &s.part).collect();
+    let parts: Vec<&SlotPart> = parts.into_iter().collect();
+    let mut changes = Vec::new();
+    for (k, part) in parts.iter().enumerate() {
+        let b = covering(before, &before_ix, part);
+        let a = covering(after, &after_ix, part);
+
+        let (b_person, a_person) = (
+            b.and_then(|s| s.person.clone()),
+            a.and_then(|s| s.person.clone()),
+        );
+        if b_person == a_person && b.is_some() == a.is_some() {
+            continue;
+        }
+        // Shown as the side that has it (the current one first) shows its slot.
+        let Some(shown) = a.or(b) else { continue };
+        let slot_start = shown.start - shown.part.offset;
+        // The change lasts until the next part of the slot on either side, or until the
+        // stretches covering it end.
+        let mut end_offset = [b, a]
+            .into_iter()
+            .flatten()
+            .map(|s| s.part.offset + (s.end - s.start))
+            .min()
+            .unwrap_or(part.offset);
+        if let Some(next) = parts.get(k + 1).filter(|n| n.slot == part.slot) {
+            end_offset = end_offset.min(next.offset);
+        }
+        changes.push(Change {
+            part: (*part).clone(),
+            start: slot_start + part.offset,
+            end: slot_start + end_offset,
+            before: b_person,
+            after: a_person,
+            published: b.is_some_and(|s| s.published) || a.is_some_and(|s| s.published),
+        });
+    }
+    changes.sort_by(|x, y| {
+        (x.start, &x.part.slot.rotation, x.end).cmp(&(y.start, &y.part.slot.rotation, y.end))
+    });
+    let mut people: BTreeMap<String, PersonChanges> = BTreeMap::new();
+    for (i, c) in changes.iter().enumerate() {
+        if let Some(id) = &c.after {
+            person(&mut people, id).gained.push(i);
+        }
+        if let Some(id) = &c.before {
+            person(&mut people, id).lost.push(i);
+        }
+    }
+    Diff {
+        changes,
+        people: people.into_values().collect(),
+    }
+}
+
+/// The stretch of `part`'s slot on one side that covers `part`'s offset into the slot.
+fn covering<'s>(
+    side: &'s [Stretch],
+    ix: &BTreeMap<SlotId, Vec<usize>>,
+    part: &SlotPart,
+) -> Option<&'s Stretch> {
+    ix.get(&part.slot).and_then(|list| {
+        list.iter().map(|&i| &side[i]).find(|s| {
+            let length = s.end - s.start;
+            s.part.offset <= part.offset && part.offset < s.part.offset + length
+        })
+    })
+}
+
+fn person<'p>(people: &'p mut BTreeMap<String, PersonChanges>, id: &str) -> &'p mut PersonChanges {
+    people
+        .entry(id.to_string())
+        .or_insert_with(|| PersonChanges {
+            person: id.to_string(),
+            gained: Vec::new(),
+            lost: Vec::new(),
+        })
+}

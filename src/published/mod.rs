@@ -1,0 +1,217 @@
+//! Published plans: the turns recorded in `rotation.lock`, which keep their person whatever
+//! the config says later. Pure: the edge reads the file, [`text::parse`] turns it into a
+//! [`Lock`], and [`Lock::resolve`] checks it against the model into the [`Published`] value
+//! planning takes from [`Model::published`].
+
+pub mod publish;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::model::{Model, PersonIx, RotationIx};
+use crate::slot::SlotId;
+
+/// The lock as written: names, not indexes, since it outlives any one version of the config.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lock {
+    /// The last date published (in each rotation's own zone): every turn whose first slot lies
+    /// on or before it is in the lock.
+    pub through: Option<NaiveDate>,
+    /// Sorted by their first slot's text (date, then rotation).
+    pub turns: Vec<LockedTurn>,
+    /// Per rotation name, its members in the order they wait for the next unpublished turn
+    /// (the head is next), as of the end of the published turns.
+    pub queues: BTreeMap<String, LockedQueue>,
+}
+
+/// A rotation's recorded queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedQueue {
+    /// Person ids, the next first.
+    pub people: Vec<String>,
+    /// 1-based line in the lock file; 0 when not read from a file.
+    pub line: usize,
+}
+
+/// One published turn: a rotation's shifts from its first slot's date to `last`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedTurn {
+    /// The rotation and the local date of the turn's first shift.
+    pub slot: SlotId,
+    /// The turn's last calendar day, inclusive (its shifts may have stopped earlier).
+    pub last: NaiveDate,
+    /// The person's id; `None` for a turn nobody was free to take.
+    pub person: Option<String>,
+    /// 1-based line in the lock file; 0 for a turn not read from a file.
+    pub line: usize,
+}
+
+impl LockedTurn {
+    /// Whether the turn holds `date`.
+    pub fn holds(&self, date: NaiveDate) -> bool {
+        self.slot.date <= date && date <= self.last
+    }
+}
+
+/// Why a lock cannot be used with this config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockProblem {
+    /// 1-based line in the lock file.
+    pub line: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// The lock checked against the model, as planning uses it. Empty without a lock.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    pub through: Option<NaiveDate>,
+    /// Per rotation, in config order; empty when there is no lock.
+    pub rotations: Vec<RotationPublished>,
+}
+
+/// One rotation's published turns and queue.
+#[derive(Debug, Clone, Default)]
+pub struct RotationPublished {
+    /// Sorted by first date; they do not overlap.
+    pub turns: Vec<PublishedTurn>,
+    /// The recorded queue, by person id (ids no longer in the config are kept: they leave
+    /// the queue when it is built).
+    pub queue: Option<Vec<String>>,
+}
+
+/// A published turn of a rotation of this config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedTurn {
+    /// The local date of its first slot.
+    pub first: NaiveDate,
+    /// Its last calendar day, inclusive.
+    pub last: NaiveDate,
+    pub holder: Holder,
+    /// 1-based line in the lock file (0: not from a file).
+    pub line: usize,
+}
+
+/// Who a published turn belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    Person(PersonIx),
+    /// The lock names a person the config no longer has: the turn's shifts are unassigned
+    /// until an override or a reopened publication gives them to someone.
+    Gone(String),
+    /// Nobody was free when it was published.
+    Nobody,
+}
+
+impl Holder {
+    /// The person planned on the turn's shifts.
+    pub fn person(&self) -> Option<PersonIx> {
+        match self {
+            Holder::Person(p) => Some(*p),
+            _ => None,
+        }
+    }
+
+    /// The id the lock names, if any.
+    pub fn id<'m>(&'m self, model: &'m Model) -> Option<&'m str> {
+        match self {
+            Holder::Person(p) => Some(&model.people[*p].id),
+            Holder::Gone(id) => Some(id),
+            Holder::Nobody => None,
+        }
+    }
+}
+
+impl Published {
+    /// Whether there is a lock at all.
+    pub fn is_empty(&self) -> bool {
+        self.rotations.is_empty()
+    }
+
+    /// The published turns of `rotation`, if the lock has any.
+    pub fn rotation(&self, rotation: RotationIx) -> Option<&RotationPublished> {
+        self.rotations
+            .get(rotation)
+            .filter(|r| !r.turns.is_empty() || r.queue.is_some())
+    }
+}
+
+impl Lock {
+    /// The lock checked against `model`: every rotation it names must exist and each
+    /// rotation's turns must not overlap. Unknown people are leavers, not errors: `check`
+    /// reports their turns.
+    pub fn resolve(&self, model: &Model) -> Result<Published, Vec<LockProblem>> {
+        let rotation_ix: BTreeMap<&str, RotationIx> = model
+            .rotations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), i))
+            .collect();
+        let person_ix: BTreeMap<&str, PersonIx> = model
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        let mut problems = Vec::new();
+        let mut rotations = vec![RotationPublished::default(); model.rotations.len()];
+        let unknown = |name: &str, line: usize| LockProblem {
+            line,
+            message: format!("the lock names rotation `{name}`, which the config does not have"),
+            help: format!(
+                "add the rotation `{name}` back to the config, or delete the lock's lines that name it"
+            ),
+        };
+        for turn in &self.turns {
+            let Some(&ix) = rotation_ix.get(turn.slot.rotation.as_str()) else {
+                problems.push(unknown(&turn.slot.rotation, turn.line));
+                continue;
+            };
+            let holder = match &turn.person {
+                None => Holder::Nobody,
+                Some(id) => match person_ix.get(id.as_str()) {
+                    Some(&p) => Holder::Person(p),
+                    None => Holder::Gone(id.clone()),
+                },
+            };
+            rotations[ix].turns.push(PublishedTurn {
+                first: turn.slot.date,
+                last: turn.last,
+                holder,
+                line: turn.line,
+            });
+        }
+        for (name, queue) in &self.queues {
+            match rotation_ix.get(name.as_str()) {
+                Some(&ix) => rotations[ix].queue = Some(queue.people.clone()),
+                None => problems.push(unknown(name, queue.line)),
+            }
+        }
+        for r in &mut rotations {
+            r.turns.sort_by_key(|t| t.first);
+            for pair in r.turns.windows(2) {
+                if pair[1].first <= pair[0].last {
+                    problems.push(LockProblem {
+                        line: pair[1].line,
+                        message: format!(
+                            "this turn starts on {} but the one before it (line {}) lasts until {}",
+                            pair[1].first, pair[0].line, pair[0].last
+                        ),
+                        help: "the lock is written by `rota publish`; restore it from git (`git checkout -- rotation.lock`)".into(),
+                    });
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Published {
+                through: self.through,
+                rotations,
+            })
+        } else {
+            problems.sort_by_key(|p| p.line);
+            Err(problems)
+        }
+    }
+}

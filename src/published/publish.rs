@@ -1,0 +1,146 @@
+//! `rota publish`: the lock extended with the turns the plan gives up to a date, or reopened
+//! from one. Pure: the current lock and the model come in, the new lock comes out.
+
+use chrono::{NaiveDate, TimeDelta};
+
+use super::{Lock, LockProblem, LockedQueue, LockedTurn};
+use crate::model::{Model, PersonIx, RotationIx};
+use crate::plan::shifts::Times;
+use crate::plan::turns;
+use crate::slot::SlotId;
+
+/// What a publication did.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    /// The lock to write.
+    pub lock: Lock,
+    /// Turns added, sorted by slot.
+    pub added: Vec<LockedTurn>,
+    /// Turns `--reopen-from` dropped, sorted by slot.
+    pub dropped: Vec<LockedTurn>,
+}
+
+impl Publication {
+    /// Whether the lock changes.
+    pub fn changes(&self) -> bool {
+        !self.added.is_empty() || !self.dropped.is_empty()
+    }
+}
+
+/// `current` with the turns starting on or after `reopen_from` dropped, then extended with
+/// every turn whose first slot lies on or before `through` (each in its rotation's zone).
+/// Turns already in the lock never change; the plan of the other turns is the one every
+/// command shows, planned from the config and what remains of the lock.
+pub fn publish(
+    model: &Model,
+    current: &Lock,
+    through: Option<NaiveDate>,
+    reopen_from: Option<NaiveDate>,
+) -> Result<Publication, Vec<LockProblem>> {
+    let mut lock = current.clone();
+    let mut dropped = Vec::new();
+    if let Some(from) = reopen_from {
+        let (gone, kept): (Vec<LockedTurn>, Vec<LockedTurn>) =
+            lock.turns.into_iter().partition(|t| t.slot.date >= from);
+        lock.turns = kept;
+        dropped = gone;
+        if !dropped.is_empty() || lock.through.is_some_and(|t| t >= from) {
+            let before = from - TimeDelta::days(1);
+            lock.through = lock.through.map(|t| t.min(before));
+            requeue(&mut lock);
+        }
+    }
+    let mut planning = model.clone();
+    planning.published = lock.resolve(model)?;
+    let mut added = Vec::new();
+    if let Some(through) = through {
+        let through = lock.through.map_or(through, |t| t.max(through));
+        let mut times = Times::default();
+        for ix in 0..model.rotations.len() {
+            let (turns, queue) = new_turns(&planning, ix, through, &mut times);
+            if let Some(queue) = queue {
+                let name = model.rotations[ix].name.clone();
+                lock.queues.insert(
+                    name,
+                    LockedQueue {
+                        people: ids(model, &queue),
+                        line: 0,
+                    },
+                );
+            }
+            added.extend(turns);
+        }
+        lock.through = Some(through);
+    }
+    lock.turns.extend(added.iter().cloned());
+    lock.turns.sort_by_cached_key(|t| t.slot.to_string());
+    added.sort_by_cached_key(|t| t.slot.to_string());
+    dropped.sort_by_cached_key(|t| t.slot.to_string());
+    Ok(Publication {
+        lock,
+        added,
+        dropped,
+    })
+}
+
+/// The unpublished turns of rotation `ix` whose first slot lies on or before `through`, and
+/// the queue after the last of them (`None` when there is none).
+fn new_turns(
+    model: &Model,
+    ix: RotationIx,
+    through: NaiveDate,
+    times: &mut Times,
+) -> (Vec<LockedTurn>, Option<Vec<PersonIx>>) {
+    let name = &model.rotations[ix].name;
+    let mut turns = Vec::new();
+    let mut queue = None;
+    turns::walk(
+        model,
+        ix,
+        through,
+        |b| b.fixed.is_none(),
+        times,
+        |turn| {
+            let first = turn.shifts[0].date;
+            if first > through {
+                return;
+            }
+            turns.push(LockedTurn {
+                slot: SlotId {
+                    rotation: name.clone(),
+                    date: first,
+                },
+                last: turn.block.last,
+                person: turn.person.map(|p| model.people[p].id.clone()),
+                line: 0,
+            });
+            queue = Some(turn.queue.to_vec());
+        },
+    );
+    (turns, queue)
+}
+
+/// After turns were dropped, each recorded queue is put back in the order of the turns that
+/// remain: who held a remaining turn longest ago first, those who hold none before them in
+/// the order they had.
+/// A rotation left without published turns loses its queue: it is planned as without a lock.
+fn requeue(lock: &mut Lock) {
+    let turns = &lock.turns;
+    lock.queues
+        .retain(|rotation, _| turns.iter().any(|t| &t.slot.rotation == rotation));
+    for (rotation, queue) in lock.queues.iter_mut() {
+        let last_held = |id: &String| {
+            lock.turns
+                .iter()
+                .filter(|t| &t.slot.rotation == rotation && t.person.as_ref() == Some(id))
+                .map(|t| t.slot.date)
+                .max()
+        };
+        // A stable sort: ties (nobody held a remaining turn) keep their recorded order.
+        queue.people.sort_by_key(|id| last_held(id));
+    }
+}
+
+fn ids(model: &Model, people: &[PersonIx]) -> Vec<String> {
+    people.iter().map(|&p| model.people[p].id.clone()).collect()
+}

@@ -1,0 +1,235 @@
+//! The text of `rotation.lock`: one line per published turn, meant for review in git.
+//!
+//! ```text
+//! # rotation.lock: the published rota, written by `rota publish`. Commit it with the config.
+//! rota-lock 1
+//! through 2027-01-31
+//! turn 2026-12-01-support-hero 2026-12-07 ana
+//! turn 2026-12-08-support-hero 2026-12-14 (none)
+//! queue support-hero mehmet sarah ana
+//! ```
+//!
+//! `turn SLOT LAST PERSON`: the turn's first slot (`DATE-ROTATION`, the one slot text of
+//! [`crate::slot::SlotId`]), its last calendar day, and its person's id, or `(none)` when nobody
+//! was free. Turns are sorted by slot, so each publication adds lines at the end.
+//! `queue ROTATION PEOPLE...`: who waits for the rotation's next unpublished turn, the next
+//! first. Names and ids are written with [`crate::slot::escape`], so they hold no spaces.
+//! Blank lines and lines starting with `#` are ignored.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::{Lock, LockProblem, LockedQueue, LockedTurn};
+use crate::slot::{self, SlotId};
+
+/// The format version this rota reads and writes.
+pub const VERSION: u32 = 1;
+
+/// What a person-less turn is written as; [`slot::escape`] never writes parentheses.
+const NOBODY: &str = "(none)";
+
+const HEADER: &str = "# rotation.lock: the published rota, written by `rota publish`; commit it with the config.\n\
+# turn FIRST-SLOT LAST-DAY PERSON: a published turn (PERSON (none): nobody was free).\n\
+# queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n";
+
+const RESTORE: &str = "the lock is written by `rota publish`; restore it from git (`git checkout -- rotation.lock`), or fix this line";
+
+/// The lock's text: deterministic, turns sorted by slot, queues by rotation.
+pub fn render(lock: &Lock) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str(&format!("rota-lock {VERSION}\n"));
+    if let Some(through) = lock.through {
+        out.push_str(&format!("through {through}\n"));
+    }
+    let mut turns: Vec<&LockedTurn> = lock.turns.iter().collect();
+    turns.sort_by_cached_key(|t| t.slot.to_string());
+    for t in turns {
+        let person = t.person.as_deref().map_or(NOBODY.to_string(), slot::escape);
+        out.push_str(&format!("turn {} {} {person}\n", t.slot, t.last));
+    }
+    for (rotation, queue) in &lock.queues {
+        out.push_str("queue ");
+        out.push_str(&slot::escape(rotation));
+        for p in &queue.people {
+            out.push(' ');
+            out.push_str(&slot::escape(p));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Reads a lock; every line that cannot be read is a problem, with its line number.
+pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
+    let mut lock = Lock::default();
+    let mut problems = Vec::new();
+    let mut version_seen = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let content = raw.trim();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = content.split_whitespace().collect();
+        let mut problem = |message: String, help: &str| {
+            problems.push(LockProblem {
+                line,
+                message,
+                help: help.to_string(),
+            })
+        };
+        if !version_seen {
+            match fields.as_slice() {
+                ["rota-lock", v] if v.parse() == Ok(VERSION) => version_seen = true,
+                ["rota-lock", v] => {
+                    problem(
+                        format!(
+                            "the lock has format version {v}, which this rota does not read (it reads version {VERSION})"
+                        ),
+                        "use the rota version that wrote it, or restore the lock from git",
+                    );
+                    return Err(problems);
+                }
+                _ => {
+                    problem("a lock starts with the line `rota-lock 1`".into(), RESTORE);
+                    return Err(problems);
+                }
+            }
+            continue;
+        }
+        match fields.as_slice() {
+            ["through", date] => match date.parse::<NaiveDate>() {
+                Ok(d) if lock.through.is_none() => lock.through = Some(d),
+                Ok(_) => problem("a second `through` line".into(), RESTORE),
+                Err(_) => problem(format!("`{date}` is not a date (YYYY-MM-DD)"), RESTORE),
+            },
+            ["turn", slot_text, last, person] => {
+                let slot = match slot_text.parse::<SlotId>() {
+                    Ok(s) => s,
+                    Err(e) => {
+                        problem(e.to_string(), RESTORE);
+                        continue;
+                    }
+                };
+                let Ok(last) = last.parse::<NaiveDate>() else {
+                    problem(format!("`{last}` is not a date (YYYY-MM-DD)"), RESTORE);
+                    continue;
+                };
+                if last < slot.date {
+                    problem(
+                        format!("the turn ends on {last}, before its first slot {}", slot.date),
+                        RESTORE,
+                    );
+                    continue;
+                }
+                let person = if *person == NOBODY {
+                    None
+                } else {
+                    match slot::unescape(person) {
+                        Some(p) => Some(p),
+                        None => {
+                            problem(format!("`{person}` is not a person id as the lock writes them"), RESTORE);
+                            continue;
+                        }
+                    }
+                };
+                lock.turns.push(LockedTurn {
+                    slot,
+                    last,
+                    person,
+                    line,
+                });
+            }
+            ["turn", ..] => problem(
+                "a turn line is `turn FIRST-SLOT LAST-DAY PERSON`, e.g. `turn 2026-12-01-support-hero 2026-12-07 ana`".into(),
+                RESTORE,
+            ),
+            ["queue", rotation, people @ ..] => {
+                let names: Option<Vec<String>> = std::iter::once(rotation)
+                    .chain(people.iter())
+                    .map(|t| slot::unescape(t))
+                    .collect();
+                let Some(mut names) = names else {
+                    problem("a name in this queue is not written as the lock writes them".into(), RESTORE);
+                    continue;
+                };
+                let rotation = names.remove(0);
+                if lock.queues.contains_key(&rotation) {
+                    problem(format!("a second queue for `{rotation}`"), RESTORE);
+                    continue;
+                }
+                lock.queues.insert(rotation, LockedQueue { people: names, line });
+            }
+            [word, ..] => problem(
+                format!("`{word}` starts no line a lock has (`through`, `turn` or `queue`)"),
+                RESTORE,
+            ),
+            [] => {}
+        }
+    }
+    if !version_seen {
+        problems.push(LockProblem {
+            line: 1,
+            message: "the lock is empty: it has no `rota-lock 1` line".into(),
+            help: "delete the file to start without published turns, or restore it from git".into(),
+        });
+    }
+    if lock.through.is_none() && problems.is_empty() {
+        problems.push(LockProblem {
+            line: text.lines().count().max(1),
+            message: "the lock has no `through DATE` line".into(),
+            help: RESTORE.into(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(lock)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The queues of `lock` by rotation name, for building one from planned queues.
+pub fn queues(
+    entries: impl IntoIterator<Item = (String, Vec<String>)>,
+) -> BTreeMap<String, LockedQueue> {
+    entries
+        .into_iter()
+        .map(|(rotation, people)| (rotation, LockedQueue { people, line: 0 }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_reads_back_from_its_text_byte_for_byte() {
+        let text = "# rotation.lock: the published rota, written by `rota publish`; commit it with the config.\n\
+# turn FIRST-SLOT LAST-DAY PERSON: a published turn (PERSON (none): nobody was free).\n\
+# queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n\
+rota-lock 1\nthrough 2026-12-31\n\
+turn 2026-12-01-support-hero 2026-12-07 ana\n\
+turn 2026-12-08-%C3%A9quipe 2026-12-08 (none)\n\
+turn 2026-12-08-support-hero 2026-12-14 mehmet\n\
+queue support-hero sarah ana mehmet\n";
+        let lock = parse(text).unwrap();
+        assert_eq!(lock.turns.len(), 3);
+        assert_eq!(lock.turns[1].slot.rotation, "équipe");
+        assert_eq!(lock.turns[1].person, None);
+        assert_eq!(render(&lock), text);
+    }
+
+    #[test]
+    fn a_bad_line_is_named_with_its_number() {
+        let problems =
+            parse("rota-lock 1\nthrough 2026-12-31\nturn 2026-12-01-x 2026-11-30 ana\nturm x\n")
+                .unwrap_err();
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 4]);
+        assert!(problems[1].message.contains("`turm`"));
+        let problems = parse("rota-lock 9\n").unwrap_err();
+        assert!(problems[0].message.contains("version 9"));
+        assert!(parse("").is_err());
+    }
+}

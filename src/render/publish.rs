@@ -1,0 +1,111 @@
+//! What `rota publish` did, as text or JSON.
+
+use serde_json::{Value, json};
+
+use crate::published::LockedTurn;
+use crate::published::publish::Publication;
+
+/// A publication as the command reports it.
+pub struct PublishView<'a> {
+    pub publication: &'a Publication,
+    /// The lock file, as the user named it.
+    pub lock: &'a str,
+    pub dry_run: bool,
+}
+
+/// One line per turn dropped (`-`) or added (`+`), then a summary.
+pub fn text(view: &PublishView) -> String {
+    let p = view.publication;
+    let mut out = String::new();
+    let line = |sign: char, t: &LockedTurn| {
+        format!(
+            "{sign} {:<20} {} .. {}  {}\n",
+            t.slot.rotation,
+            t.slot.date,
+            t.last,
+            t.person.as_deref().unwrap_or("(nobody)")
+        )
+    };
+    for t in &p.dropped {
+        out.push_str(&line('-', t));
+    }
+    for t in &p.added {
+        out.push_str(&line('+', t));
+    }
+    let through = p
+        .lock
+        .through
+        .map_or("nothing".to_string(), |d| d.to_string());
+    let mut parts = Vec::new();
+    if !p.dropped.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            if view.dry_run {
+                "would drop"
+            } else {
+                "dropped"
+            },
+            turns(p.dropped.len())
+        ));
+    }
+    if !p.added.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            if view.dry_run { "would add" } else { "added" },
+            turns(p.added.len())
+        ));
+    }
+    if parts.is_empty() {
+        out.push_str(&format!(
+            "nothing to add: {} already holds every turn through {through}\n",
+            view.lock
+        ));
+    } else {
+        out.push_str(&format!(
+            "{}: {}; published through {through}{}\n",
+            view.lock,
+            parts.join(", "),
+            if view.dry_run {
+                " (dry run: nothing written)"
+            } else {
+                ""
+            }
+        ));
+    }
+    out
+}
+
+/// `{"lock", "through", "dry_run", "added": [...], "dropped": [...]}`.
+pub fn json(view: &PublishView) -> String {
+    let p = view.publication;
+    let turns = |list: &[LockedTurn]| -> Value {
+        list.iter()
+            .map(|t| {
+                json!({
+                    "rotation": t.slot.rotation,
+                    "slot": t.slot.date.to_string(),
+                    "last": t.last.to_string(),
+                    "person": t.person,
+                })
+            })
+            .collect()
+    };
+    let value = json!({
+        "lock": view.lock,
+        "through": p.lock.through.map(|d| d.to_string()),
+        "dry_run": view.dry_run,
+        "added": turns(&p.added),
+        "dropped": turns(&p.dropped),
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn turns(n: usize) -> String {
+    if n == 1 {
+        "1 turn".into()
+    } else {
+        format!("{n} turns")
+    }
+}

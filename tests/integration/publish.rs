@@ -1,0 +1,371 @@
+//! `rota publish`, `rotation.lock`, and the commands that plan from it; `rota diff`.
+
+use std::process::Command as Process;
+
+use crate::support::{Project, person, team};
+
+/// A weekday daily duty of four, from Monday 2026-12-07.
+fn config(members: &str, extra: &str) -> String {
+    let mut text = team("Europe/Berlin", "2026-12-07");
+    for id in ["ana", "bo", "cy", "dan", "eve"] {
+        text.push_str(&person(id, "Europe/Berlin"));
+    }
+    text.push_str(&format!(
+        "[[rotation]]\nname = \"duty\"\nmembers = [{members}]\ndays = \"mon-fri\"\nshift = \"09:00-17:00\"\n\n{extra}"
+    ));
+    text
+}
+
+const FOUR: &str = "\"ana\", \"bo\", \"cy\", \"dan\"";
+
+/// `(slot date, person)` of each planned shift.
+fn plan(p: &Project, from: &str, to: &str) -> Vec<(String, String)> {
+    let json = p.json(&["plan", "--from", from, "--to", to, "--format", "json"]);
+    json["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_str().unwrap()[..10].to_string(),
+                s["person"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn people(p: &Project, from: &str, to: &str) -> Vec<String> {
+    plan(p, from, to).into_iter().map(|(_, who)| who).collect()
+}
+
+#[test]
+fn publishing_writes_one_sorted_line_per_turn_and_a_second_run_adds_nothing() {
+    let p = Project::new(&config(FOUR, ""));
+    let out = p.run(&["publish", "--month", "2026-12"], 0);
+    assert!(
+        out.contains("added 19 turns; published through 2026-12-31"),
+        "{out}"
+    );
+    let lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
+    let lines: Vec<&str> = lock.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(lines[0], "rota-lock 1");
+    assert_eq!(lines[1], "through 2026-12-31");
+    assert_eq!(lines[2], "turn 2026-12-07-duty 2026-12-07 ana");
+    assert_eq!(lines[3], "turn 2026-12-08-duty 2026-12-08 bo");
+    assert_eq!(lines.last().unwrap(), &"queue duty dan ana bo cy");
+
+    let again = p.run(&["publish", "--month", "2026-12"], 0);
+    assert!(again.contains("nothing to add"), "{again}");
+    assert_eq!(
+        std::fs::read_to_string(p.file("rotation.lock")).unwrap(),
+        lock
+    );
+
+    let json = p.json(&[
+        "publish",
+        "--month",
+        "2027-01",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["dry_run"], true);
+    assert_eq!(json["through"], "2027-01-31");
+    assert_eq!(json["added"][0]["rotation"], "duty");
+    assert_eq!(json["added"][0]["slot"], "2027-01-01");
+    assert_eq!(json["added"][0]["person"], "dan");
+    assert_eq!(
+        std::fs::read_to_string(p.file("rotation.lock")).unwrap(),
+        lock
+    );
+}
+
+#[test]
+fn a_hire_a_leaver_and_a_reorder_leave_published_turns_alone_and_the_queue_goes_on() {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    assert_eq!(
+        people(&p, "2026-12-07", "2026-12-19"),
+        [
+            "ana", "bo", "cy", "dan", "ana", "bo", "cy", "dan", "ana", "bo"
+        ]
+    );
+    // Eve joins, Bo leaves, the rest reordered.
+    std::fs::write(
+        p.file("rotation.toml"),
+        config("\"dan\", \"eve\", \"cy\", \"ana\"", ""),
+    )
+    .unwrap();
+    // Published: as before. After: the queue as the lock left it (bo, cy, dan, ana), without
+    // Bo, then Eve.
+    assert_eq!(
+        people(&p, "2026-12-07", "2026-12-19"),
+        [
+            "ana", "bo", "cy", "dan", "ana", "cy", "dan", "ana", "eve", "cy"
+        ]
+    );
+}
+
+#[test]
+fn a_published_turn_of_a_leaver_or_of_someone_now_away_is_an_error_with_the_override_to_paste() {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    let mut text = config("\"ana\", \"cy\", \"dan\"", "");
+    text = text.replace("name = \"DAN\"", "name = \"DAN\"\naway = [\"2026-12-10\"]");
+    std::fs::write(p.file("rotation.toml"), &text).unwrap();
+    let out = p.run(&["check", "--from", "2026-12-07", "--to", "2026-12-12"], 1);
+    assert!(out.contains("published-turn-unserved"), "{out}");
+    assert!(out.contains("bo is no longer a member of duty"), "{out}");
+    assert!(out.contains("dan is away on one of its days"), "{out}");
+    assert!(
+        out.contains(
+            "[[override]]\nrotation = \"duty\"\nperson = \"cy\"\nfrom = 2026-12-08T09:00:00\nto = 2026-12-08T17:00:00\n"
+        ),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&p.run(
+        &[
+            "check",
+            "--from",
+            "2026-12-07",
+            "--to",
+            "2026-12-12",
+            "--format",
+            "json",
+        ],
+        1,
+    ))
+    .unwrap();
+    let unserved: Vec<&serde_json::Value> = json["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "published-turn-unserved")
+        .collect();
+    assert_eq!(unserved.len(), 2, "{json}");
+    assert_eq!(unserved[0]["person"], "bo");
+    assert_eq!(unserved[0]["severity"], "error");
+
+    // Pasting the suggested overrides fixes both.
+    for c in &unserved {
+        text.push_str(c["fix"].as_str().unwrap());
+        text.push('\n');
+    }
+    std::fs::write(p.file("rotation.toml"), &text).unwrap();
+    let out = p.run(&["check", "--from", "2026-12-07", "--to", "2026-12-12"], 0);
+    assert!(!out.contains("published-turn-unserved"), "{out}");
+}
+
+#[test]
+fn a_lock_that_does_not_parse_is_named_by_file_and_line_and_nothing_changes() {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    let mut lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
+    lock = lock.replace(
+        "turn 2026-12-09-duty 2026-12-09 cy",
+        "turn 2026-12-09-duty cy",
+    );
+    std::fs::write(p.file("rotation.lock"), &lock).unwrap();
+    let line = lock
+        .lines()
+        .position(|l| l == "turn 2026-12-09-duty cy")
+        .unwrap()
+        + 1;
+    for args in [
+        &["plan", "--month", "2026-12"][..],
+        &["publish", "--month", "2027-01"],
+        &["check"],
+    ] {
+        let err = p.run_err(args, 2);
+        assert!(err.contains(&format!("rotation.lock:{line}:")), "{err}");
+        assert!(err.contains("nothing was changed"), "{err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(p.file("rotation.lock")).unwrap(),
+        lock
+    );
+
+    let renamed = config(FOUR, "").replace("name = \"duty\"", "name = \"support\"");
+    std::fs::write(p.file("rotation.toml"), renamed).unwrap();
+    std::fs::write(
+        p.file("rotation.lock"),
+        "rota-lock 1\nthrough 2026-12-07\nturn 2026-12-07-duty 2026-12-07 ana\n",
+    )
+    .unwrap();
+    let err = p.run_err(&["plan"], 2);
+    assert!(
+        err.contains(
+            "rotation.lock:3: the lock names rotation `duty`, which the config does not have"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn reopening_drops_the_later_turns_so_they_are_planned_afresh() {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-18"], 0);
+    std::fs::write(
+        p.file("rotation.toml"),
+        config("\"ana\", \"cy\", \"dan\"", ""),
+    )
+    .unwrap();
+    let out = p.run(
+        &[
+            "publish",
+            "--reopen-from",
+            "2026-12-14",
+            "--through",
+            "2026-12-18",
+        ],
+        0,
+    );
+    assert!(out.contains("dropped 5 turns, added 5 turns"), "{out}");
+    assert!(out.contains("- duty"), "{out}");
+    // Kept: the first week. Afresh: the queue after it (bo, cy, dan, ana) without Bo.
+    assert_eq!(
+        people(&p, "2026-12-07", "2026-12-19"),
+        [
+            "ana", "bo", "cy", "dan", "ana", "cy", "dan", "ana", "cy", "dan"
+        ]
+    );
+    let lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
+    assert!(
+        lock.contains("turn 2026-12-14-duty 2026-12-14 cy\n"),
+        "{lock}"
+    );
+}
+
+#[test]
+fn the_lock_can_live_where_the_team_says() {
+    let text = config(FOUR, "").replace(
+        "start = 2026-12-07",
+        "start = 2026-12-07\nlock = \"published/duty.lock\"",
+    );
+    let p = Project::new(&text);
+    std::fs::create_dir(p.file("published")).unwrap();
+    p.run(&["publish", "--through", "2026-12-08"], 0);
+    assert!(p.file("published/duty.lock").exists());
+    assert!(!p.file("rotation.lock").exists());
+}
+
+fn git(p: &Project, args: &[&str]) {
+    let status = Process::new("git")
+        .args(["-c", "user.name=Lead", "-c", "user.email=lead@example.com"])
+        .args(args)
+        .current_dir(p.path())
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {status:?}");
+}
+
+#[test]
+fn diff_against_head_lists_the_shifts_that_change_hands_in_a_real_git_repository() {
+    let p = Project::new(&config(FOUR, ""));
+    git(&p, &["init", "-q"]);
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    git(&p, &["add", "."]);
+    git(&p, &["commit", "-q", "-m", "December"]);
+    // Nothing changed yet.
+    let args = [
+        "diff",
+        "--against",
+        "HEAD",
+        "--from",
+        "2026-12-07",
+        "--to",
+        "2026-12-19",
+    ];
+    let out = p.run(&args, 0);
+    assert!(out.contains("no shift changes hands against HEAD"), "{out}");
+    p.run(&[&args[..], &["--exit-code"]].concat(), 0);
+
+    // Eve is hired: the published week stays; she joins the queue at its end.
+    std::fs::write(
+        p.file("rotation.toml"),
+        config("\"ana\", \"bo\", \"cy\", \"dan\", \"eve\"", ""),
+    )
+    .unwrap();
+    let json = p.json(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(json["against"], "HEAD");
+    assert_eq!(json["from"], "2026-12-07T00:00:00+01:00");
+    let changes = json["changes"].as_array().unwrap();
+    // Before: ana bo cy dan ana | bo cy dan ana bo. After: … | bo cy dan ana eve.
+    assert_eq!(changes.len(), 1, "{json}");
+    assert_eq!(changes[0]["rotation"], "duty");
+    assert_eq!(changes[0]["slot"], "2026-12-18");
+    assert_eq!(changes[0]["start"], "2026-12-18T09:00:00+01:00");
+    assert_eq!(changes[0]["end"], "2026-12-18T17:00:00+01:00");
+    assert_eq!(changes[0]["before"], "bo");
+    assert_eq!(changes[0]["after"], "eve");
+    assert_eq!(changes[0]["published"], false);
+    let eve = json["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["person"] == "eve")
+        .unwrap();
+    assert_eq!(eve["gained"], 1);
+    assert_eq!(eve["lost"], 0);
+    p.run(&[&args[..], &["--exit-code"]].concat(), 1);
+
+    let md = p.run(&[&args[..], &["--format", "markdown"]].concat(), 0);
+    assert!(md.contains("**eve** gains 1, loses 0"), "{md}");
+    assert!(md.contains("| Rotation | Slot |"), "{md}");
+
+    // A revision without a lock is compared as unpublished; an unknown one is bad usage.
+    let err = p.run_err(&["diff", "--against", "no-such-rev"], 2);
+    assert!(err.contains("neither a file nor a git revision"), "{err}");
+}
+
+#[test]
+fn diff_by_default_shows_published_turns_that_an_override_gives_away() {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    let text = config(
+        FOUR,
+        "[[override]]\nrotation = \"duty\"\nperson = \"eve\"\nfrom = 2026-12-09T13:00:00\nto = 2026-12-09T17:00:00\n",
+    );
+    std::fs::write(p.file("rotation.toml"), text).unwrap();
+    let json = p.json(&[
+        "diff",
+        "--from",
+        "2026-12-07",
+        "--to",
+        "2026-12-12",
+        "--format",
+        "json",
+    ]);
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{json}");
+    assert_eq!(changes[0]["before"], "cy");
+    assert_eq!(changes[0]["after"], "eve");
+    assert_eq!(changes[0]["start"], "2026-12-09T13:00:00+01:00");
+    assert_eq!(changes[0]["published"], true);
+}
+
+#[test]
+fn diff_against_another_config_file() {
+    let p = Project::new(&config(FOUR, ""));
+    std::fs::create_dir(p.file("old")).unwrap();
+    std::fs::write(
+        p.file("old/rotation.toml"),
+        config("\"bo\", \"ana\", \"cy\", \"dan\"", ""),
+    )
+    .unwrap();
+    let json = p.json(&[
+        "diff",
+        "--against",
+        "old/rotation.toml",
+        "--from",
+        "2026-12-07",
+        "--to",
+        "2026-12-09",
+        "--format",
+        "json",
+    ]);
+    let changes = json["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{json}");
+    assert_eq!(changes[0]["before"], "bo");
+    assert_eq!(changes[0]["after"], "ana");
+}
