@@ -25,6 +25,39 @@ pub struct Model {
     /// here, so every command plans from config and lock alike.
     pub published: crate::published::Published,
     pub announce: AnnounceSettings,
+    /// Where each part was written, so findings can point back at the config.
+    pub lines: Lines,
+}
+
+/// 1-based config lines of each table, by position in the model's lists; 0 where unknown.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    pub people: Vec<usize>,
+    pub rotations: Vec<usize>,
+    pub coverage: Vec<usize>,
+    /// The `[check]` table, or 0 without one.
+    pub check: usize,
+    pub max_share: usize,
+    pub min_rest: usize,
+    pub max_consecutive_days: usize,
+}
+
+impl Lines {
+    fn at(lines: &[usize], ix: usize) -> usize {
+        lines.get(ix).copied().unwrap_or(0)
+    }
+
+    pub fn person(&self, ix: PersonIx) -> usize {
+        Self::at(&self.people, ix)
+    }
+
+    pub fn rotation(&self, ix: RotationIx) -> usize {
+        Self::at(&self.rotations, ix)
+    }
+
+    pub fn rule(&self, ix: usize) -> usize {
+        Self::at(&self.coverage, ix)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -204,6 +237,9 @@ pub struct CoverageRule {
     pub when: When,
     pub timezone: Tz,
     pub min: u32,
+    /// Dates (in the rule's zone) with nothing required: the rule's own `except`, and the dates
+    /// that are `except` dates or holidays of every rotation it covers.
+    pub except: BTreeSet<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -259,12 +295,51 @@ pub struct SmtpSettings {
 pub struct CheckSettings {
     /// A person's local night: a shift touching it is reported.
     pub night: Window,
+    /// Nobody on duty more than this share of a coverage rule's hours.
+    pub max_share: Option<Limit<Share>>,
+    /// The shortest rest allowed between two stretches of one person's duty.
+    pub min_rest: Option<Limit<TimeDelta>>,
+    /// The most days in a row (the person's local dates their duty starts on).
+    pub max_consecutive_days: Option<Limit<u32>>,
 }
 
 impl Default for CheckSettings {
     fn default() -> Self {
         CheckSettings {
             night: Window::new(0, 6 * 60),
+            max_share: None,
+            min_rest: None,
+            max_consecutive_days: None,
         }
+    }
+}
+
+/// A workload rule's bound and whether breaking it fails the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit<T> {
+    pub value: T,
+    pub error: bool,
+}
+
+/// A share as an exact fraction (`12.5%` is 125/1000), so the boundary itself is never a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    pub numerator: u64,
+    pub denominator: u64,
+}
+
+impl Share {
+    /// Whether `part` is more than this share of `whole`.
+    pub fn exceeded_by(&self, part: i64, whole: i64) -> bool {
+        i128::from(part) * i128::from(self.denominator)
+            > i128::from(whole) * i128::from(self.numerator)
+    }
+}
+
+impl std::fmt::Display for Share {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Stored as a fraction of 1: 30% is 30/100.
+        let percent = self.numerator as f64 * 100.0 / self.denominator as f64;
+        write!(f, "{}%", (percent * 1000.0).round() / 1000.0)
     }
 }

@@ -58,7 +58,11 @@ pub fn read(path: &Path) -> Result<Inputs> {
         )
     })?;
     let name = path.display().to_string();
-    let model = config::load(&text, &name)?;
+    // `.ics` files the config names (holidays, away) are read here, beside the config.
+    let dir = config_dir(path);
+    let read =
+        |relative: &str| std::fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
+    let model = config::load_with(&text, &name, &read)?;
     let lock_path = lock_path(&model, path);
     let lock_text = read_lock(&lock_path)?;
     let lock_name = lock_path.display().to_string();

@@ -2,12 +2,12 @@
 //! over the sorted start and end instants of its shifts, so the cost is linear in shifts after
 //! sorting.
 
-use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use rustc_hash::FxHashMap;
 
 use super::{Conflict, ConflictKind, sorted_rotations};
-use crate::local_time::{local_date, resolve};
-use crate::model::{CoverageRule, Model, PersonIx, When};
+use crate::local_time::{local_date, resolve, start_of_day};
+use crate::model::{CoverageRule, DaySet, Model, PersonIx, When, Window};
 use crate::plan::{Period, Shift};
 
 /// A stretch of a coverage rule's hours with fewer than `min` people on duty.
@@ -39,7 +39,7 @@ pub(super) fn coverage_gaps(
     by_rotation: &[Vec<Shift>],
 ) -> Vec<Gap> {
     let rule = &model.coverage[rule_ix];
-    let hours = rule_hours(rule, period);
+    let hours = rule_hours(rule, model.team.start, period);
     let duty = head_count(
         rule.rotations
             .iter()
@@ -62,18 +62,33 @@ pub(super) fn coverage_gaps(
 /// The instants of the period a rule's `when` covers, as sorted, disjoint, non-touching
 /// intervals. A window belongs to the local day it starts on (like a shift), so
 /// `mon-fri 22:00-06:00` includes Friday night into Saturday.
-pub fn rule_hours(rule: &CoverageRule, period: Period) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    let windows = match &rule.when {
-        When::Always => return vec![(period.from, period.to)],
-        When::Windows(w) => w,
-    };
+///
+/// Nothing is required before `team_start` (its midnight in the rule's zone: no turn exists
+/// before it) nor on the rule's `except` dates (holidays of every rotation it covers).
+pub fn rule_hours(
+    rule: &CoverageRule,
+    team_start: NaiveDate,
+    period: Period,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
     let tz = rule.timezone;
+    let always = [(DaySet::ALL, Window::new(0, 1440))];
+    let windows = match &rule.when {
+        When::Always => &always[..],
+        When::Windows(w) => &w[..],
+    };
+    let period = Period::new(period.from.max(start_of_day(tz, team_start)), period.to);
+    if period.from >= period.to {
+        return Vec::new();
+    }
     let first = local_date(tz, period.from);
     // The day before the first date: its window may cross midnight into the period.
     let first = first.pred_opt().unwrap_or(first);
     let last = local_date(tz, period.to);
     let mut hours = Vec::new();
     for date in first.iter_days().take_while(|d| *d <= last) {
+        if rule.except.contains(&date) {
+            continue;
+        }
         for (days, window) in windows {
             if !days.contains(date.weekday()) {
                 continue;
@@ -211,7 +226,7 @@ pub(super) fn unmatched_rules(
 ) -> Vec<Conflict> {
     let mut out = Vec::new();
     for (ix, rule) in model.coverage.iter().enumerate() {
-        let hours = rule_hours(rule, period);
+        let hours = rule_hours(rule, model.team.start, period);
         if hours.is_empty() {
             continue;
         }
@@ -243,7 +258,6 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::model::{DaySet, Window};
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2027, 3, day, hour, 0, 0).unwrap()
@@ -352,13 +366,35 @@ mod tests {
             when: When::Windows(vec![(set, Window::new(minute(a), minute(b)))]),
             timezone: tz,
             min: 1,
+            except: Default::default(),
         }
+    }
+
+    fn long_ago() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()
+    }
+
+    #[test]
+    fn nothing_is_required_before_the_team_starts_nor_on_the_rules_except_dates() {
+        let mut always = rule("mon 00:00-24:00", chrono_tz::Europe::Berlin);
+        always.when = When::Always;
+        always
+            .except
+            .insert(NaiveDate::from_ymd_opt(2027, 3, 5).unwrap());
+        let start = NaiveDate::from_ymd_opt(2027, 3, 3).unwrap();
+        // Berlin midnights are 23:00 UTC the day before in March (before the 28th).
+        let hours = rule_hours(&always, start, march(1, 8));
+        assert_eq!(hours, vec![(at(2, 23), at(4, 23)), (at(5, 23), at(8, 0))]);
     }
 
     #[test]
     fn rule_hours_include_a_window_begun_the_day_before_the_period() {
         // Sunday 28 Feb 22:00 UTC runs into Monday 1 Mar.
-        let hours = rule_hours(&rule("sun 22:00-06:00", chrono_tz::UTC), march(1, 8));
+        let hours = rule_hours(
+            &rule("sun 22:00-06:00", chrono_tz::UTC),
+            long_ago(),
+            march(1, 8),
+        );
         assert_eq!(hours, vec![(at(1, 0), at(1, 6)), (at(7, 22), at(8, 0))]);
     }
 
@@ -367,6 +403,7 @@ mod tests {
         // Berlin on Sun 28 Mar: 01:00 CET is 00:00 UTC, 04:00 CEST is 02:00 UTC.
         let hours = rule_hours(
             &rule("sun 01:00-04:00", chrono_tz::Europe::Berlin),
+            long_ago(),
             march(27, 29),
         );
         assert_eq!(hours, vec![(at(28, 0), at(28, 2))]);

@@ -9,8 +9,9 @@ mod conflicts;
 mod fairness;
 mod gaps;
 mod published;
+mod workload;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::parallel;
@@ -96,6 +97,18 @@ pub enum ConflictKind {
         fewest: (PersonIx, u32),
         most: (PersonIx, u32),
     },
+    /// `[check] max_share`: a person on duty more than that share of a rule's hours.
+    MaxShare {
+        rule: usize,
+        /// The person's duty inside the rule's hours, and those hours, in seconds.
+        duty: i64,
+        hours: i64,
+        error: bool,
+    },
+    /// `[check] min_rest`: less rest than that between two stretches of one person's duty.
+    MinRest { rest: TimeDelta, error: bool },
+    /// `[check] max_consecutive_days`: duty starting on more days in a row than that.
+    MaxConsecutiveDays { days: u32, error: bool },
     /// A published turn (`rotation.lock`) its person can no longer serve.
     PublishedTurnUnserved {
         /// The turn's line in the lock.
@@ -127,17 +140,23 @@ impl ConflictKind {
             ConflictKind::OverrideOutsideShifts { .. } => "override-outside-shifts",
             ConflictKind::CoverageRuleUnmatched { .. } => "coverage-rule-unmatched",
             ConflictKind::UnevenTurns { .. } => "uneven-turns",
+            ConflictKind::MaxShare { .. } => "max-share",
+            ConflictKind::MinRest { .. } => "min-rest",
+            ConflictKind::MaxConsecutiveDays { .. } => "max-consecutive-days",
             ConflictKind::PublishedTurnUnserved { .. } => "published-turn-unserved",
         }
     }
 
     /// The contract: double bookings are errors, and so is duty on an away day (the person will
-    /// not be there); the rest are warnings.
+    /// not be there); the rest are warnings, except workload rules the config makes errors.
     pub fn severity(&self) -> Severity {
         match self {
             ConflictKind::DoubleBooked
             | ConflictKind::OnDutyWhileAway
             | ConflictKind::PublishedTurnUnserved { .. } => Severity::Error,
+            ConflictKind::MaxShare { error: true, .. }
+            | ConflictKind::MinRest { error: true, .. }
+            | ConflictKind::MaxConsecutiveDays { error: true, .. } => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -154,7 +173,6 @@ pub struct Conflict {
     pub rotations: Vec<RotationIx>,
 }
 
-/// One person's share of one rotation in the period.
 /// The full analysis of `period`.
 pub fn check(model: &Model, period: Period) -> Report {
     let by_rotation = plan::per_rotation(model, period);
@@ -178,6 +196,7 @@ pub fn check(model: &Model, period: Period) -> Report {
     conflicts.extend(conflicts::idle_overrides(model, period, by_rotation));
     conflicts.extend(gaps::unmatched_rules(model, period, by_rotation));
     conflicts.extend(uneven);
+    conflicts.extend(workload::workload(model, period, by_rotation));
     conflicts.extend(published::unserved(model, by_rotation));
     let rotation_names = |c: &Conflict| -> Vec<&str> {
         c.rotations

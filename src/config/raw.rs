@@ -43,6 +43,9 @@ pub struct RawTeam {
     pub name: Option<S<String>>,
     pub timezone: Option<S<String>>,
     pub start: Option<S<toml::Value>>,
+    /// Dates, ranges or `.ics` paths: no shift of any rotation on these days.
+    #[serde(default)]
+    pub holidays: Vec<S<toml::Value>>,
     pub lock: Option<S<String>>,
 }
 
@@ -79,6 +82,8 @@ pub struct RawCoverage {
     pub when: Option<S<When>>,
     pub timezone: Option<S<String>>,
     pub min: Option<S<i64>>,
+    #[serde(default)]
+    pub except: Vec<S<toml::Value>>,
 }
 
 /// `when` is one string (`"always"`, `"mon-fri 08:00-20:00; sat 10:00-14:00"`) or a list.
@@ -129,4 +134,12 @@ pub struct RawSmtp {
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
     pub night: Option<S<String>>,
+    /// The default severity of the workload rules: "warning" (default) or "error".
+    pub severity: Option<S<String>>,
+    /// `"30%"`, or `{ limit = "30%", severity = "error" }`.
+    pub max_share: Option<S<toml::Value>>,
+    /// `"11h"`, or `{ limit = "11h", severity = "error" }`.
+    pub min_rest: Option<S<toml::Value>>,
+    /// `6`, or `{ limit = 6, severity = "error" }`.
+    pub max_consecutive_days: Option<S<toml::Value>>,
 }

@@ -8,33 +8,50 @@ use std::str::FromStr;
 use chrono::Utc;
 use chrono_tz::Tz;
 
+use super::ReadFile;
 use super::diagnostic::Diagnostic;
+use super::ics::{self, Occurrence};
 use super::raw::{self, S};
 use super::suggest;
 use super::syntax::{self, Moment, Problem};
 use crate::local_time;
 use crate::model::{
-    AnnounceSettings, CheckSettings, CoverageRule, DateRanges, DaySet, Model, Override, Person,
-    RemindSettings, Rotation, Security, SmtpSettings, Team, TurnLength, When, Window,
+    AnnounceSettings, CheckSettings, CoverageRule, DateRanges, DaySet, Limit, Lines, Model,
+    Override, Person, RemindSettings, Rotation, Security, Share, SmtpSettings, Team, TurnLength,
+    When, Window,
 };
 
-pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagnostic>> {
+pub fn validate(
+    mut raw: raw::RawConfig,
+    text: &str,
+    path: &str,
+    read: ReadFile,
+) -> Result<Model, Vec<Diagnostic>> {
     let mut v = Validator {
         diags: Vec::new(),
         set_aside: std::mem::take(&mut raw.set_aside),
         text,
         line_ends: text.match_indices('\n').map(|(i, _)| i).collect(),
+        path,
+        read,
+        lines: Lines::default(),
     };
+    let holidays = raw
+        .team
+        .as_ref()
+        .map(|t| v.days_off(&t.get_ref().holidays))
+        .unwrap_or_default();
     let team = v.team(raw.team);
     let people = v.people(raw.person, &team);
     let person_ix = index(people.iter().map(|p| p.id.as_str()));
-    let rotations = v.rotations(raw.rotation, &team, &people, &person_ix);
+    let rotations = v.rotations(raw.rotation, &team, &holidays, &people, &person_ix);
     let rotation_ix = index(rotations.iter().map(|r| r.name.as_str()));
     let coverage = v.coverage(raw.coverage, &team, &rotations, &rotation_ix);
     let overrides = v.overrides(raw.overrides, &rotations, &rotation_ix, &people, &person_ix);
     let remind = v.remind(raw.remind);
     let smtp = raw.smtp.map(|s| v.smtp(s));
     let check = v.check(raw.check);
+    let lines = std::mem::take(&mut v.lines);
     let announce = v.announce(raw.announce);
     if v.diags.is_empty() {
         Ok(Model {
@@ -46,6 +63,7 @@ pub fn validate(mut raw: raw::RawConfig, text: &str) -> Result<Model, Vec<Diagno
             remind,
             smtp: smtp.flatten(),
             check,
+            lines,
             published: Default::default(),
             announce,
         })
@@ -78,6 +96,10 @@ struct Validator<'t> {
     text: &'t str,
     /// Offsets of the text's line breaks, to tell the line of an offset without rescanning.
     line_ends: Vec<usize>,
+    /// The config's path as given, to name the `.ics` files it refers to.
+    path: &'t str,
+    read: ReadFile<'t>,
+    lines: Lines,
 }
 
 impl Validator<'_> {
@@ -301,13 +323,12 @@ impl Validator<'_> {
                 None => id.clone(),
             };
             let email = p.email.map(|e| self.email(e, &name));
-            let mut away = Vec::new();
-            for entry in &p.away {
-                match syntax::date_range(entry.get_ref()) {
-                    Ok(range) => away.push(range),
-                    Err(problem) => self.problem(entry.span(), problem),
-                }
-            }
+            let away = self
+                .days_off(&p.away)
+                .iter()
+                .map(|o| o.days_in(timezone))
+                .collect();
+            self.lines.people.push(self.line(header.start));
             out.push(Person {
                 id,
                 name,
@@ -337,6 +358,7 @@ impl Validator<'_> {
         &mut self,
         rotations: Vec<S<raw::RawRotation>>,
         team: &Team,
+        holidays: &[Occurrence],
         people: &[Person],
         person_ix: &Index,
     ) -> Vec<Rotation> {
@@ -417,13 +439,13 @@ impl Validator<'_> {
                 }),
                 None => TurnLength { days: 1 },
             };
-            let mut except = BTreeSet::new();
-            for entry in &r.except {
-                match syntax::date_range(entry.get_ref()) {
-                    Ok((from, to)) => except.extend(from.iter_days().take_while(|d| *d <= to)),
-                    Err(p) => self.problem(entry.span(), p),
-                }
+            let mut except = self.dates(&r.except);
+            // The team's holidays are the rotation's own, on its local calendar.
+            for h in holidays {
+                let (from, to) = h.days_in(timezone);
+                except.extend(from.iter_days().take_while(|d| *d <= to));
             }
+            self.lines.rotations.push(self.line(header.start));
             out.push(Rotation {
                 name,
                 members,
@@ -506,12 +528,14 @@ impl Validator<'_> {
     ) -> Vec<CoverageRule> {
         let mut out = Vec::with_capacity(rules.len());
         for (i, rule) in rules.into_iter().enumerate() {
+            let header = self.header_span(rule.span());
+            self.lines.coverage.push(self.line(header.start));
             let r = rule.into_inner();
             let name = match r.name {
                 Some(n) => self.text_value(n, "coverage rule name"),
                 None => format!("coverage #{}", i + 1),
             };
-            let members = match &r.rotations {
+            let members: Vec<usize> = match &r.rotations {
                 Some(names) => names
                     .iter()
                     .filter_map(|n| self.rotation_ref(n, rotations, rotation_ix))
@@ -544,12 +568,15 @@ impl Validator<'_> {
                 Some(m) => *m.get_ref() as u32,
                 None => 1,
             };
+            let mut except = self.dates(&r.except);
+            except.extend(common_except(rotations, &members));
             out.push(CoverageRule {
                 name,
                 rotations: members,
                 when,
                 timezone,
                 min,
+                except,
             });
         }
         out
@@ -804,14 +831,232 @@ impl Validator<'_> {
 
     fn check(&mut self, check: Option<S<raw::RawCheck>>) -> CheckSettings {
         let mut settings = CheckSettings::default();
-        if let Some(night) = check.and_then(|c| c.into_inner().night) {
+        let Some(check) = check else {
+            return settings;
+        };
+        self.lines.check = self.line(self.header_span(check.span()).start);
+        let c = check.into_inner();
+        if let Some(night) = &c.night {
             match syntax::window(night.get_ref()) {
                 Ok(w) => settings.night = w,
                 Err(p) => self.problem(night.span(), p),
             }
         }
+        let error = match &c.severity {
+            Some(s) => self.severity(s),
+            None => false,
+        };
+        if let Some(v) = &c.max_share {
+            self.lines.max_share = self.line(v.span().start);
+            settings.max_share =
+                self.limit("max_share", v, error, "\"30%\"", |value| match value {
+                    toml::Value::String(s) => syntax_share(s),
+                    _ => Err(()),
+                });
+        }
+        if let Some(v) = &c.min_rest {
+            self.lines.min_rest = self.line(v.span().start);
+            settings.min_rest = self.limit("min_rest", v, error, "\"11h\"", |value| match value {
+                toml::Value::String(s) => match syntax::duration(s) {
+                    Ok(d) if d > chrono::TimeDelta::zero() => Ok(d),
+                    _ => Err(()),
+                },
+                _ => Err(()),
+            });
+        }
+        if let Some(v) = &c.max_consecutive_days {
+            self.lines.max_consecutive_days = self.line(v.span().start);
+            settings.max_consecutive_days =
+                self.limit("max_consecutive_days", v, error, "6", |value| match value {
+                    toml::Value::Integer(n) if (1..=366).contains(n) => Ok(*n as u32),
+                    _ => Err(()),
+                });
+        }
         settings
     }
+
+    /// `"error"` or `"warning"`: whether breaking a workload rule fails the check.
+    fn severity(&mut self, value: &S<String>) -> bool {
+        match value.get_ref().as_str() {
+            "error" => true,
+            "warning" => false,
+            other => {
+                self.error(
+                    value.span(),
+                    format!("unknown severity `{other}`"),
+                    "write severity = \"error\" (fails the check) or \"warning\" (the default)",
+                );
+                false
+            }
+        }
+    }
+
+    /// A workload rule as a bare limit, or as `{ limit = ..., severity = "error" }`.
+    fn limit<T>(
+        &mut self,
+        key: &str,
+        value: &S<toml::Value>,
+        default_error: bool,
+        example: &str,
+        parse: impl Fn(&toml::Value) -> Result<T, ()>,
+    ) -> Option<Limit<T>> {
+        let help = format!(
+            "write `{key} = {example}`, or `{key} = {{ limit = {example}, severity = \"error\" }}`"
+        );
+        let (limit, error) = match value.get_ref() {
+            toml::Value::Table(t) => {
+                if let Some(unknown) = t.keys().find(|k| *k != "limit" && *k != "severity") {
+                    self.error(
+                        value.span(),
+                        format!("unknown key `{unknown}` in `{key}`"),
+                        help,
+                    );
+                    return None;
+                }
+                let error = match t.get("severity") {
+                    None => default_error,
+                    Some(toml::Value::String(s)) if s == "error" => true,
+                    Some(toml::Value::String(s)) if s == "warning" => false,
+                    Some(_) => {
+                        self.error(
+                            value.span(),
+                            format!("`{key}` has an unknown severity"),
+                            "write severity = \"error\" or \"warning\"",
+                        );
+                        return None;
+                    }
+                };
+                match t.get("limit") {
+                    Some(l) => (l, error),
+                    None => {
+                        self.error(value.span(), format!("`{key}` has no `limit`"), help);
+                        return None;
+                    }
+                }
+            }
+            other => (other, default_error),
+        };
+        match parse(limit) {
+            Ok(value) => Some(Limit { value, error }),
+            Err(()) => {
+                self.error(
+                    value.span(),
+                    format!("`{key} = {limit}` is not a valid limit"),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    /// `except`-style entries: dates and inclusive ranges, every day of them.
+    fn dates(&mut self, entries: &[S<toml::Value>]) -> BTreeSet<chrono::NaiveDate> {
+        let mut dates = BTreeSet::new();
+        for entry in entries {
+            match syntax::date_range(entry.get_ref()) {
+                Ok((from, to)) => dates.extend(from.iter_days().take_while(|d| *d <= to)),
+                Err(p) => self.problem(entry.span(), p),
+            }
+        }
+        dates
+    }
+
+    /// `away`- and `holidays`-style entries: dates, ranges, or paths to `.ics` files.
+    fn days_off(&mut self, entries: &[S<toml::Value>]) -> Vec<Occurrence> {
+        let mut out = Vec::new();
+        for entry in entries {
+            if let toml::Value::String(s) = entry.get_ref()
+                && s.trim().to_ascii_lowercase().ends_with(".ics")
+            {
+                out.extend(self.ics_file(s.trim(), entry.span()));
+                continue;
+            }
+            match syntax::date_range(entry.get_ref()) {
+                Ok((from, to)) => out.push(Occurrence::Days(from, to)),
+                Err(mut p) => {
+                    p.help.push_str(", or the path of an .ics file");
+                    self.problem(entry.span(), p)
+                }
+            }
+        }
+        out
+    }
+
+    fn ics_file(&mut self, path: &str, span: Range<usize>) -> Vec<Occurrence> {
+        let shown = {
+            let relative = std::path::Path::new(path);
+            match std::path::Path::new(self.path).parent() {
+                Some(dir) if !relative.is_absolute() && !dir.as_os_str().is_empty() => {
+                    dir.join(relative).display().to_string()
+                }
+                _ => path.to_string(),
+            }
+        };
+        let text = match (self.read)(path) {
+            Ok(text) => text,
+            Err(why) => {
+                self.error(
+                    span,
+                    format!("cannot read `{shown}`: {why}"),
+                    "paths are relative to the config file's folder; export the calendar there, or fix the path",
+                );
+                return Vec::new();
+            }
+        };
+        match ics::occurrences(&text) {
+            Ok(found) => found,
+            Err(e) => {
+                self.error(
+                    span,
+                    format!("{shown}:{}: {}", e.line, e.message),
+                    format!(
+                        "fix line {} of `{shown}`, or export the calendar again",
+                        e.line
+                    ),
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Dates that every one of a rule's rotations has off: nothing to cover then. A rule without
+/// rotations has no such dates (its emptiness is a finding of its own).
+fn common_except(rotations: &[Rotation], members: &[usize]) -> BTreeSet<chrono::NaiveDate> {
+    let Some((&first, rest)) = members.split_first() else {
+        return BTreeSet::new();
+    };
+    rotations[first]
+        .except
+        .iter()
+        .copied()
+        .filter(|d| rest.iter().all(|&r| rotations[r].except.contains(d)))
+        .collect()
+}
+
+/// `"30%"` or `"12.5%"` as an exact fraction.
+fn syntax_share(text: &str) -> Result<Share, ()> {
+    let number = text.trim().strip_suffix('%').ok_or(())?.trim();
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole
+            .chars()
+            .chain(fraction.chars())
+            .all(|c| c.is_ascii_digit())
+        || fraction.len() > 6
+    {
+        return Err(());
+    }
+    let digits = format!("{whole}{fraction}");
+    let numerator: u64 = digits.parse().map_err(|_| ())?;
+    let denominator = 100 * 10u64.pow(fraction.len() as u32);
+    if numerator > denominator {
+        return Err(());
+    }
+    Ok(Share {
+        numerator,
+        denominator,
+    })
 }
 
 fn when(entries: &[&str]) -> Result<When, Problem> {

@@ -317,6 +317,31 @@ pub fn message(model: &Model, c: &Conflict) -> String {
             rotations.join(", "),
             model.coverage[rule].name
         ),
+        ConflictKind::MaxShare {
+            rule, duty, hours, ..
+        } => format!(
+            "on duty {} of the {} hours of `{}` ({:.1}%, more than max_share = {})",
+            length(TimeDelta::seconds(duty)),
+            length(TimeDelta::seconds(hours)),
+            model.coverage[rule].name,
+            duty as f64 * 100.0 / hours.max(1) as f64,
+            model
+                .check
+                .max_share
+                .map_or(String::new(), |l| l.value.to_string())
+        ),
+        ConflictKind::MinRest { rest, .. } => format!(
+            "only {} of rest between shifts (min_rest = {})",
+            length(rest),
+            model
+                .check
+                .min_rest
+                .map_or(String::new(), |l| length(l.value))
+        ),
+        ConflictKind::MaxConsecutiveDays { days, .. } => format!(
+            "on duty {days} days in a row (max_consecutive_days = {})",
+            model.check.max_consecutive_days.map_or(0, |l| l.value)
+        ),
         ConflictKind::PublishedTurnUnserved {
             line,
             reason,

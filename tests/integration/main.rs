@@ -8,6 +8,7 @@ mod export;
 mod first_hour;
 mod grid;
 mod hardening;
+mod lint;
 mod plan;
 mod properties;
 mod publish;
