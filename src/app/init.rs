@@ -59,6 +59,15 @@ pub fn run(config: Option<&Path>, args: &InitArgs, out: &mut dyn Write) -> Resul
     if path.exists() {
         return Err(refuse());
     }
+    // `rota init --config teams/support/rotation.toml` makes the folder, as `cargo new` does.
+    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| {
+            Error::failed(
+                format!("cannot make the folder `{}`: {e}", folder.display()),
+                "check that the place is writable, or pass another --config PATH",
+            )
+        })?;
+    }
     crate::io::files::write_new(path, starter(&team).as_bytes()).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             refuse()
@@ -69,8 +78,13 @@ pub fn run(config: Option<&Path>, args: &InitArgs, out: &mut dyn Write) -> Resul
             )
         }
     })?;
+    let rota = if path == Path::new("rotation.toml") {
+        "rota".to_string()
+    } else {
+        format!("rota --config {}", path.display())
+    };
     let line = format!(
-        "wrote {} for {} ({}, start {})\nnext: put your people in it, then run `rota validate` and `rota plan`\n",
+        "wrote {} for {} ({}, start {})\nnext: put your people in it, then run `{rota} validate` and `{rota} plan`\n",
         path.display(),
         team.name,
         team.timezone.name(),
