@@ -10,6 +10,7 @@ Examples:
   rota plan --month 2026-12                  December as a calendar (a table when piped)
   rota plan --from 2026-12-01 --to 2026-12-08 --format json
   rota who --at 2026-12-16T14:00             who is on duty then, per rotation
+  rota coverage --add \"Asia/Manila 09:00-17:00 mon-fri\"   the fewest on duty per hour; gaps a hire closes
   rota check --month 2027-03 --strict        coverage gaps and conflicts (CI: exit 1 on findings)
   rota export --out public/                  iCalendar feeds for the team, rotations and people
   rota remind --dry-run                      show the reminders a cron run would send
@@ -102,6 +103,12 @@ pub enum Command {
     )]
     Who(WhoArgs),
 
+    /// The week grid of the fewest people on duty in each hour; --add tries out a new hire.
+    #[command(
+        after_help = "Examples:\n  rota coverage --month 2027-01\n  rota coverage --add \"Asia/Manila 09:00-17:00 mon-fri\"   # which gaps would this hire close?\n  rota coverage --rule 24/7 --tz UTC --format json"
+    )]
+    Coverage(CoverageArgs),
+
     /// Report coverage gaps, conflicts and fairness for a period.
     #[command(
         after_help = "Examples:\n  rota check --month 2027-03\n  rota check --strict            # also fail on warnings (for CI)\n  rota check --format json"
@@ -110,7 +117,7 @@ pub enum Command {
 
     /// Write iCalendar feeds: team.ics, rotation-<name>.ics, person-<id>.ics.
     #[command(
-        after_help = "Examples:\n  rota export                    # this month and the two after, into calendar/\n  rota export --month 2026-12 --out public/"
+        after_help = "Examples:\n  rota export                    # last month through three months ahead, into calendar/\n  rota export --month 2026-12 --out public/"
     )]
     Export(ExportArgs),
 
@@ -191,6 +198,8 @@ pub struct WhoArgs {
 pub enum CheckFormat {
     Text,
     Json,
+    /// GitHub Actions annotations at the config lines concerned.
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -211,6 +220,17 @@ pub struct ExportArgs {
     /// Folder to write the .ics files into.
     #[arg(long, value_name = "DIR", default_value = "calendar")]
     pub out: PathBuf,
+    /// Delete the feeds of rotations and people no longer on the rota instead of emptying them.
+    #[arg(long)]
+    pub prune: bool,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -245,6 +265,28 @@ pub struct AnnounceArgs {
 pub enum MailFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CoverageFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// A hypothetical extra person, on duty in a window of each of some days in their zone:
+    /// "ZONE HH:MM-HH:MM [DAYS]" (DAYS as in the config, default daily). Repeatable.
+    #[arg(long = "add", value_name = "ZONE HH:MM-HH:MM DAYS")]
+    pub add: Vec<String>,
+    /// Count a [[coverage]] rule's rotations, its min and its hours (default: all rotations,
+    /// one person needed at every hour).
+    #[arg(long, value_name = "NAME")]
+    pub rule: Option<String>,
+    #[arg(long, value_enum, default_value_t = CoverageFormat::Text)]
+    pub format: CoverageFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -346,6 +388,8 @@ impl Command {
             Command::Announce(a) => a.format == MailFormat::Json,
             Command::Publish(a) => a.format == PublishFormat::Json,
             Command::Diff(a) => a.format == DiffFormat::Json,
+            Command::Export(a) => a.format == ExportFormat::Json,
+            Command::Coverage(a) => a.format == CoverageFormat::Json,
             _ => false,
         }
     }

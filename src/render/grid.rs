@@ -9,7 +9,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::PlanView;
 use crate::local_time::{local_date, resolve};
 use crate::model::{Model, PersonIx, RotationIx};
-use crate::plan::Shift;
+use crate::plan::{Period, Shift};
 use crate::timefmt::push_two_digits;
 
 /// Width of the day label, `Tue 01`.
@@ -74,10 +74,14 @@ pub fn plan(view: &PlanView, width: usize, colour: bool) -> String {
     out
 }
 
-/// The display-zone dates of the period, first to last.
 fn days(view: &PlanView) -> Vec<NaiveDate> {
-    let first = local_date(view.tz, view.period.from);
-    let last = local_date(view.tz, view.period.to - TimeDelta::seconds(1));
+    dates(view.period, view.tz)
+}
+
+/// The dates of `period` in `tz`, first to last.
+pub fn dates(period: Period, tz: chrono_tz::Tz) -> Vec<NaiveDate> {
+    let first = local_date(tz, period.from);
+    let last = local_date(tz, period.to - TimeDelta::seconds(1)).max(first);
     first.iter_days().take_while(|d| *d <= last).collect()
 }
 
@@ -87,11 +91,16 @@ fn title(view: &PlanView, days: &[NaiveDate]) -> String {
     } else {
         &view.model.team.name
     };
+    format!("{team} — {} ({})", period_name(days), view.tz.name())
+}
+
+/// `December 2026` for a whole month, else `Tue 1 Dec 2026 to Tue 8 Dec 2026`.
+pub fn period_name(days: &[NaiveDate]) -> String {
     let (first, last) = (days[0], days[days.len() - 1]);
     let whole_month = first.day() == 1
         && last.succ_opt().is_some_and(|d| d.day() == 1)
         && first.month() == last.month();
-    let span = if whole_month {
+    if whole_month {
         first.format("%B %Y").to_string()
     } else {
         format!(
@@ -99,8 +108,7 @@ fn title(view: &PlanView, days: &[NaiveDate]) -> String {
             first.format("%a %-d %b %Y"),
             last.format("%a %-d %b %Y")
         )
-    };
-    format!("{team} — {span} ({})", view.tz.name())
+    }
 }
 
 /// One stretch of duty in a cell.

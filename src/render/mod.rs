@@ -2,9 +2,11 @@
 
 pub mod announcement;
 pub mod check;
+pub mod coverage;
 pub mod csv;
 pub mod diff;
 pub mod email;
+pub mod github;
 pub mod grid;
 pub mod ics;
 pub mod json;

@@ -4,7 +4,9 @@ mod support;
 
 mod announce;
 mod check;
+mod coverage;
 mod export;
+mod faults;
 mod first_hour;
 mod grid;
 mod hardening;
