@@ -11,6 +11,7 @@ mod mail;
 mod plan;
 mod publish;
 mod remind;
+mod schema;
 mod shell;
 mod validate;
 mod who;
@@ -178,7 +179,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Publish(args) => publish::run(&ctx, args, &mut stdout),
         Command::Diff(args) => diff::run(&ctx, args, &mut stdout),
         Command::Announce(args) => announce::run(&ctx, args, &mut stdout),
-        Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
+        Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Schema => {
             unreachable!("run by without_config")
         }
     }?;
@@ -192,6 +193,8 @@ fn without_config(cli: &Cli, out: &mut dyn Write) -> Option<Result<Outcome>> {
         Command::Init(args) => init::run(cli.config.as_deref(), args, out),
         Command::Completions(args) => shell::completions(args.shell, out),
         Command::Man(args) => shell::man(args.command.as_deref(), out),
+        // The schema describes every config; it needs none.
+        Command::Schema => schema::run(out),
         _ => return None,
     })
 }
