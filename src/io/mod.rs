@@ -2,6 +2,7 @@
 
 pub mod caldav;
 pub mod delivery;
+pub mod discover;
 pub mod files;
 pub mod lock;
 pub mod sent_log;
