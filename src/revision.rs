@@ -87,17 +87,27 @@ pub fn fingerprint<'v>(values: impl IntoIterator<Item = &'v str>) -> u64 {
 /// The events of a feed rota wrote before, by UID; events it cannot read are skipped (they
 /// are then published as new). `None` when the text is not an iCalendar feed.
 pub fn read_feed(text: &str) -> Option<HashMap<String, Previous>> {
-    let unfolded = icalendar::parser::unfold(text);
-    let calendar = icalendar::parser::read_calendar(&unfolded).ok()?;
+    if !text.trim_start().starts_with("BEGIN:VCALENDAR") {
+        return None;
+    }
+    // Event by event: a large organisation's team feed is tens of megabytes, and parsed whole
+    // it took ten times that in memory.
     let mut events = HashMap::new();
-    for component in calendar
-        .components
-        .iter()
-        .filter(|c| c.name.as_str() == "VCALENDAR")
-        .flat_map(|c| &c.components)
-        .chain(&calendar.components)
-        .filter(|c| c.name.as_str() == "VEVENT")
-    {
+    let mut rest = text;
+    while let Some(start) = rest.find("BEGIN:VEVENT") {
+        let block = &rest[start..];
+        let Some(end) = block.find("END:VEVENT") else {
+            break;
+        };
+        let (event, after) = block.split_at(end + "END:VEVENT".len());
+        rest = after;
+        let unfolded = icalendar::parser::unfold(event);
+        let Ok(components) = icalendar::parser::read_components(&unfolded) else {
+            continue;
+        };
+        let Some(component) = components.first() else {
+            continue;
+        };
         let value = |name: &str| component.find_prop(name).map(|p| p.val.as_str());
         let Some(uid) = value("UID") else { continue };
         let Some(stamp) = value("DTSTAMP").and_then(parse_utc) else {
