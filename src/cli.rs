@@ -70,7 +70,7 @@ pub enum Command {
 
     /// Report coverage gaps, conflicts and fairness for a period.
     #[command(
-        after_help = "Examples:\n  rota check --month 2027-03\n  rota check --strict            # also fail on warnings (for CI)\n  rota check --format json"
+        after_help = "Examples:\n  rota check --month 2027-03\n  rota check --strict            # also fail on warnings (for CI)\n  rota check --format json\n  rota check --format github     # annotations in GitHub Actions\n  rota check --quiet             # only the exit code"
     )]
     Check(CheckArgs),
 
@@ -102,6 +102,12 @@ pub enum Command {
         after_help = "Examples:\n  rota announce --month 2027-01 --dry-run\n  rota announce --month 2027-01\n  rota announce --month 2027-01 --format json"
     )]
     Announce(AnnounceArgs),
+
+    /// Print the JSON Schema of rotation.toml (draft 4), for editors such as taplo.
+    #[command(
+        after_help = "Examples:\n  rota schema > rotation.schema.json\n  # then, as the first line of rotation.toml:\n  #:schema ./rotation.schema.json"
+    )]
+    Schema,
 }
 
 /// `--month`, or `--from` with `--to`.
