@@ -96,7 +96,11 @@ pub fn coverage(
         ),
         Scope::Rule(ix) => {
             let rule = &model.coverage[ix];
-            (rule.rotations.clone(), rule.min, rule_hours(rule, period))
+            (
+                rule.rotations.clone(),
+                rule.min,
+                rule_hours(rule, model.team.start, period),
+            )
         }
     };
     // Before the rota starts nobody is on duty by design: those hours are not counted.
