@@ -72,7 +72,7 @@ pub enum Command {
 
     /// Write iCalendar feeds: team.ics, rotation-<name>.ics, person-<id>.ics.
     #[command(
-        after_help = "Examples:\n  rota export                    # this month and the two after, into calendar/\n  rota export --month 2026-12 --out public/"
+        after_help = "Examples:\n  rota export                    # last month through three months ahead, into calendar/\n  rota export --month 2026-12 --out public/"
     )]
     Export(ExportArgs),
 
@@ -173,6 +173,17 @@ pub struct ExportArgs {
     /// Folder to write the .ics files into.
     #[arg(long, value_name = "DIR", default_value = "calendar")]
     pub out: PathBuf,
+    /// Delete the feeds of rotations and people no longer on the rota instead of emptying them.
+    #[arg(long)]
+    pub prune: bool,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,8 @@ pub struct Model {
     pub remind: RemindSettings,
     pub smtp: Option<SmtpSettings>,
     pub check: CheckSettings,
+    pub calendar: CalendarSettings,
+    pub caldav: Option<CaldavSettings>,
     /// The published turns of `rotation.lock`, empty without one: planning takes them from
     /// here, so every command plans from config and lock alike.
     pub published: crate::published::Published,
@@ -261,6 +263,8 @@ pub struct RemindSettings {
     pub state: PathBuf,
     /// Whether `remind` sends change notices.
     pub notices: bool,
+    /// How long one run may spend delivering; what is left is retried by the next run.
+    pub deadline: TimeDelta,
 }
 
 impl Default for RemindSettings {
@@ -270,6 +274,7 @@ impl Default for RemindSettings {
             from: None,
             state: PathBuf::from(".rota/state.json"),
             notices: true,
+            deadline: TimeDelta::minutes(10),
         }
     }
 }
@@ -289,6 +294,11 @@ pub struct SmtpSettings {
     pub username: Option<String>,
     /// Name of the environment variable that holds the password.
     pub password_env: Option<String>,
+    /// How long one step of an SMTP conversation may take.
+    pub timeout: std::time::Duration,
+    /// A PEM file of extra CA certificates trusted on top of the built-in roots, relative to
+    /// the config's folder unless absolute.
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -312,6 +322,36 @@ impl Default for CheckSettings {
             max_consecutive_days: None,
         }
     }
+}
+
+/// `[calendar]`: how the feeds name their events and where they ring.
+#[derive(Debug, Clone, Default)]
+pub struct CalendarSettings {
+    /// The domain of every event's UID; `None`: derived from the team's name.
+    pub uid_domain: Option<String>,
+    pub alarms: Alarms,
+}
+
+/// Which feeds carry an alarm ahead of each turn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Alarms {
+    /// Only `person-<id>.ics`: a team feed's subscriber is not rung for everyone's turns.
+    #[default]
+    Person,
+    All,
+    None,
+}
+
+/// `[caldav]`: the server `rota sync` pushes the feeds to.
+#[derive(Debug, Clone)]
+pub struct CaldavSettings {
+    /// Ends with `/`; each feed is a collection below it.
+    pub url: String,
+    pub username: Option<String>,
+    /// Name of the environment variable that holds the password.
+    pub password_env: Option<String>,
+    /// What the last sync wrote, relative to the config file's folder unless absolute.
+    pub state: PathBuf,
 }
 
 /// A workload rule's bound and whether breaking it fails the check.

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """A real SMTP server on loopback for rota's reminder tests, and an independent mail parser.
 
-    smtp_server.py serve DIR [--port N]
+    smtp_server.py serve DIR [--port N] [--tls CERT KEY] [--auth-fail] [--delay SECONDS]
         Serves SMTP on 127.0.0.1 (port N, or a free one) and prints "PORT <n>" once listening.
+        --tls: offers and requires STARTTLS with this certificate chain and key (PEM).
+        --auth-fail: requires AUTH and refuses every login (535), noting each in DIR/auth.log.
+        --delay: waits this long before answering DATA (a slow server).
         Each accepted message is written to DIR/<seq>-<recipient>.eml (atomically).
         DIR/rules.json, read on every command, maps a recipient address to how to treat it:
         "451" (temporary rejection), "550" (permanent rejection) or "drop" (hang up during DATA).
@@ -38,8 +41,9 @@ def rules(folder):
 
 
 class Handler:
-    def __init__(self, folder):
+    def __init__(self, folder, delay=0.0):
         self.folder = folder
+        self.delay = delay
         # A restarted server numbers on after what it stored before.
         self.count = sum(1 for f in os.listdir(folder) if f.endswith(".eml"))
 
@@ -53,6 +57,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if any(rules(self.folder).get(r) == "drop" for r in envelope.rcpt_tos):
             server.transport.abort()
             return "421 4.4.2 Connection dropped"
@@ -65,14 +71,36 @@ class Handler:
         return "250 Message accepted for delivery"
 
 
-async def serve(folder, port):
+def refuse_login(folder):
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        with open(os.path.join(folder, "auth.log"), "a") as f:
+            f.write(f"{mechanism}\n")
+        return AuthResult(success=False, handled=False)
+
+    return authenticator
+
+
+async def serve(folder, port, tls=None, auth_fail=False, delay=0.0):
     need("aiosmtpd", "aiosmtpd")
     from aiosmtpd.smtp import SMTP
 
-    handler = Handler(folder)
+    handler = Handler(folder, delay)
+    options = {"hostname": "rota-test", "decode_data": False}
+    if tls:
+        import ssl
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(tls[0], tls[1])
+        options.update(tls_context=context, require_starttls=True)
+    if auth_fail:
+        options.update(
+            authenticator=refuse_login(folder), auth_required=True, auth_require_tls=False
+        )
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="rota-test", decode_data=False),
+        lambda: SMTP(handler, **options),
         host="127.0.0.1",
         port=port,
         reuse_address=True,
@@ -133,11 +161,19 @@ def parse(paths):
 
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "serve":
+        args = sys.argv
         port = 0
-        if "--port" in sys.argv:
-            port = int(sys.argv[sys.argv.index("--port") + 1])
+        if "--port" in args:
+            port = int(args[args.index("--port") + 1])
+        tls = None
+        if "--tls" in args:
+            at = args.index("--tls")
+            tls = (args[at + 1], args[at + 2])
+        delay = 0.0
+        if "--delay" in args:
+            delay = float(args[args.index("--delay") + 1])
         try:
-            asyncio.run(serve(sys.argv[2], port))
+            asyncio.run(serve(args[2], port, tls, "--auth-fail" in args, delay))
         except KeyboardInterrupt:
             pass
     elif len(sys.argv) >= 2 and sys.argv[1] == "parse":

@@ -47,7 +47,8 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
         .flatten()
         .collect();
     let duties = crate::plan::in_order(model, &duties, |d| &d.shift);
-    let events = ics::events(model, &duties);
+    let history = crate::revision::History::new(model, now, Default::default());
+    let events = ics::events(model, &duties, &history);
     let mut pending = 0;
     for person in plan.people() {
         let key = AnnouncementKey {

@@ -1,32 +1,141 @@
 //! `rota export`: the plan of a period as `team.ics`, `rotation-<name>.ics` and `person-<id>.ics`.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
+use std::path::Path;
+
+use chrono::{Datelike, Months};
+use serde_json::json;
 
 use super::{Context, Outcome, emit};
-use crate::cli::ExportArgs;
+use crate::cli::{ExportArgs, ExportFormat, PeriodArgs};
 use crate::error::Result;
+use crate::feeds::{self, FeedSpec};
 use crate::io::files::{self, Publication};
-use crate::model::Model;
-use crate::plan::{self, handover};
+use crate::local_time::start_of_day;
+use crate::plan::{self, Period, handover::Handover};
 use crate::render::ics::{self, Events, Feed};
-
-/// By default: the current month and the two after it.
-const DEFAULT_MONTHS: u32 = 3;
+use crate::revision::{self, History};
 
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
-    let period = ctx.period(&args.period, DEFAULT_MONTHS)?;
-    let per_rotation = handover::per_rotation(&ctx.model, period, |s| period.contains(s.start));
-    let duties: Vec<_> = per_rotation.into_iter().flatten().collect();
-    let duties = plan::in_order(&ctx.model, &duties, |d| &d.shift);
+    let period = period(ctx, &args.period)?;
+    let handovers = handovers(ctx, period);
+    let history = History::new(&ctx.model, ctx.now, previous(&args.out));
     // Every event is rendered before the first file is touched, and wrapping them in a feed
     // cannot fail, so a failure to render leaves the folder as it was.
-    let events = ics::events(&ctx.model, &duties);
-    let feeds = feeds(&ctx.model, &duties, ctx.display_tz);
+    let events = ics::events(&ctx.model, &handovers, &history);
+    let mut feeds = feeds::feeds(&ctx.model, &handovers, ctx.display_tz);
+    let gone = gone(&args.out, &feeds);
+    let remove = if args.prune {
+        gone.iter().map(|name| format!("{name}.ics")).collect()
+    } else {
+        feeds.extend(gone.iter().map(|name| feeds::emptied(&ctx.model, name)));
+        Vec::new()
+    };
     let files: Vec<Publication> = feeds
         .iter()
-        .map(|f| Publication::new(f.name.clone(), Box::new(|out| f.write(&events, out))))
+        .map(|f| Publication::new(f.file_name(), Box::new(|out| write(f, &events, out))))
         .collect();
-    let published = files::publish(&args.out, &files, &[])?;
+    let published = files::publish(&args.out, &files, &remove)?;
+    let report = match args.format {
+        ExportFormat::Text => text(args, &published, &gone),
+        ExportFormat::Json => json(ctx, args, period, &feeds, &published, &gone),
+    };
+    emit(out, report.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+/// The period of the flags, or by default from the first day of last month (so history stays
+/// in subscribed calendars) to the end of the published horizon or through the third month
+/// after this one, whichever is later: whole months, so that the feeds change at month
+/// boundaries rather than every day.
+pub fn period(ctx: &Context, args: &PeriodArgs) -> Result<Period> {
+    if args.month.is_some() || args.from.is_some() {
+        return ctx.period(args, 1);
+    }
+    let tz = ctx.display_tz;
+    let today = ctx.now.with_timezone(&tz).date_naive();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let last_month = this_month
+        .checked_sub_months(Months::new(1))
+        .unwrap_or(this_month);
+    let months = Period::months(last_month, 5, tz);
+    // A published turn may run past the date it was published through.
+    let published = &ctx.model.published;
+    let horizon = published
+        .rotations
+        .iter()
+        .flat_map(|r| r.turns.iter().map(|t| t.last))
+        .chain(published.through)
+        .max()
+        .and_then(|last| last.succ_opt())
+        .map(|after| start_of_day(tz, after));
+    Ok(Period::new(
+        months.from,
+        horizon.map_or(months.to, |h| h.max(months.to)),
+    ))
+}
+
+/// Every shift that overlaps `period` (a shift running at its start is still going on), with
+/// who hands over before and after it, in plan order.
+pub fn handovers(ctx: &Context, period: Period) -> Vec<Handover> {
+    let per_rotation = plan::handover::per_rotation(&ctx.model, period, |_| true);
+    let all: Vec<Handover> = per_rotation.into_iter().flatten().collect();
+    plan::in_order(&ctx.model, &all, |h| &h.shift)
+}
+
+/// The events of the team's feed a previous export left in `dir`: what each event said and
+/// its revision. Anything unreadable counts as no previous export.
+fn previous(dir: &Path) -> HashMap<String, revision::Previous> {
+    match std::fs::read_to_string(dir.join("team.ics")) {
+        Ok(text) if ics::is_ours(text.as_bytes()) => revision::read_feed(&text).unwrap_or_default(),
+        _ => HashMap::new(),
+    }
+}
+
+/// The rotation and person feeds rota wrote into `dir` whose rotation or person is gone,
+/// by name, sorted. A file that only differs in case from a current feed is that feed on a
+/// case-insensitive file system, not a stale one.
+fn gone(dir: &Path, feeds: &[FeedSpec]) -> Vec<String> {
+    let current: HashSet<String> = feeds.iter().map(|f| f.name.to_lowercase()).collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut gone: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let file = e.file_name().into_string().ok()?;
+            let name = file.strip_suffix(".ics")?.to_string();
+            let ours = feeds::is_member_feed(&name)
+                && !current.contains(&name.to_lowercase())
+                && e.file_type().is_ok_and(|t| t.is_file())
+                && starts_like_ours(&e.path());
+            ours.then_some(name)
+        })
+        .collect();
+    gone.sort();
+    gone
+}
+
+fn starts_like_ours(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(200);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(200).read_to_end(&mut head))
+        .is_ok_and(|_| ics::is_ours(&head))
+}
+
+fn write(feed: &FeedSpec, events: &Events, out: &mut dyn Write) -> std::io::Result<()> {
+    let head = Feed {
+        name: &feed.title,
+        description: &feed.description,
+        timezone: feed.timezone,
+    };
+    let list = feed.events.iter().map(|&i| events.get(i, feed.alarms));
+    ics::write_feed(&head, list, out)
+}
+
+fn text(args: &ExportArgs, published: &files::Report, gone: &[String]) -> String {
     let unchanged = published.unchanged.len();
     let mut summary = format!(
         "wrote {} files to {}",
@@ -37,71 +146,51 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
         summary.push_str(&format!("; {unchanged} were already up to date"));
     }
     summary.push('\n');
-    emit(out, summary.as_bytes())?;
-    Ok(Outcome::Clean)
-}
-
-/// One feed file: its name in the folder, what it says about itself and which events it holds.
-struct FeedFile {
-    name: String,
-    title: String,
-    description: String,
-    timezone: chrono_tz::Tz,
-    /// Positions of its events, in plan order.
-    events: Vec<usize>,
-}
-
-impl FeedFile {
-    fn write(&self, events: &Events, out: &mut dyn Write) -> std::io::Result<()> {
-        let feed = Feed {
-            name: &self.title,
-            description: &self.description,
-            timezone: self.timezone,
-        };
-        ics::write_feed(&feed, self.events.iter().map(|&i| events.get(i)), out)
+    if !gone.is_empty() {
+        let what = if args.prune { "removed" } else { "emptied" };
+        summary.push_str(&format!(
+            "{what} the feeds of rotations and people no longer on the rota: {}\n",
+            gone.join(", ")
+        ));
     }
+    summary
 }
 
-/// The team's feed, one per rotation and one per person, each file even when it holds no
-/// event, so that a subscribed URL never turns into a 404 in a quiet month. `duties` are in
-/// plan order, and so is each feed.
-fn feeds(model: &Model, duties: &[handover::Duty], display_tz: chrono_tz::Tz) -> Vec<FeedFile> {
-    // Sorted out to their rotation and person in one pass: selecting each feed's events from
-    // all of them would be quadratic in a large organisation.
-    let mut by_rotation = vec![Vec::new(); model.rotations.len()];
-    let mut by_person = vec![Vec::new(); model.people.len()];
-    for (i, duty) in duties.iter().enumerate() {
-        by_rotation[duty.shift.rotation].push(i);
-        if let Some(p) = duty.shift.person {
-            by_person[p].push(i);
-        }
-    }
-    let team = &model.team.name;
-    let mut files = Vec::with_capacity(1 + model.rotations.len() + model.people.len());
-    files.push(FeedFile {
-        name: "team.ics".to_string(),
-        title: format!("{team} rota"),
-        description: format!("Every shift of every rotation of {team}"),
-        timezone: display_tz,
-        events: (0..duties.len()).collect(),
+fn json(
+    ctx: &Context,
+    args: &ExportArgs,
+    period: Period,
+    feeds: &[FeedSpec],
+    published: &files::Report,
+    gone: &[String],
+) -> String {
+    let written: HashSet<&str> = published.written.iter().map(String::as_str).collect();
+    let gone: HashSet<&str> = gone.iter().map(String::as_str).collect();
+    let mut files: Vec<_> = feeds
+        .iter()
+        .map(|f| {
+            let file = f.file_name();
+            let status = if written.contains(file.as_str()) {
+                "written"
+            } else {
+                "unchanged"
+            };
+            json!({"file": file, "events": f.events.len(), "status": status,
+                   "emptied": gone.contains(f.name.as_str())})
+        })
+        .collect();
+    files.extend(
+        published
+            .removed
+            .iter()
+            .map(|file| json!({"file": file, "events": 0, "status": "removed", "emptied": false})),
+    );
+    let tz = ctx.display_tz;
+    let report = json!({
+        "out": args.out.display().to_string(),
+        "from": period.from.with_timezone(&tz).to_rfc3339(),
+        "to": period.to.with_timezone(&tz).to_rfc3339(),
+        "files": files,
     });
-    for (rotation, events) in model.rotations.iter().zip(by_rotation) {
-        files.push(FeedFile {
-            name: format!("rotation-{}.ics", rotation.name),
-            title: format!("{team} rota: {}", rotation.name),
-            description: format!("The shifts of the {} rotation", rotation.name),
-            timezone: rotation.timezone,
-            events,
-        });
-    }
-    for (person, events) in model.people.iter().zip(by_person) {
-        files.push(FeedFile {
-            name: format!("person-{}.ics", person.id),
-            title: format!("{team} rota: {}", person.name),
-            description: format!("The shifts {} is on duty for", person.name),
-            timezone: person.timezone,
-            events,
-        });
-    }
-    files
+    format!("{report:#}\n")
 }

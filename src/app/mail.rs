@@ -35,6 +35,18 @@ pub fn setup(ctx: &Context, now: DateTime<Utc>, dry_run: bool) -> Setup<'_> {
         dry_run,
         now,
         clock: ctx.now,
+        ca_file: ctx
+            .model
+            .smtp
+            .as_ref()
+            .and_then(|s| s.ca_file.as_deref())
+            .map(|f| ctx.config_relative(f)),
+        deadline: ctx
+            .model
+            .remind
+            .deadline
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(600)),
     }
 }
 
@@ -85,7 +97,8 @@ struct EmailReport<'a> {
     subject: &'a str,
     message_id: &'a str,
     about: &'a str,
-    /// `sent`, `written` (to the outbox), `would-send` (dry run) or `failed`.
+    /// `sent`, `written` (to the outbox), `would-send` (dry run), `failed` (retried by the
+    /// next run) or `rejected` (refused for good by the server; not sent again).
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<String>,
@@ -109,18 +122,22 @@ impl<'a> Report<'a> {
                     Status::Written(_) => "written",
                     Status::WouldSend => "would-send",
                     Status::Failed(_) => "failed",
+                    Status::Rejected(_) => "rejected",
                 },
                 file: match &d.status {
                     Status::Written(path) => Some(path.display().to_string()),
                     _ => None,
                 },
                 error: match &d.status {
-                    Status::Failed(reason) => Some(reason),
+                    Status::Failed(reason) | Status::Rejected(reason) => Some(reason),
                     _ => None,
                 },
             })
             .collect();
-        let failed = emails.iter().filter(|e| e.status == "failed").count();
+        let failed = emails
+            .iter()
+            .filter(|e| matches!(e.status, "failed" | "rejected"))
+            .count();
         Report {
             now: now.to_rfc3339_opts(SecondsFormat::Secs, true),
             dry_run,

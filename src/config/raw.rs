@@ -22,6 +22,8 @@ pub struct RawConfig {
     pub remind: Option<S<RawRemind>>,
     pub smtp: Option<S<RawSmtp>>,
     pub check: Option<S<RawCheck>>,
+    pub calendar: Option<S<RawCalendar>>,
+    pub caldav: Option<S<RawCaldav>>,
     pub announce: Option<S<RawAnnounce>>,
     /// Keys the reader set aside for a wrong type, so that validation does not call them
     /// missing as well. Not a key of the file.
@@ -110,6 +112,7 @@ pub struct RawRemind {
     pub from: Option<S<String>>,
     pub state: Option<S<String>>,
     pub notices: Option<S<bool>>,
+    pub deadline: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,6 +131,8 @@ pub struct RawSmtp {
     pub password_env: Option<S<String>>,
     /// Refused with a pointer to `password_env`; read only to say so without echoing it.
     pub password: Option<S<toml::Value>>,
+    pub timeout: Option<S<String>>,
+    pub ca_file: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,4 +147,20 @@ pub struct RawCheck {
     pub min_rest: Option<S<toml::Value>>,
     /// `6`, or `{ limit = 6, severity = "error" }`.
     pub max_consecutive_days: Option<S<toml::Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub uid_domain: Option<S<String>>,
+    pub alarms: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCaldav {
+    pub url: Option<S<String>>,
+    pub username: Option<S<String>>,
+    pub password_env: Option<S<String>>,
+    pub state: Option<S<String>>,
 }

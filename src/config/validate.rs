@@ -21,6 +21,8 @@ use crate::model::{
     When, Window,
 };
 
+mod calendar;
+
 pub fn validate(
     mut raw: raw::RawConfig,
     text: &str,
@@ -51,6 +53,8 @@ pub fn validate(
     let remind = v.remind(raw.remind);
     let smtp = raw.smtp.map(|s| v.smtp(s));
     let check = v.check(raw.check);
+    let calendar = v.calendar(raw.calendar);
+    let caldav = raw.caldav.map(|c| v.caldav(c));
     let lines = std::mem::take(&mut v.lines);
     let announce = v.announce(raw.announce);
     if v.diags.is_empty() {
@@ -63,6 +67,8 @@ pub fn validate(
             remind,
             smtp: smtp.flatten(),
             check,
+            calendar,
+            caldav,
             lines,
             published: Default::default(),
             announce,
@@ -72,6 +78,9 @@ pub fn validate(
         Err(v.diags)
     }
 }
+
+/// How long one step of an SMTP conversation may take unless `[smtp] timeout` says.
+pub const DEFAULT_SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The longest person id or rotation name, in bytes (see `identifier`).
 pub const MAX_IDENTIFIER: usize = 100;
@@ -289,7 +298,7 @@ impl Validator<'_> {
     }
 
     fn people(&mut self, people: Vec<S<raw::RawPerson>>, team: &Team) -> Vec<Person> {
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::new();
         let mut out = Vec::with_capacity(people.len());
         for person in people {
             let header = self.header_span(person.span());
@@ -297,17 +306,28 @@ impl Validator<'_> {
             let id = match &p.id {
                 Some(id) => {
                     let value = self.identifier(id, "person id");
-                    match seen.get(&value) {
-                        Some(first) => self.diags.push(
+                    // Ids name files (`person-<id>.ics`), and `ana` and `Ana` would be one
+                    // file on a case-insensitive file system.
+                    match seen.get(&value.to_lowercase()) {
+                        Some((first, span)) => self.diags.push(
                             Diagnostic::new(
                                 id.span(),
-                                format!("person id `{value}` is used twice"),
+                                if *first == value {
+                                    format!("person id `{value}` is used twice")
+                                } else {
+                                    format!(
+                                        "person id `{value}` differs from `{first}` only in case"
+                                    )
+                                },
                             )
-                            .help("give every [[person]] its own id")
-                            .label(first.clone(), "first defined here"),
+                            .help(
+                                "give every [[person]] its own id, different also ignoring case \
+                                 (feed file names would collide on case-insensitive file systems)",
+                            )
+                            .label(span.clone(), "first defined here"),
                         ),
                         None => {
-                            seen.insert(value.clone(), id.span());
+                            seen.insert(value.to_lowercase(), (value.clone(), id.span()));
                         }
                     }
                     value
@@ -362,7 +382,7 @@ impl Validator<'_> {
         people: &[Person],
         person_ix: &Index,
     ) -> Vec<Rotation> {
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::new();
         let mut out = Vec::with_capacity(rotations.len());
         for rotation in rotations {
             let header = self.header_span(rotation.span());
@@ -370,17 +390,24 @@ impl Validator<'_> {
             let name = match &r.name {
                 Some(n) => {
                     let name = self.identifier(n, "rotation name");
-                    match seen.get(&name) {
-                        Some(first) => self.diags.push(
+                    match seen.get(&name.to_lowercase()) {
+                        Some((first, span)) => self.diags.push(
                             Diagnostic::new(
                                 n.span(),
-                                format!("rotation `{name}` is defined twice"),
+                                if *first == name {
+                                    format!("rotation `{name}` is defined twice")
+                                } else {
+                                    format!("rotation `{name}` differs from `{first}` only in case")
+                                },
                             )
-                            .help("give every [[rotation]] its own name")
-                            .label(first.clone(), "first defined here"),
+                            .help(
+                                "give every [[rotation]] its own name, different also ignoring \
+                                 case (feed file names would collide on case-insensitive file systems)",
+                            )
+                            .label(span.clone(), "first defined here"),
                         ),
                         None => {
-                            seen.insert(name.clone(), n.span());
+                            seen.insert(name.to_lowercase(), (name.clone(), n.span()));
                         }
                     }
                     name
@@ -675,6 +702,19 @@ impl Validator<'_> {
             return settings;
         };
         let r = remind.into_inner();
+        if let Some(deadline) = &r.deadline {
+            match syntax::duration(deadline.get_ref()) {
+                Ok(d) if d < chrono::TimeDelta::seconds(1) || d > chrono::TimeDelta::hours(6) => {
+                    self.error(
+                        deadline.span(),
+                        "the run deadline is out of range",
+                        "write a duration from 1s to 6h, e.g. \"10m\"",
+                    )
+                }
+                Ok(d) => settings.deadline = d,
+                Err(p) => self.problem(deadline.span(), p),
+            }
+        }
         if let Some(before) = &r.before {
             match syntax::duration(before.get_ref()) {
                 Ok(d) if d <= chrono::TimeDelta::zero() => self.error(
@@ -820,7 +860,44 @@ impl Validator<'_> {
             );
         }
         let username = s.username.map(|u| self.text_value(u, "SMTP username"));
+        let timeout = match &s.timeout {
+            Some(t) => match syntax::duration(t.get_ref()) {
+                Ok(d)
+                    if d >= chrono::TimeDelta::seconds(1)
+                        && d <= chrono::TimeDelta::minutes(10) =>
+                {
+                    d.to_std().unwrap_or(DEFAULT_SMTP_TIMEOUT)
+                }
+                Ok(_) => {
+                    self.error(
+                        t.span(),
+                        "the SMTP timeout is out of range",
+                        "write a duration from 1s to 10m, e.g. \"30s\"",
+                    );
+                    DEFAULT_SMTP_TIMEOUT
+                }
+                Err(p) => {
+                    self.problem(t.span(), p);
+                    DEFAULT_SMTP_TIMEOUT
+                }
+            },
+            None => DEFAULT_SMTP_TIMEOUT,
+        };
+        let ca_file = s.ca_file.as_ref().and_then(|f| {
+            if f.get_ref().trim().is_empty() {
+                self.error(
+                    f.span(),
+                    "the CA file path is empty",
+                    "name a PEM file of CA certificates, e.g. \"certs/company-ca.pem\"",
+                );
+                None
+            } else {
+                Some(PathBuf::from(f.get_ref()))
+            }
+        });
         Some(SmtpSettings {
+            timeout,
+            ca_file,
             host,
             port,
             security,

@@ -9,14 +9,14 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use lettre::message::Mailbox;
 
 use super::lock::{self, Acquired, RunLock};
 use super::sent_log::{Record, SentLog};
-use super::smtp::Mailer;
+use super::smtp::{ExtraRoots, Failure, Mailer};
 use crate::error::{Error, Result};
 use crate::model::SmtpSettings;
 use crate::remind::later;
@@ -42,6 +42,10 @@ pub struct Setup<'a> {
     pub now: DateTime<Utc>,
     /// The clock's now: when an email was sent, as the state records it.
     pub clock: DateTime<Utc>,
+    /// `[smtp] ca_file`, resolved.
+    pub ca_file: Option<PathBuf>,
+    /// `[remind] deadline`: after it, the run sends nothing more and leaves the rest.
+    pub deadline: Duration,
 }
 
 /// The kinds of email, for what a run reports.
@@ -96,6 +100,9 @@ pub enum Status {
     WouldSend,
     /// Not delivered, for this reason; not recorded, so the next run retries it.
     Failed(String),
+    /// Refused for good by the server (now or by an earlier run), for this reason: recorded,
+    /// and not sent again while the recipient, sender and server stay the same.
+    Rejected(String),
 }
 
 /// One email a run handled.
@@ -120,12 +127,15 @@ impl Delivered {
             Status::Written(path) => format!("wrote {} for {to}: {subject}\n", path.display()),
             Status::WouldSend => format!("would send to {to}: {subject}\n  {}\n", self.detail),
             Status::Failed(reason) => format!("not delivered to {to}: {subject}: {reason}\n"),
+            Status::Rejected(reason) => {
+                format!("rejected for good, not sent again to {to}: {subject}: {reason}\n")
+            }
         }
     }
 }
 
 enum Transport {
-    Smtp(Mailer),
+    Smtp(Box<Mailer>),
     Outbox(PathBuf),
     DryRun,
 }
@@ -139,6 +149,13 @@ pub struct Run {
     /// Whether `log` differs from the file (pruned) and nothing saved it since.
     unsaved: bool,
     delivered: Vec<Delivered>,
+    /// Why the run sends nothing more (the server cannot be reached, the deadline passed):
+    /// every later email would only wait for the same failure.
+    stopped: Option<String>,
+    started: Instant,
+    deadline: Duration,
+    /// The SMTP server, part of what a permanent rejection is remembered for.
+    server: String,
     _lock: Option<RunLock>,
 }
 
@@ -146,6 +163,10 @@ impl Run {
     /// Sets up the transport, takes the lock and reads the state; fails before anything is
     /// sent if any of them cannot be had.
     pub fn start(setup: Setup) -> Result<Run> {
+        let server = setup.smtp.map_or_else(
+            || "outbox".to_string(),
+            |s| format!("{}:{}", s.host, s.port),
+        );
         if setup.dry_run {
             return Ok(Run {
                 transport: Transport::DryRun,
@@ -154,24 +175,35 @@ impl Run {
                 clock: setup.clock,
                 unsaved: false,
                 delivered: Vec::new(),
+                stopped: None,
+                started: Instant::now(),
+                deadline: setup.deadline,
+                server,
                 _lock: None,
             });
         }
         let transport = match setup.smtp {
-            Some(smtp) => Transport::Smtp(mailer(smtp)?),
+            Some(smtp) => Transport::Smtp(Box::new(mailer(smtp, setup.ca_file.as_deref())?)),
             None => Transport::Outbox(setup.outbox),
         };
         let held = take_lock(&setup.state)?;
         // Read only under the lock: a run that waited sees what the previous holder recorded.
         let mut log = load(&setup.state)?;
-        let unsaved = log.prune(later(setup.now, -KEEP));
+        log.prune(prune_cutoff(&log, setup.now, setup.clock));
+        // Before anything is sent: a state that cannot be written would let every run send
+        // the same emails again.
+        probe(&setup.state, &log)?;
         Ok(Run {
             transport,
             state: setup.state,
             log,
             clock: setup.clock,
-            unsaved,
+            unsaved: false,
             delivered: Vec::new(),
+            stopped: None,
+            started: Instant::now(),
+            deadline: setup.deadline,
+            server,
             _lock: Some(held),
         })
     }
@@ -206,31 +238,60 @@ impl Run {
             detail,
             record,
         } = mail;
-        let outcome = match &self.transport {
-            Transport::DryRun => Ok(Status::WouldSend),
-            Transport::Smtp(mailer) => mailer.send(&email.message).map(|()| Status::Sent),
-            Transport::Outbox(dir) => {
+        let fingerprint = format!(
+            "{} -> {} via {}",
+            email
+                .message
+                .envelope()
+                .from()
+                .map_or_else(String::new, ToString::to_string),
+            email.to.email,
+            self.server
+        );
+        if self.stopped.is_none() && !self.is_dry_run() && self.started.elapsed() > self.deadline {
+            self.stopped = Some(format!(
+                "not attempted: the run's deadline ([remind] deadline, {} s) passed",
+                self.deadline.as_secs()
+            ));
+        }
+        let earlier = self.log.rejected(&email.message_id, &fingerprint);
+        let outcome = match (&self.transport, &self.stopped, earlier) {
+            (_, _, Some(reason)) => Err(Failure::Permanent(format!("earlier: {reason}"))),
+            (Transport::DryRun, _, None) => Ok(Status::WouldSend),
+            (_, Some(why), None) => Err(Failure::Transient(why.clone())),
+            (Transport::Smtp(mailer), None, None) => {
+                mailer.send(&email.message).map(|()| Status::Sent)
+            }
+            (Transport::Outbox(dir), None, None) => {
                 let path = dir.join(&outbox_name);
                 super::files::write_atomic(&path, &email.message.formatted())
                     .map(|()| Status::Written(path))
-                    .map_err(|e| format!("cannot write `{}`: {e}", dir.display()))
+                    .map_err(|e| {
+                        Failure::Transient(format!(
+                            "cannot write `{}`: {}",
+                            dir.display(),
+                            storage_problem(&e).0
+                        ))
+                    })
             }
         };
+        let attempted = earlier.is_none() && self.stopped.is_none();
         let status = match outcome {
             Ok(Status::WouldSend) => Status::WouldSend,
             Ok(status) => {
                 self.log.record(&record, self.clock);
                 self.log.save(&self.state).map_err(|e| {
+                    let (what, fix) = storage_problem(&e);
                     Error::failed(
                         format!(
-                            "the {} to {} was delivered but cannot be recorded in `{}`: {e}",
+                            "the {} to {} was delivered but cannot be recorded in `{}`: {what}",
                             kind.name(),
                             mailbox(&email.to),
                             self.state.display()
                         ),
                         format!(
-                            "stopped so as not to send more unrecorded mail; fix the folder's \
-                             permissions (the next run would send this {} again)",
+                            "stopped so as not to send more unrecorded mail; {fix} (the next run \
+                             would send this {} again)",
                             kind.name()
                         ),
                     )
@@ -238,8 +299,34 @@ impl Run {
                 self.unsaved = false;
                 status
             }
-            Err(reason) => {
+            Err(Failure::Auth(reason)) => {
+                return Err(Error::failed(
+                    format!("{reason}; this run sent nothing more"),
+                    "check [smtp] username and the password in the variable password_env names; \
+                     the emails not sent are retried by the next run",
+                ));
+            }
+            Err(Failure::Permanent(reason)) => {
+                if attempted {
+                    self.log
+                        .reject(&email.message_id, &fingerprint, &reason, self.clock);
+                    // Not remembering a rejection only means one more attempt next run.
+                    if self.log.save(&self.state).is_ok() {
+                        self.unsaved = false;
+                    }
+                }
+                report_rejection(kind, &email.to, &about, &reason);
+                Status::Rejected(reason)
+            }
+            Err(Failure::Connection(reason)) => {
                 report_failure(kind, &email.to, &about, &reason);
+                self.stopped = Some(format!("not attempted after: {reason}"));
+                Status::Failed(reason)
+            }
+            Err(Failure::Transient(reason)) => {
+                if attempted {
+                    report_failure(kind, &email.to, &about, &reason);
+                }
                 Status::Failed(reason)
             }
         };
@@ -266,6 +353,27 @@ impl Run {
                 )
             })?;
         }
+        if let Some(why) = &self.stopped {
+            let skipped = self
+                .delivered
+                .iter()
+                .filter(|d| matches!(&d.status, Status::Failed(r) if r == why))
+                .count();
+            if skipped > 0 {
+                warn(&format!("{skipped} more emails {why}"));
+            }
+        }
+        let rejected = self
+            .delivered
+            .iter()
+            .filter(|d| matches!(d.status, Status::Rejected(_)))
+            .count();
+        if rejected > 0 {
+            warn(&format!(
+                "{rejected} emails were rejected for good by the server and are not sent again; \
+                 fix the address (or the sender, or [smtp]) and the next run sends them"
+            ));
+        }
         let failed: Vec<String> = [Kind::Reminder, Kind::Announcement, Kind::Notice]
             .into_iter()
             .filter_map(|kind| {
@@ -291,7 +399,63 @@ impl Run {
 pub fn all_delivered(delivered: &[Delivered]) -> bool {
     !delivered
         .iter()
-        .any(|d| matches!(d.status, Status::Failed(_)))
+        .any(|d| matches!(d.status, Status::Failed(_) | Status::Rejected(_)))
+}
+
+/// Entries about what ended before this are forgotten. It is held back to the earliest of
+/// `--now`, the clock and the latest time the state recorded, so that a run far in the future
+/// (a `--now` typo, a clock set wrong for a while) cannot forget what was sent for turns
+/// still to come and have them sent again once time is back.
+fn prune_cutoff(log: &SentLog, now: DateTime<Utc>, clock: DateTime<Utc>) -> DateTime<Utc> {
+    let mut earliest = now.min(clock);
+    if let Some(latest) = log.latest_record() {
+        earliest = earliest.min(latest);
+    }
+    later(earliest, -KEEP)
+}
+
+/// Room kept free by the probe: a few hundred emails' records.
+const PROBE_HEADROOM: usize = 64 * 1024;
+
+/// Writes the state (pruned) in place, after writing and removing a larger scratch file
+/// beside it: a folder that is read-only, not there, or on a full disk fails here, before
+/// anything is sent, instead of after the first email.
+fn probe(state: &Path, log: &SentLog) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        let (what, fix) = storage_problem(&e);
+        Error::failed(
+            format!(
+                "the reminder state `{}` cannot be written, so nothing was sent: {what}",
+                state.display()
+            ),
+            format!("{fix}; rota records there what it sent, so that no email goes out twice"),
+        )
+    };
+    let mut bytes = log.to_json();
+    let size = bytes.len();
+    bytes.resize(size + PROBE_HEADROOM, b' ');
+    super::files::probe(state, &bytes).map_err(fail)?;
+    log.save(state).map_err(fail)
+}
+
+/// What is wrong with a file that cannot be written, and what to do, in a user's words.
+pub fn storage_problem(e: &std::io::Error) -> (String, &'static str) {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => (
+            format!("the disk is full ({e})"),
+            "free some space on that file system",
+        ),
+        ErrorKind::ReadOnlyFilesystem => (
+            format!("the file system is read-only ({e})"),
+            "put [remind] state on a writable file system",
+        ),
+        ErrorKind::PermissionDenied => (
+            format!("rota may not write there ({e})"),
+            "let the user who runs rota write to that folder",
+        ),
+        _ => (e.to_string(), "check that path"),
+    }
 }
 
 fn take_lock(state: &Path) -> Result<RunLock> {
@@ -306,10 +470,16 @@ fn take_lock(state: &Path) -> Result<RunLock> {
             ),
             "it is probably waiting on a slow mail server; the next run catches up",
         )),
-        Err(e) => Err(Error::failed(
-            format!("cannot lock `{}`: {e}", lock_path.display()),
-            "rota needs to create and lock a file beside [remind] state; check the folder's permissions",
-        )),
+        Err(e) => {
+            let (what, fix) = storage_problem(&e);
+            Err(Error::failed(
+                format!(
+                    "cannot lock `{}`, so nothing was sent: {what}",
+                    lock_path.display()
+                ),
+                format!("rota needs to create and lock a file beside [remind] state; {fix}"),
+            ))
+        }
     }
 }
 
@@ -326,8 +496,34 @@ fn load(state: &Path) -> Result<SentLog> {
     })
 }
 
-/// The SMTP transport, with the password read from the variable `password_env` names.
-fn mailer(smtp: &SmtpSettings) -> Result<Mailer> {
+/// The SMTP transport, with the password read from the variable `password_env` names, and
+/// `[smtp] ca_file` and `SSL_CERT_FILE` trusted on top of the built-in roots.
+fn mailer(smtp: &SmtpSettings, ca_file: Option<&Path>) -> Result<Mailer> {
+    let mut roots = Vec::new();
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::usage(
+                format!("cannot read [smtp] ca_file `{}`: {e}", path.display()),
+                "name a PEM file of CA certificates, relative to the config's folder",
+            )
+        })?;
+        roots.push(ExtraRoots {
+            name: path.display().to_string(),
+            pem,
+        });
+    }
+    if let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
+        match std::fs::read(&path) {
+            Ok(pem) => roots.push(ExtraRoots {
+                name: format!("SSL_CERT_FILE={}", path.display()),
+                pem,
+            }),
+            Err(e) => warn(&format!(
+                "SSL_CERT_FILE names `{}`, which cannot be read ({e}); it is ignored",
+                Path::new(&path).display()
+            )),
+        }
+    }
     let credentials = match (&smtp.username, &smtp.password_env) {
         (None, None) => None,
         (Some(user), Some(var)) => match std::env::var(var) {
@@ -356,10 +552,10 @@ fn mailer(smtp: &SmtpSettings) -> Result<Mailer> {
             ));
         }
     };
-    Mailer::new(smtp, credentials).map_err(|e| {
+    Mailer::new(smtp, credentials, &roots).map_err(|e| {
         Error::usage(
             format!("cannot set up TLS for `{}`: {e}", smtp.host),
-            "check [smtp] host",
+            "check [smtp] host and ca_file",
         )
     })
 }
@@ -379,11 +575,31 @@ fn report_failure(kind: Kind, to: &Mailbox, about: &str, reason: &str) {
         .fg_color(Some(anstyle::AnsiColor::Red.into()));
     let _ = writeln!(
         err,
-        "{red}error:{red:#} could not deliver the {} to {} for {about}: {reason}",
+        "{red}error:{red:#} could not deliver the {} to {} for {about}: {}",
         kind.noun(1),
         mailbox(to),
+        crate::printable::message(reason),
     );
     let _ = writeln!(err, "  help: it was not recorded; the next run retries it");
+}
+
+fn report_rejection(kind: Kind, to: &Mailbox, about: &str, reason: &str) {
+    let mut err = anstream::stderr().lock();
+    let red = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let _ = writeln!(
+        err,
+        "{red}error:{red:#} the {} to {} for {about} was rejected: {}",
+        kind.noun(1),
+        mailbox(to),
+        crate::printable::message(reason),
+    );
+    let _ = writeln!(
+        err,
+        "  help: it is not sent again while the address, the sender and [smtp] stay as they are; \
+         correct the one the server's reply names"
+    );
 }
 
 /// A warning on stderr.

@@ -43,7 +43,7 @@ impl<'a> Publication<'a> {
 
 /// What [`publish`] did, by file name, each list in the order it was given.
 #[derive(Debug, Default)]
-pub struct Published {
+pub struct Report {
     pub written: Vec<String>,
     pub unchanged: Vec<String>,
     pub removed: Vec<String>,
@@ -58,7 +58,7 @@ pub struct Published {
 ///
 /// Temporary files of an earlier run that was killed part-way are removed first. Two runs
 /// publishing into one folder take turns.
-pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<Published> {
+pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<Report> {
     preflight(dir, files)?;
     std::fs::create_dir_all(dir).map_err(|e| cannot_write(dir, &e, dir))?;
     let turn = FolderLock::take(dir);
@@ -98,7 +98,7 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<P
         return Err(cannot_write(&path, &e, dir));
     }
     staged.sort_by_key(|(ix, _)| *ix);
-    let mut published = Published::default();
+    let mut published = Report::default();
     let mut is_written = vec![false; files.len()];
     for (ix, _) in &staged {
         is_written[*ix] = true;
@@ -242,6 +242,14 @@ pub fn write_atomic_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     commit(vec![stage(path, write)?]).map_err(|failed| failed.error)
+}
+
+/// Checks that `bytes` could be written beside `path` and synced to disk, without touching
+/// `path`: a scratch file is written, synced and deleted. A read-only or full file system
+/// fails here.
+pub fn probe(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let scratch = stage(path, |out| out.write_all(bytes))?;
+    sync(std::slice::from_ref(&scratch)).map_err(|(_, e)| e)
 }
 
 /// A file written in full beside its target, not yet in place. Dropping it deletes it.

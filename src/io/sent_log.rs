@@ -29,6 +29,16 @@ pub struct SentLog {
     announced: BTreeMap<AnnouncementKey, DateTime<Utc>>,
     /// What each person was last told they hold: the ground change notices compare with.
     told: BTreeSet<Told>,
+    /// Emails the server refused for good, by Message-ID: not sent again while sender,
+    /// recipient and server (the fingerprint) stay the same.
+    rejected: BTreeMap<String, Rejected>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rejected {
+    fingerprint: String,
+    reason: String,
+    at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +85,20 @@ struct File {
     announced: Vec<AnnouncedEntry>,
     #[serde(default)]
     told: Vec<ToldEntry>,
+    /// Left out while empty, so that a state without rejections stays readable by rota
+    /// versions that do not know them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rejected: Vec<RejectedEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RejectedEntry {
+    message_id: String,
+    /// `sender -> recipient via host:port`.
+    fingerprint: String,
+    reason: String,
+    at: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -181,11 +205,25 @@ impl SentLog {
                 })
             })
             .collect::<Result<_, LoadError>>()?;
+        let rejected = file
+            .rejected
+            .into_iter()
+            .map(|e| {
+                let at = instant(&e.at)?;
+                let entry = Rejected {
+                    fingerprint: e.fingerprint,
+                    reason: e.reason,
+                    at,
+                };
+                Ok((e.message_id, entry))
+            })
+            .collect::<Result<_, LoadError>>()?;
         Ok(SentLog {
             sent,
             legacy,
             announced,
             told,
+            rejected,
         })
     }
 
@@ -234,6 +272,16 @@ impl SentLog {
                     end: utc(t.end),
                 })
                 .collect(),
+            rejected: self
+                .rejected
+                .iter()
+                .map(|(id, r)| RejectedEntry {
+                    message_id: id.clone(),
+                    fingerprint: r.fingerprint.clone(),
+                    reason: r.reason.clone(),
+                    at: utc(r.at),
+                })
+                .collect(),
         };
         let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
         bytes.push(b'\n');
@@ -264,6 +312,33 @@ impl SentLog {
                 }
             }
         }
+    }
+
+    /// Remembers that the server refused the email `message_id` for good.
+    pub fn reject(&mut self, message_id: &str, fingerprint: &str, reason: &str, at: DateTime<Utc>) {
+        let entry = Rejected {
+            fingerprint: fingerprint.to_string(),
+            reason: reason.to_string(),
+            at,
+        };
+        self.rejected.insert(message_id.to_string(), entry);
+    }
+
+    /// Why the server refused `message_id` for good, if it did with this fingerprint.
+    pub fn rejected(&self, message_id: &str, fingerprint: &str) -> Option<&str> {
+        self.rejected
+            .get(message_id)
+            .filter(|r| r.fingerprint == fingerprint)
+            .map(|r| r.reason.as_str())
+    }
+
+    /// The latest instant the state recorded something at (by the clock of the run that did).
+    pub fn latest_record(&self) -> Option<DateTime<Utc>> {
+        let sent = self.sent.values().map(|s| s.at);
+        let legacy = self.legacy.values().copied();
+        let announced = self.announced.values().copied();
+        let rejected = self.rejected.values().map(|r| r.at);
+        sent.chain(legacy).chain(announced).chain(rejected).max()
     }
 
     pub fn announced(&self, key: &AnnouncementKey) -> bool {
@@ -302,6 +377,7 @@ impl SentLog {
         self.legacy
             .retain(|(_, _, turn_start), _| *turn_start >= cutoff);
         self.told.retain(|t| t.end >= cutoff);
+        self.rejected.retain(|_, r| r.at >= cutoff);
         let cutoff_month = cutoff.date_naive();
         self.announced
             .retain(|k, _| crate::announce::month_after(k.month) > cutoff_month);
@@ -309,7 +385,11 @@ impl SentLog {
     }
 
     pub fn len(&self) -> usize {
-        self.sent.len() + self.legacy.len() + self.announced.len() + self.told.len()
+        self.sent.len()
+            + self.legacy.len()
+            + self.announced.len()
+            + self.told.len()
+            + self.rejected.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -9,7 +9,7 @@ use crate::parallel;
 
 /// A shift together with who holds its rotation just before and just after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Duty {
+pub struct Handover {
     pub shift: Shift,
     pub before: Option<Neighbour>,
     pub after: Option<Neighbour>,
@@ -26,7 +26,7 @@ pub struct Neighbour {
     pub at: DateTime<Utc>,
 }
 
-impl Duty {
+impl Handover {
     /// Whether this shift begins its holder's stretch of a turn: the shift before it in the
     /// rotation belongs to another turn or another person. A week's turn begins once, not on
     /// each of its seven days.
@@ -42,13 +42,13 @@ const MARGIN_DAYS: i64 = 8;
 /// How far to search for a neighbour before saying "nobody".
 const SEARCH_DAYS: i64 = 512;
 
-/// The duties of `period`, per rotation in config order, each rotation's in time order:
+/// The handovers of `period`, per rotation in config order, each rotation's in time order:
 /// the shifts that `keep` selects from those overlapping the period.
 pub fn per_rotation(
     model: &Model,
     period: Period,
     keep: impl Fn(&Shift) -> bool + Sync,
-) -> Vec<Vec<Duty>> {
+) -> Vec<Vec<Handover>> {
     // A shift lasts at most two days, so this holds every shift near those of the period.
     let slack = TimeDelta::days(MARGIN_DAYS + 2);
     let near = super::per_rotation(model, Period::new(period.from - slack, period.to + slack));
@@ -57,15 +57,15 @@ pub fn per_rotation(
             .map(|list| {
                 list.iter()
                     .filter(|s| overlaps(s, period) && keep(s))
-                    .map(|shift| duty(model, list, shift))
+                    .map(|shift| handover(model, list, shift))
                     .collect()
             })
             .collect()
     })
 }
 
-/// The duties of `shifts` (of any rotations), in their order: planned once around them.
-pub fn around(model: &Model, shifts: &[Shift]) -> Vec<Duty> {
+/// The handovers of `shifts` (of any rotations), in their order: planned once around them.
+pub fn around(model: &Model, shifts: &[Shift]) -> Vec<Handover> {
     let (Some(from), Some(to)) = (
         shifts.iter().map(|s| s.start).min(),
         shifts.iter().map(|s| s.end).max(),
@@ -76,7 +76,7 @@ pub fn around(model: &Model, shifts: &[Shift]) -> Vec<Duty> {
     let near = super::per_rotation(model, Period::new(from - margin, to + margin));
     shifts
         .iter()
-        .map(|shift| duty(model, &near[shift.rotation], shift))
+        .map(|shift| handover(model, &near[shift.rotation], shift))
         .collect()
 }
 
@@ -86,8 +86,8 @@ fn overlaps(shift: &Shift, period: Period) -> bool {
 
 /// `shift`'s duty, its neighbours looked up in `list` (its rotation's shifts around it, sorted
 /// by start) or planned further out.
-fn duty(model: &Model, list: &[Shift], shift: &Shift) -> Duty {
-    Duty {
+fn handover(model: &Model, list: &[Shift], shift: &Shift) -> Handover {
+    Handover {
         shift: *shift,
         before: before(model, list, shift),
         after: after(model, list, shift),

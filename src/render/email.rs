@@ -42,6 +42,7 @@ pub fn reminder(
         model,
         &format!("{} — {}", model.rotations[turn.rotation].name, person.name),
         &crate::plan::handover::around(model, &turn.shifts),
+        &crate::revision::History::new(model, now, Default::default()),
     );
     let calendar_type = calendar_type()?;
     let message_id = message_id(model, turn, from);

@@ -11,19 +11,20 @@
 //!
 //! Each event is rendered once ([`events`]) and the same bytes go into every feed that holds it
 //! ([`feed`]): the team's, its rotation's and its assignee's show one event identically.
-//! Everything an event says comes with its [`Duty`]: the renderer never plans.
+//! Everything an event says comes with its [`Handover`]: the renderer never plans.
 
 use std::fmt::Write as _;
 use std::io::Write;
 
-use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::memo::Memo;
-use crate::model::{Model, PersonIx};
+use crate::model::{Alarms, Model, PersonIx};
 use crate::parallel;
 use crate::plan::Shift;
-use crate::plan::handover::Duty;
+use crate::plan::handover::Handover;
+use crate::revision::{self, History};
 use crate::slot;
 use crate::timefmt::{self, push_two_digits};
 
@@ -40,73 +41,94 @@ pub struct Feed<'a> {
     pub timezone: Tz,
 }
 
-/// A calendar named `name` holding one event per duty, in the team's zone: for a reminder's
-/// attachment, whose events carry the same UIDs as the exported feeds.
-pub fn calendar(model: &Model, name: &str, duties: &[Duty]) -> String {
-    let events = events(model, duties);
+/// A calendar named `name` holding one event per hand-over, in the team's zone: for a
+/// reminder's attachment, whose events carry the same UIDs as the exported feeds.
+pub fn calendar(model: &Model, name: &str, handovers: &[Handover], history: &History) -> String {
+    let events = events(model, handovers, history);
     let description = format!("{} rota", model.team.name);
-    feed(
-        &Feed {
-            name,
-            description: &description,
-            timezone: model.team.timezone,
-        },
-        events.iter(),
-    )
+    let mut out = Vec::new();
+    let feed = Feed {
+        name,
+        description: &description,
+        timezone: model.team.timezone,
+    };
+    let alarms = model.calendar.alarms != Alarms::None;
+    let all = (0..handovers.len()).map(|i| events.get(i, alarms));
+    // Writing to memory cannot fail.
+    let _ = write_feed(&feed, all, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// A person's feed of a period's `duties` (in plan order) and their `events`: what `rota
+/// A person's feed of a period's `handovers` (in plan order) and their `events`: what `rota
 /// export` writes to `person-<id>.ics` for that period, for an announcement's attachment.
-pub fn person_feed(model: &Model, person: PersonIx, duties: &[Duty], events: &Events) -> String {
+pub fn person_feed(
+    model: &Model,
+    person: PersonIx,
+    handovers: &[Handover],
+    events: &Events,
+) -> String {
     let p = &model.people[person];
     // Named as `rota export` names the person's feed.
     let title = format!("{} rota: {}", model.team.name, p.name);
     let description = format!("The shifts {} is on duty for", p.name);
-    feed(
-        &Feed {
-            name: &title,
-            description: &description,
-            timezone: p.timezone,
-        },
-        (0..duties.len())
-            .filter(|&i| duties[i].shift.person == Some(person))
-            .map(|i| events.get(i)),
-    )
+    let feed = Feed {
+        name: &title,
+        description: &description,
+        timezone: p.timezone,
+    };
+    let alarms = model.calendar.alarms != Alarms::None;
+    let own = (0..handovers.len())
+        .filter(|&i| handovers[i].shift.person == Some(person))
+        .map(|i| events.get(i, alarms));
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_feed(&feed, own, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// A `VCALENDAR` around already rendered events.
-pub fn feed<'e>(feed: &Feed, events: impl IntoIterator<Item = &'e str>) -> String {
-    let mut out = head(feed);
-    for event in events {
-        out.push_str(event);
+/// A `VCALENDAR` holding one already rendered event: a CalDAV resource.
+pub fn resource(event: Event) -> String {
+    let mut text = String::new();
+    let mut out = Lines(&mut text);
+    out.line("BEGIN", "VCALENDAR");
+    out.line("VERSION", "2.0");
+    out.line("PRODID", PRODID);
+    out.line("CALSCALE", "GREGORIAN");
+    for part in event.parts() {
+        text.push_str(part);
     }
-    out.push_str(TAIL);
-    out
+    text.push_str(TAIL);
+    text
 }
 
-/// [`feed`], written to `out` as it is put together: a team's feed of a large organisation
-/// is tens of megabytes that need not be held at once.
+/// A feed around already rendered events, written to `out` as it is put together: a team's
+/// feed of a large organisation is tens of megabytes that need not be held at once.
 pub fn write_feed<'e>(
     feed: &Feed,
-    events: impl IntoIterator<Item = &'e str>,
+    events: impl IntoIterator<Item = Event<'e>>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     out.write_all(head(feed).as_bytes())?;
     for event in events {
-        out.write_all(event.as_bytes())?;
+        for part in event.parts() {
+            out.write_all(part.as_bytes())?;
+        }
     }
     out.write_all(TAIL.as_bytes())
 }
 
-/// A feed's lines before its events.
+const PRODID: &str = "-//rota//rota//EN";
+
+/// A feed's lines before its events. No `METHOD`: RFC 5546 wants an `ORGANIZER` in every
+/// event of a `METHOD:PUBLISH` calendar, and strict parsers (libical) reject one without;
+/// a feed that is subscribed to, not sent as an invitation, needs neither.
 fn head(feed: &Feed) -> String {
     let mut text = String::new();
     let mut out = Lines(&mut text);
     out.line("BEGIN", "VCALENDAR");
     out.line("VERSION", "2.0");
-    out.line("PRODID", "-//rota//rota//EN");
+    out.line("PRODID", PRODID);
     out.line("CALSCALE", "GREGORIAN");
-    out.line("METHOD", "PUBLISH");
     out.text("X-WR-CALNAME", feed.name);
     out.text("X-WR-CALDESC", feed.description);
     out.text("X-WR-TIMEZONE", feed.timezone.name());
@@ -118,25 +140,36 @@ fn head(feed: &Feed) -> String {
 /// A feed's line after its events.
 const TAIL: &str = "END:VCALENDAR\r\n";
 
-/// One `VEVENT` per duty, in the order of `duties`.
-pub fn events(model: &Model, duties: &[Duty]) -> Events {
+/// Whether `text` begins like a feed rota writes (and so is rota's to empty or replace).
+pub fn is_ours(text: &[u8]) -> bool {
+    let head = &text[..text.len().min(200)];
+    head.starts_with(b"BEGIN:VCALENDAR\r\n")
+        && head.windows(PRODID.len()).any(|w| w == PRODID.as_bytes())
+}
+
+/// One `VEVENT` per hand-over, in the order of `handovers`, each with its revision from
+/// `history`; an event that opens its holder's turn also gets its alarm, which a feed may
+/// leave out.
+pub fn events(model: &Model, handovers: &[Handover], history: &History) -> Events {
     let shared = Shared {
-        stamp: utc(stamp(model)),
         uids: UidParts::new(model),
         names: Names::new(model),
+        history,
+        trigger: format!("-{}", slot::iso_duration(model.remind.before)),
+        lead: lead_time(model.remind.before),
     };
     // Chunks are shared out whole, so that the `i`th event is in chunk `i / CHUNK_EVENTS`.
-    let parts: Vec<&[Duty]> = duties.chunks(CHUNK_EVENTS).collect();
+    let parts: Vec<&[Handover]> = handovers.chunks(CHUNK_EVENTS).collect();
     let chunks = parallel::map_parts(&parts, 2, |part| {
         let mut scratch = Scratch::default();
         part.iter()
             .map(|chunk| {
                 // Room for typical events, which would otherwise grow the string many times.
-                let mut text = String::with_capacity(chunk.len() * 640);
+                let mut text = String::with_capacity(chunk.len() * 700);
                 let mut ends = Vec::with_capacity(chunk.len());
-                for duty in *chunk {
-                    event(model, duty, &shared, &mut scratch, &mut text);
-                    ends.push(text.len());
+                for handover in *chunk {
+                    let body = event(model, handover, &shared, &mut scratch, &mut text);
+                    ends.push((body, text.len()));
                 }
                 text.shrink_to_fit();
                 (text, ends)
@@ -145,7 +178,7 @@ pub fn events(model: &Model, duties: &[Duty]) -> Events {
     });
     let mut events = Events {
         chunks: Vec::with_capacity(chunks.len()),
-        ends: Vec::with_capacity(duties.len()),
+        ends: Vec::with_capacity(handovers.len()),
     };
     for (text, ends) in chunks {
         events.chunks.push(text);
@@ -156,39 +189,64 @@ pub fn events(model: &Model, duties: &[Duty]) -> Events {
 
 /// Rendered events, kept in a few large strings rather than a string each: a year of a large
 /// organisation is a million events, and as many allocations were a good part of an export.
-/// Each string holds [`CHUNK_EVENTS`] consecutive events.
+/// Each string holds [`CHUNK_EVENTS`] consecutive events, each event its body, then its
+/// alarm (empty but for the first shift of a turn).
 pub struct Events {
     chunks: Vec<String>,
-    /// Per event: where it ends in its chunk.
-    ends: Vec<usize>,
+    /// Per event: where its body and its alarm end in its chunk.
+    ends: Vec<(usize, usize)>,
 }
 
 /// Events per chunk: large enough to spare allocations, small enough to share out evenly.
 const CHUNK_EVENTS: usize = 2048;
 
+/// One rendered event: its lines up to its alarm, the alarm (possibly empty), the end line.
+#[derive(Debug, Clone, Copy)]
+pub struct Event<'e> {
+    pub body: &'e str,
+    pub alarm: &'e str,
+}
+
+impl<'e> Event<'e> {
+    fn parts(self) -> [&'e str; 3] {
+        [self.body, self.alarm, "END:VEVENT\r\n"]
+    }
+}
+
 impl Events {
-    /// The `i`th event.
-    pub fn get(&self, i: usize) -> &str {
+    /// The `i`th event, with its alarm if `alarm`.
+    pub fn get(&self, i: usize, alarm: bool) -> Event<'_> {
         let start = if i.is_multiple_of(CHUNK_EVENTS) {
             0
         } else {
-            self.ends[i - 1]
+            self.ends[i - 1].1
         };
-        &self.chunks[i / CHUNK_EVENTS][start..self.ends[i]]
+        let (body, end) = self.ends[i];
+        let text = &self.chunks[i / CHUNK_EVENTS];
+        Event {
+            body: &text[start..body],
+            alarm: if alarm { &text[body..end] } else { "" },
+        }
     }
 
-    /// The events in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(i))
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
     }
 }
 
 /// What the events of one rendering share, worked out once for all of them.
-struct Shared {
-    /// The DTSTAMP, the same for every event.
-    stamp: String,
+struct Shared<'h> {
     uids: UidParts,
     names: Names,
+    history: &'h History,
+    /// The alarms' `TRIGGER`: `[remind] before` ahead of the start.
+    trigger: String,
+    /// `[remind] before` in words.
+    lead: String,
 }
 
 /// The model's names as escaped TEXT, escaped once rather than in every event: event texts
@@ -216,9 +274,12 @@ impl Names {
 /// Strings an event is put together in, reused from one event to the next.
 #[derive(Default)]
 struct Scratch {
+    uid: String,
     summary: String,
     text: String,
     times: ShortTimes,
+    start: String,
+    end: String,
 }
 
 /// Short local times already written, by zone and instant. The rotations of a large
@@ -234,35 +295,82 @@ impl ShortTimes {
     }
 }
 
-/// Appends the `VEVENT` of `shift` to `out`.
-fn event(model: &Model, duty: &Duty, shared: &Shared, scratch: &mut Scratch, out: &mut String) {
-    let shift = &duty.shift;
-    let mut out = Lines(out);
-    out.line("BEGIN", "VEVENT");
-    scratch.text.clear();
-    shared.uids.push(&mut scratch.text, shift);
-    // UIDs hold nothing TEXT escapes.
-    out.escaped("UID", &scratch.text);
-    out.line("DTSTAMP", &shared.stamp);
-    out.instant("DTSTART", shift.start);
-    out.instant("DTEND", shift.end);
+/// Appends the `VEVENT` of `handover` to `out`, but for its end line, and returns where its
+/// body ends and its alarm begins.
+fn event(
+    model: &Model,
+    handover: &Handover,
+    shared: &Shared,
+    scratch: &mut Scratch,
+    out: &mut String,
+) -> usize {
+    let shift = &handover.shift;
+    scratch.uid.clear();
+    shared.uids.push(&mut scratch.uid, shift);
+    scratch.start.clear();
+    push_utc(&mut scratch.start, shift.start);
+    scratch.end.clear();
+    push_utc(&mut scratch.end, shift.end);
     scratch.summary.clear();
     push_summary(&mut scratch.summary, &shared.names, shift);
-    out.escaped("SUMMARY", &scratch.summary);
     scratch.text.clear();
-    push_description(&mut scratch.text, &mut scratch.times, model, duty, shared);
-    out.escaped("DESCRIPTION", &scratch.text);
+    push_description(
+        &mut scratch.text,
+        &mut scratch.times,
+        model,
+        handover,
+        shared,
+    );
+    // The order of `revision::CONTENT`.
+    let content = [
+        &scratch.start,
+        &scratch.end,
+        &scratch.summary,
+        &scratch.text,
+    ];
+    let fingerprint = revision::fingerprint(content.map(String::as_str));
+    let revision = shared.history.revise(&scratch.uid, fingerprint);
+
+    let mut lines = Lines(out);
+    lines.line("BEGIN", "VEVENT");
+    // UIDs hold nothing TEXT escapes.
+    lines.escaped("UID", &scratch.uid);
+    lines.instant("DTSTAMP", revision.stamp);
+    lines.instant("LAST-MODIFIED", revision.stamp);
+    lines.line("SEQUENCE", &revision.sequence.to_string());
+    lines.line("DTSTART", &scratch.start);
+    lines.line("DTEND", &scratch.end);
+    lines.escaped("SUMMARY", &scratch.summary);
+    lines.escaped("DESCRIPTION", &scratch.text);
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
-    out.line("TRANSP", "TRANSPARENT");
-    out.line("BEGIN", "VALARM");
-    out.line("ACTION", "DISPLAY");
-    out.line("TRIGGER", "-P1D");
-    scratch.text.clear();
-    scratch.text.push_str("Tomorrow: ");
-    scratch.text.push_str(&scratch.summary);
-    out.escaped("DESCRIPTION", &scratch.text);
-    out.line("END", "VALARM");
-    out.line("END", "VEVENT");
+    lines.line("TRANSP", "TRANSPARENT");
+    let body = out.len();
+    // One alarm per turn: a week's turn rings once, ahead of its first shift.
+    if handover.opens_turn() {
+        let mut lines = Lines(out);
+        lines.line("BEGIN", "VALARM");
+        lines.line("ACTION", "DISPLAY");
+        lines.line("TRIGGER", &shared.trigger);
+        scratch.text.clear();
+        scratch.text.push_str(&shared.lead);
+        scratch.text.push_str(&scratch.summary);
+        lines.escaped("DESCRIPTION", &scratch.text);
+        lines.line("END", "VALARM");
+    }
+    body
+}
+
+/// "Starts in 24 hours: ", the alarm's text before the summary.
+fn lead_time(before: TimeDelta) -> String {
+    let minutes = before.num_minutes();
+    let amount = match minutes {
+        m if m % (24 * 60) == 0 && m >= 2 * 24 * 60 => format!("{} days", m / (24 * 60)),
+        60 => "1 hour".to_string(),
+        m if m % 60 == 0 => format!("{} hours", m / 60),
+        1 => "1 minute".to_string(),
+        m => format!("{m} minutes"),
+    };
+    format!("Starts in {amount}: ")
 }
 
 /// "Ana Popescu — support-hero", or "UNASSIGNED — apac" for a turn nobody was free to take;
@@ -276,12 +384,12 @@ fn push_summary(text: &mut String, names: &Names, shift: &Shift) {
     text.push_str(&names.rotations[shift.rotation]);
 }
 
-/// The event's identity: the rotation and the slot, never the assignee or the end, so that a
-/// slot that changes hands (someone went away, an override) updates the subscribed event
-/// instead of adding a second one. A part split off by an override adds its offset from the
-/// slot's start, which does not depend on who holds it either.
+/// The event's identity: the slot (its rotation and local date, and for a part an override
+/// split off, its offset), never the assignee or the end, so that a slot that changes hands
+/// updates the subscribed event instead of adding a second one; at the team's domain, so
+/// that two teams' events never share a UID in one calendar.
 ///
-/// `2026-12-07-support-hero@acme-support.rota`, `2026-12-02-emea+PT6H@acme-support.rota`.
+/// `2026-12-07-support-hero@acme-support-1f0c2a9b.rota`, `2026-12-02-emea+PT6H@rota.acme.example`.
 pub fn uid(model: &Model, shift: &Shift) -> String {
     let mut text = String::new();
     UidParts::new(model).push(&mut text, shift);
@@ -303,7 +411,7 @@ impl UidParts {
                 .iter()
                 .map(|r| slot::escape(&r.name))
                 .collect(),
-            domain: domain(&model.team.name),
+            domain: uid_domain(model),
         }
     }
 
@@ -316,15 +424,20 @@ impl UidParts {
         );
         uid.push('@');
         uid.push_str(&self.domain);
-        uid.push_str(".rota");
     }
 }
 
-/// The DTSTAMP of every event: midnight UTC of `team.start`, the date the whole plan is
-/// counted from. It must not come from the clock (files would differ on every export), and a
-/// subscribed calendar replaces its events on each refresh, so a fixed stamp loses nothing.
-pub fn stamp(model: &Model) -> DateTime<Utc> {
-    model.team.start.and_time(NaiveTime::MIN).and_utc()
+/// `[calendar] uid_domain`, or the team's name as a slug with a short hash of the exact name:
+/// `Acme Support` → `acme-support-1f0c2a9b.rota`. The slug keeps it readable; the hash keeps
+/// two teams apart whose names differ only in script or punctuation (`Поддержка` and
+/// `Дежурство` have the same empty ASCII slug; `Ops` and `Ops!` the same slug).
+pub fn uid_domain(model: &Model) -> String {
+    if let Some(domain) = &model.calendar.uid_domain {
+        return domain.clone();
+    }
+    let name = &model.team.name;
+    let hash = revision::Fnv::of(name.as_bytes());
+    format!("{}-{:08x}.rota", domain(name), hash >> 32)
 }
 
 /// The event's description, one fact a line, escaped as it is put together.
@@ -332,10 +445,10 @@ fn push_description(
     text: &mut String,
     short: &mut ShortTimes,
     model: &Model,
-    duty: &Duty,
+    handover: &Handover,
     shared: &Shared,
 ) {
-    let shift = &duty.shift;
+    let shift = &handover.shift;
     let rotation = &model.rotations[shift.rotation];
     let names = &shared.names;
     let parts = |text: &mut String, parts: &[&str]| parts.iter().for_each(|p| text.push_str(p));
@@ -373,7 +486,7 @@ fn push_description(
         text.push_str("\\nThis is an override: a one-off swap for this time only.");
     }
     let tz = rotation.timezone;
-    match duty.before {
+    match handover.before {
         Some(prev) => {
             parts(
                 text,
@@ -383,7 +496,7 @@ fn push_description(
         }
         None => text.push_str("\\nBefore: nobody"),
     }
-    match duty.after {
+    match handover.after {
         Some(next) => {
             parts(
                 text,
@@ -396,6 +509,7 @@ fn push_description(
 }
 
 /// `20261207T080000Z`: RFC 5545's UTC form, which every client reads without a VTIMEZONE.
+#[cfg(test)]
 fn utc(instant: DateTime<Utc>) -> String {
     let mut text = String::with_capacity(16);
     push_utc(&mut text, instant);
@@ -488,7 +602,7 @@ impl Lines<'_> {
 
 /// `value` as an escaped TEXT value: backslash, semicolon, comma and line break are escaped, as
 /// the icalendar crate escapes them.
-fn escape(value: &str) -> String {
+pub fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     escape_pieces(value, |piece| out.push_str(piece));
     out
@@ -565,12 +679,15 @@ mod tests {
         let model = crate::config::load(config, "rotation.toml").expect("valid config");
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
         let shifts = crate::plan::plan(&model, crate::plan::Period::months(day, 1, chrono_tz::UTC));
-        let duties = crate::plan::handover::around(&model, &shifts);
-        let one = calendar(&model, "Your turn", &duties[1..2]);
+        let handovers = crate::plan::handover::around(&model, &shifts);
+        let now = "2026-12-08T00:00:00Z".parse().unwrap();
+        let history = History::new(&model, now, Default::default());
+        let one = calendar(&model, "Your turn", &handovers[1..2], &history);
         assert_eq!(one.matches("BEGIN:VEVENT").count(), 1);
         assert!(one.contains("X-WR-CALNAME:Your turn\r\n"));
-        assert!(one.contains(events(&model, &duties).get(1)));
-        assert!(one.contains("UID:2026-12-08-r@t.rota\r\n"));
+        let events = events(&model, &handovers, &history);
+        assert!(one.contains(&events.get(1, true).parts().concat()));
+        assert!(one.contains(&format!("UID:2026-12-08-r@{}\r\n", uid_domain(&model))));
         assert!(
             one.replace("\r\n ", "")
                 .contains("Before: A\\, until Mon 7 Dec 17:00 UTC")
@@ -582,6 +699,31 @@ mod tests {
         assert_eq!(domain("Acme Support, Inc."), "acme-support-inc");
         assert_eq!(domain("Ünïcode Ωteam"), "n-code-team");
         assert_eq!(domain("—"), "team");
+    }
+
+    #[test]
+    fn two_teams_never_share_a_uid_domain() {
+        let domain_of = |name: &str, extra: &str| {
+            let config = format!(
+                "[team]\nname = \"{name}\"\ntimezone = \"UTC\"\nstart = 2026-12-07\n{extra}"
+            );
+            uid_domain(&crate::config::load(&config, "rotation.toml").expect("valid config"))
+        };
+        let names = [
+            "Поддержка",
+            "Дежурство",
+            "Ops",
+            "Ops!",
+            "ops",
+            "Acme Support",
+        ];
+        let domains: std::collections::HashSet<String> =
+            names.iter().map(|n| domain_of(n, "")).collect();
+        assert_eq!(domains.len(), names.len(), "{domains:?}");
+        assert!(domains.iter().all(|d| d.is_ascii() && d.ends_with(".rota")));
+        assert!(domain_of("Acme Support", "").starts_with("acme-support-"));
+        let set = domain_of("Acme", "[calendar]\nuid_domain = \"rota.acme.example\"\n");
+        assert_eq!(set, "rota.acme.example");
     }
 
     #[test]

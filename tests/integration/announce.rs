@@ -159,7 +159,10 @@ fn a_month_is_announced_once_to_each_person_with_their_turns_and_their_feed_of_t
         .collect();
     assert_eq!(uids, exported);
     assert_eq!(uids.len(), 7);
-    assert_eq!(uids[0], "2026-12-07-support-hero@acme-support.rota");
+    assert_eq!(
+        uids[0],
+        "2026-12-07-support-hero@acme-support-affb723e.rota"
+    );
 
     // Zoë's name, quotes and commas and all, arrives intact and adds no header.
     let zoe = by_recipient(&mail, "zoe@example.com")[0];

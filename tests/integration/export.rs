@@ -290,7 +290,8 @@ fn descriptions_give_local_times_and_who_hands_over_before_and_after() {
 
 #[test]
 fn a_small_feed_looks_like_this() {
-    let p = Project::new(SMALL);
+    // Started in the past, so that the first export's stamps are `team.start`, not today.
+    let p = Project::new(&SMALL.replace("start = 2026-12-07", "start = 2026-01-05"));
     p.run(&["export", "--from", "2026-12-07", "--to", "2026-12-10"], 0);
     let team = std::fs::read_to_string(p.file("calendar/team.ics")).expect("team.ics");
     assert!(team.ends_with("END:VCALENDAR\r\n"));
@@ -398,7 +399,10 @@ fn a_slot_that_changes_hands_because_someone_went_away_keeps_its_uid() {
     assert_eq!(who_before, "Ana Popescu — support-hero");
     assert_eq!(who_after, "Sarah O'Neill, Esq. — support-hero");
     assert_eq!(uid_before, uid_after);
-    assert_eq!(uid_after, "2026-12-09-support-hero@acme-support.rota");
+    assert_eq!(
+        uid_after,
+        "2026-12-09-support-hero@acme-support-affb723e.rota"
+    );
     // Every other event keeps its UID as well: one set of slots, whoever holds them.
     let uids = |feeds: &Value| {
         let mut uids: Vec<String> = uids_by_start(feeds, "team.ics")
@@ -431,9 +435,9 @@ fn parts_of_a_shift_split_by_an_override_keep_their_own_uids_whoever_takes_it() 
     assert_eq!(
         uids,
         [
-            "2026-12-08-support-hero@acme-support.rota",
-            "2026-12-08-support-hero+PT3H@acme-support.rota",
-            "2026-12-08-support-hero+PT5H@acme-support.rota",
+            "2026-12-08-support-hero@acme-support-affb723e.rota",
+            "2026-12-08-support-hero+PT3H@acme-support-affb723e.rota",
+            "2026-12-08-support-hero+PT5H@acme-support-affb723e.rota",
         ]
     );
     assert_eq!(first[1].1, "Ana Popescu — support-hero");
@@ -452,20 +456,50 @@ fn parts_of_a_shift_split_by_an_override_keep_their_own_uids_whoever_takes_it() 
 }
 
 #[test]
-fn the_default_period_is_the_current_month_and_the_two_after_it() {
-    // A team started long ago: whatever today is, three months of daily shifts.
+fn the_default_period_runs_from_last_month_through_the_third_month_ahead() {
+    // A team started long ago: whatever today is, five months of daily shifts.
     let config = format!(
         "{}{}[[rotation]]\nname = \"duty\"\nmembers = [\"a\"]\ntimezone = \"UTC\"\nshift = \"00:00-24:00\"\n",
         team("UTC", "2020-01-01"),
         person("a", "UTC")
     );
     let p = Project::new(&config);
-    p.run(&["export"], 0);
+    let report = p.json(&["export", "--format", "json"]);
     let team = std::fs::read_to_string(p.file("calendar/team.ics")).expect("team.ics");
     let days = team.matches("BEGIN:VEVENT").count();
     assert!(
-        (89..=92).contains(&days),
-        "{days} daily shifts in three months"
+        (150..=153).contains(&days),
+        "{days} daily shifts in five months"
+    );
+    let from = report["from"].as_str().expect("from");
+    let today = chrono::Utc::now().date_naive();
+    let last_month = today - chrono::Months::new(1);
+    assert!(
+        from.starts_with(&last_month.format("%Y-%m-01").to_string()),
+        "{from}"
+    );
+    assert_eq!(report["files"][0]["file"], "team.ics");
+    assert_eq!(report["files"][0]["events"], days);
+    assert_eq!(report["files"][0]["status"], "written");
+}
+
+#[test]
+fn a_shift_running_at_the_start_of_the_period_is_in_the_feed() {
+    // A night shift from the last evening of February into the first morning of March.
+    let config = format!(
+        "{}{}[[rotation]]\nname = \"night\"\nmembers = [\"a\"]\ntimezone = \"UTC\"\nshift = \"22:00-06:00\"\n",
+        team("UTC", "2027-01-01"),
+        person("a", "UTC")
+    );
+    let p = Project::new(&config);
+    let feeds = export_and_check(&p, &["--month", "2027-03"], &["a"], &["night"]);
+    let team = events(&feeds, "team.ics");
+    assert_eq!(team[0]["start"], "2027-02-28T22:00:00Z");
+    assert_eq!(team[0]["end"], "2027-03-01T06:00:00Z");
+    assert_eq!(
+        team.len(),
+        32,
+        "the running shift and the 31 that start in March"
     );
 }
 
@@ -518,4 +552,232 @@ fn a_bad_config_writes_no_file() {
     let p = Project::new(&SMALL.replace("Europe/Berlin", "Europe/Berlni"));
     p.run_err(&["export", "--month", "2026-12"], 2);
     assert!(!p.file("calendar").exists());
+}
+
+/// Each event of `file` by UID: (content, sequence, dtstamp, last_modified).
+fn revisions(feeds: &Value, file: &str) -> BTreeMap<String, (Value, u64, String, String)> {
+    events(feeds, file)
+        .iter()
+        .map(|e| {
+            let content = serde_json::json!([e["start"], e["end"], e["summary"], e["description"]]);
+            (
+                e["uid"].as_str().unwrap().to_string(),
+                (
+                    content,
+                    e["sequence"].as_u64().unwrap(),
+                    e["dtstamp"].as_str().unwrap().to_string(),
+                    e["last_modified"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sequence_and_stamps_rise_exactly_for_the_events_whose_content_changed() {
+    let p = Project::new(SMALL);
+    let period = ["--month", "2026-12"];
+    let people = ["ana", "sarah"];
+    let first = revisions(
+        &export_and_check(&p, &period, &people, &["support-hero"]),
+        "team.ics",
+    );
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    assert!(
+        first
+            .values()
+            .all(|(_, seq, stamp, modified)| { *seq == 0 && stamp <= &now && modified == stamp })
+    );
+
+    // A hand-over: Ana is away on the 9th, so Sarah takes it; the neighbours' "before" and
+    // "after" lines change with it.
+    let away = SMALL.replace(
+        "timezone = \"Europe/Bucharest\"",
+        "timezone = \"Europe/Bucharest\"\naway = [\"2026-12-09\"]",
+    );
+    std::fs::write(p.file("rotation.toml"), away).expect("write config");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let before_second = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let second = revisions(
+        &export_and_check(&p, &period, &people, &["support-hero"]),
+        "team.ics",
+    );
+    let after_second = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut changed = 0;
+    for (uid, (content, seq, stamp, modified)) in &second {
+        let (old_content, old_seq, old_stamp, _) = &first[uid];
+        if content == old_content {
+            assert_eq!((seq, stamp), (old_seq, old_stamp), "{uid} did not change");
+        } else {
+            changed += 1;
+            assert_eq!(*seq, old_seq + 1, "{uid} changed");
+            assert!(stamp > old_stamp && stamp >= &before_second && stamp <= &after_second);
+            assert_eq!(modified, stamp);
+        }
+    }
+    assert!(
+        changed >= 3,
+        "the slot that changed hands and its neighbours: {changed}"
+    );
+    let slot = second
+        .iter()
+        .find(|(uid, _)| uid.starts_with("2026-12-09-"))
+        .expect("the slot of the 9th");
+    assert_eq!(slot.1.1, 1);
+
+    // Nothing changes: the same revisions, and the files are left as they are.
+    let files = read_folder(&p.file("calendar"));
+    let third = revisions(
+        &export_and_check(&p, &period, &people, &["support-hero"]),
+        "team.ics",
+    );
+    assert_eq!(third, second);
+    assert_eq!(read_folder(&p.file("calendar")), files);
+}
+
+#[test]
+fn the_feed_of_a_removed_person_or_rotation_is_emptied_and_prune_deletes_it() {
+    let p = Project::new(TRICKY);
+    p.run(&["export", "--month", "2027-03"], 0);
+    let without = TRICKY
+        .replace("[[person]]\nid = \"idle\"\nname = \"Idle Person\"\n", "")
+        .replace("name = \"night.watch\"", "name = \"nights\"");
+    std::fs::write(p.file("rotation.toml"), without).expect("write config");
+    let stdout = p.run(&["export", "--month", "2027-03"], 0);
+    assert!(
+        stdout.contains(
+            "emptied the feeds of rotations and people no longer on the rota: person-idle, rotation-night.watch"
+        ),
+        "{stdout}"
+    );
+    let plan = p.run(&["plan", "--format", "json", "--month", "2027-03"], 0);
+    std::fs::write(p.file("plan.json"), plan).expect("write plan");
+    let feeds = check_with_python(p.path(), &["calendar".to_string(), "plan.json".to_string()]);
+    assert!(events(&feeds, "person-idle.ics").is_empty());
+    assert!(events(&feeds, "rotation-night.watch.ics").is_empty());
+    assert!(!events(&feeds, "rotation-nights.ics").is_empty());
+    let emptied = std::fs::read_to_string(p.file("calendar/person-idle.ics")).unwrap();
+    assert!(
+        emptied.contains(
+            "X-WR-CALNAME:Ops\\; Support\\, Inc. rota: person-idle (no longer on the rota)"
+        )
+    );
+
+    let report = p.json(&[
+        "export", "--month", "2027-03", "--prune", "--format", "json",
+    ]);
+    let removed: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "removed")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(removed, ["person-idle.ics", "rotation-night.watch.ics"]);
+    assert!(!p.file("calendar/person-idle.ics").exists());
+    assert!(!p.file("calendar/rotation-night.watch.ics").exists());
+}
+
+/// Two people taking weekly turns, every day from 09:00 to 17:00 UTC.
+fn weekly(alarms: &str) -> String {
+    format!(
+        "{}{}{}[[rotation]]\nname = \"weekly\"\nmembers = [\"a\", \"b\"]\ntimezone = \"UTC\"\n\
+         shift = \"09:00-17:00\"\nturn = \"week\"\n\n[remind]\nbefore = \"36h\"\n{alarms}",
+        team("UTC", "2027-03-01"),
+        person("a", "UTC"),
+        person("b", "UTC")
+    )
+}
+
+fn alarms_per_file(feeds: &Value) -> BTreeMap<String, u64> {
+    feeds
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(file, events)| {
+            let n = events
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["alarms"].as_u64().unwrap());
+            (file.clone(), n.sum())
+        })
+        .collect()
+}
+
+#[test]
+fn a_weekly_turn_rings_once_at_the_lead_time_and_only_in_person_feeds_by_default() {
+    let p = Project::new(&weekly(""));
+    let period = ["--from", "2027-03-01", "--to", "2027-03-29"];
+    let stdout = p.run(&[&["export"], &period[..]].concat(), 0);
+    assert!(stdout.starts_with("wrote 4 files"), "{stdout}");
+    let plan = p.run(&[&["plan", "--format", "json"], &period[..]].concat(), 0);
+    std::fs::write(p.file("plan.json"), plan).expect("write plan");
+    let args = |alarms: &str| -> Vec<String> {
+        [
+            "calendar",
+            "plan.json",
+            "--alarms",
+            alarms,
+            "--before-hours",
+            "36",
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let feeds = check_with_python(p.path(), &args("person"));
+    // Four weeks, two each: one alarm per turn, on its first day.
+    let counts = alarms_per_file(&feeds);
+    assert_eq!(counts["person-a.ics"], 2);
+    assert_eq!(counts["person-b.ics"], 2);
+    assert_eq!(counts["team.ics"], 0);
+    assert_eq!(counts["rotation-weekly.ics"], 0);
+    let ringing: Vec<&str> = events(&feeds, "person-a.ics")
+        .iter()
+        .filter(|e| e["alarms"] == 1)
+        .map(|e| e["start"].as_str().unwrap())
+        .collect();
+    assert_eq!(ringing, ["2027-03-01T09:00:00Z", "2027-03-15T09:00:00Z"]);
+
+    std::fs::write(
+        p.file("rotation.toml"),
+        weekly("\n[calendar]\nalarms = \"all\"\n"),
+    )
+    .unwrap();
+    p.run(&[&["export"], &period[..]].concat(), 0);
+    let counts = alarms_per_file(&check_with_python(p.path(), &args("all")));
+    assert_eq!(counts["team.ics"], 4);
+    assert_eq!(counts["rotation-weekly.ics"], 4);
+
+    std::fs::write(
+        p.file("rotation.toml"),
+        weekly("\n[calendar]\nalarms = \"none\"\n"),
+    )
+    .unwrap();
+    p.run(&[&["export"], &period[..]].concat(), 0);
+    let counts = alarms_per_file(&check_with_python(p.path(), &args("none")));
+    assert!(counts.values().all(|n| *n == 0), "{counts:?}");
+}
+
+#[test]
+fn the_default_period_reaches_the_end_of_a_published_horizon_further_ahead() {
+    let config = format!(
+        "{}{}{}[[rotation]]\nname = \"duty\"\nmembers = [\"a\", \"b\"]\ntimezone = \"UTC\"\nshift = \"09:00-17:00\"\n",
+        team("UTC", "2020-01-01"),
+        person("a", "UTC"),
+        person("b", "UTC")
+    );
+    let p = Project::new(&config);
+    let through = chrono::Utc::now().date_naive() + chrono::Months::new(8);
+    p.run(&["publish", "--through", &through.to_string()], 0);
+    let report = p.json(&["export", "--format", "json"]);
+    let to = report["to"].as_str().expect("to");
+    let after = through.succ_opt().unwrap().to_string();
+    assert!(to.starts_with(&after), "{to} is the day after {through}");
+    let team = std::fs::read_to_string(p.file("calendar/team.ics")).expect("team.ics");
+    let last = through.format("DTSTART:%Y%m%dT090000Z").to_string();
+    assert!(
+        team.contains(&last),
+        "the last published day is in the feed"
+    );
 }

@@ -6,6 +6,7 @@ mod announce;
 mod check;
 mod coverage;
 mod export;
+mod faults;
 mod grid;
 mod hardening;
 mod lint;

@@ -14,17 +14,25 @@ const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py"
 /// A real SMTP server (tests/smtp_server.py) that stores what it accepts in a folder.
 pub struct SmtpServer {
     child: Option<Child>,
-    port: u16,
-    dir: TempDir,
+    pub port: u16,
+    pub dir: TempDir,
+    /// Extra options of `smtp_server.py serve` (`--tls CERT KEY`, `--auth-fail`, `--delay S`).
+    options: Vec<String>,
 }
 
 impl SmtpServer {
     pub fn start() -> Self {
+        SmtpServer::start_with(&[])
+    }
+
+    /// A server started with extra options of `smtp_server.py serve`.
+    pub fn start_with(options: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut server = SmtpServer {
             child: None,
             port: 0,
             dir,
+            options: options.iter().map(|o| o.to_string()).collect(),
         };
         server.listen(0);
         server
@@ -37,6 +45,7 @@ impl SmtpServer {
             .arg("serve")
             .arg(self.dir.path())
             .args(["--port", &port.to_string()])
+            .args(&self.options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -140,7 +149,7 @@ pub fn parse_mail(files: &[PathBuf]) -> Vec<Value> {
 
 /// A weekday support duty in Berlin, handed round Ana (Bucharest), Zoë (São Paulo) and Kenji
 /// (Tokyo) from Monday 7 December 2026: Mon Ana, Tue Zoë, Wed Kenji, Thu Ana, Fri Zoë.
-fn config(before: &str, extra: &str) -> String {
+pub fn config(before: &str, extra: &str) -> String {
     format!(
         r#"[team]
 name = "Acme Support"
@@ -180,19 +189,19 @@ from = "Support rota <rota@example.com>"
     )
 }
 
-fn state(p: &Project) -> Value {
+pub fn state(p: &Project) -> Value {
     serde_json::from_slice(&std::fs::read(p.file(".rota/state.json")).expect("state file"))
         .expect("state JSON")
 }
 
-fn recipients(messages: &[Value]) -> Vec<String> {
+pub fn recipients(messages: &[Value]) -> Vec<String> {
     messages
         .iter()
         .map(|m| m["to"].as_str().unwrap().to_owned())
         .collect()
 }
 
-fn remind(p: &Project, now: &str, code: i32) -> (String, String) {
+pub fn remind(p: &Project, now: &str, code: i32) -> (String, String) {
     let out = p
         .rota()
         .args(["remind", "--now", now])
@@ -403,7 +412,7 @@ fn a_server_outage_fails_the_run_and_the_next_run_delivers() {
 }
 
 #[test]
-fn rejected_recipients_are_retried_while_the_others_go_out() {
+fn refused_for_now_is_retried_and_rejected_for_good_is_not_while_the_others_go_out() {
     let server = SmtpServer::start();
     let p = Project::new(&config("72h", &server.smtp_config()));
     server.treat(&[("ana@example.com", "451"), ("zoe@example.com", "550")]);
@@ -419,17 +428,42 @@ fn rejected_recipients_are_retried_while_the_others_go_out() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("2 of 3 reminders not delivered"),
+        stderr.contains("1 of 3 reminders not delivered"),
         "{stderr}"
     );
+    assert!(stderr.contains("rejected for good"), "{stderr}");
 
+    // The next hours: the 451 goes out once the server takes it; the 550 is not tried again,
+    // but every run says so (and exits 1) until the address is fixed.
     server.treat(&[]);
-    remind(&p, "2026-12-06T11:00", 0);
+    let (stdout, stderr) = remind(&p, "2026-12-06T11:00", 1);
     assert_eq!(
         recipients(&server.messages()),
-        ["kenji@example.com", "ana@example.com", "zoe@example.com"]
+        ["kenji@example.com", "ana@example.com"]
     );
-    remind(&p, "2026-12-06T12:00", 0);
+    assert!(
+        stdout.contains("rejected for good, not sent again"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("550"), "{stderr}");
+    remind(&p, "2026-12-06T12:00", 1);
+    assert_eq!(server.messages().len(), 2);
+
+    // A corrected address is a new recipient: its reminder goes out.
+    let fixed = std::fs::read_to_string(p.file("rotation.toml"))
+        .unwrap()
+        .replace("zoe@example.com", "zoe.nunez@example.com");
+    std::fs::write(p.file("rotation.toml"), fixed).unwrap();
+    remind(&p, "2026-12-06T13:00", 0);
+    assert_eq!(
+        recipients(&server.messages()),
+        [
+            "kenji@example.com",
+            "ana@example.com",
+            "zoe.nunez@example.com"
+        ]
+    );
+    remind(&p, "2026-12-06T14:00", 0);
     assert_eq!(server.messages().len(), 3);
 }
 

@@ -88,6 +88,33 @@ const BROKEN: &[(&str, &str, usize, &[&str])] = &[
         &["used twice"],
     ),
     (
+        "person ids differing only in case",
+        "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[[person]]\nid = \"ana\"\n[[person]]\nid = \"Ana\"\n",
+        7,
+        &[
+            "person id `Ana` differs from `ana` only in case",
+            "case-insensitive file systems",
+        ],
+    ),
+    (
+        "rotation names differing only in case",
+        "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[[person]]\nid = \"ana\"\n[[rotation]]\nname = \"emea\"\nmembers = [\"ana\"]\nshift = \"09:00-17:00\"\n[[rotation]]\nname = \"EMEA\"\nmembers = [\"ana\"]\nshift = \"17:00-22:00\"\n",
+        11,
+        &["rotation `EMEA` differs from `emea` only in case"],
+    ),
+    (
+        "unknown alarms setting",
+        "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[calendar]\nalarms = \"some\"\n",
+        5,
+        &["unknown alarms setting `some`"],
+    ),
+    (
+        "caldav over plain http to a remote host",
+        "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[caldav]\nurl = \"http://dav.example.com/rota/\"\n",
+        5,
+        &["clear text"],
+    ),
+    (
         "header injection in a name",
         "[team]\ntimezone = \"UTC\"\nstart = 2026-12-01\n[[person]]\nid = \"ana\"\nname = \"Ana\\r\\nBcc: all@corp.example\"\n",
         6,

@@ -1,0 +1,221 @@
+//! Revisions of calendar events across exports: `SEQUENCE`, `DTSTAMP` and `LAST-MODIFIED`.
+//!
+//! Clients keep the newer of two versions of an event by its `SEQUENCE`, then its `DTSTAMP`
+//! (RFC 5546), so an event whose content changes must rise in both, and one that does not
+//! change must keep them, or every export would look like a change (and files would differ
+//! between two exports of the same config). What an event said last time comes from the
+//! previous feed (or the last sync), so the revisions are reproducible for the same inputs.
+//! Pure: "now" is a value.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveTime, Utc};
+
+use crate::model::Model;
+use crate::render::ics::escape;
+
+/// An event's revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Revision {
+    pub sequence: u32,
+    /// `DTSTAMP` and `LAST-MODIFIED`: when the event last changed, as far as rota knows.
+    pub stamp: DateTime<Utc>,
+}
+
+/// What an event was last published as: its revision and a fingerprint of its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Previous {
+    pub revision: Revision,
+    pub fingerprint: u64,
+}
+
+/// The events published before, by UID, and the instant of this run.
+#[derive(Debug, Clone)]
+pub struct History {
+    events: HashMap<String, Previous>,
+    now: DateTime<Utc>,
+    /// The stamp of an event never published before.
+    first: DateTime<Utc>,
+}
+
+impl History {
+    /// Events never seen before are stamped with `team.start` at midnight UTC (the date the
+    /// plan is counted from, so two first exports agree), or, while that date is still ahead,
+    /// with midnight UTC of today: a stamp never lies in the future.
+    pub fn new(model: &Model, now: DateTime<Utc>, events: HashMap<String, Previous>) -> Self {
+        let midnight = |date: chrono::NaiveDate| date.and_time(NaiveTime::MIN).and_utc();
+        History {
+            events,
+            now,
+            first: midnight(model.team.start).min(midnight(now.date_naive())),
+        }
+    }
+
+    /// The revision of the event `uid` whose content now has `fingerprint`: unchanged if it
+    /// was published with that content, one higher and stamped now if its content changed.
+    pub fn revise(&self, uid: &str, fingerprint: u64) -> Revision {
+        match self.events.get(uid) {
+            None => Revision {
+                sequence: 0,
+                stamp: self.first,
+            },
+            Some(old) if old.fingerprint == fingerprint => old.revision,
+            Some(old) => Revision {
+                sequence: old.revision.sequence.saturating_add(1),
+                stamp: self.now,
+            },
+        }
+    }
+}
+
+/// The properties that make an event's content, as written in the feed (TEXT escaped): a
+/// change to any of them is a new revision.
+pub const CONTENT: [&str; 4] = ["DTSTART", "DTEND", "SUMMARY", "DESCRIPTION"];
+
+/// A fingerprint of an event's content: the values of [`CONTENT`], in that order.
+pub fn fingerprint<'v>(values: impl IntoIterator<Item = &'v str>) -> u64 {
+    let mut hash = Fnv::default();
+    for value in values {
+        hash.write(value.as_bytes());
+        // A separator no value holds (values are single lines), so that parts never run
+        // into each other.
+        hash.write(b"\n");
+    }
+    hash.0
+}
+
+/// The events of a feed rota wrote before, by UID; events it cannot read are skipped (they
+/// are then published as new). `None` when the text is not an iCalendar feed.
+pub fn read_feed(text: &str) -> Option<HashMap<String, Previous>> {
+    let unfolded = icalendar::parser::unfold(text);
+    let calendar = icalendar::parser::read_calendar(&unfolded).ok()?;
+    let mut events = HashMap::new();
+    for component in calendar
+        .components
+        .iter()
+        .filter(|c| c.name.as_str() == "VCALENDAR")
+        .flat_map(|c| &c.components)
+        .chain(&calendar.components)
+        .filter(|c| c.name.as_str() == "VEVENT")
+    {
+        let value = |name: &str| component.find_prop(name).map(|p| p.val.as_str());
+        let Some(uid) = value("UID") else { continue };
+        let Some(stamp) = value("DTSTAMP").and_then(parse_utc) else {
+            continue;
+        };
+        let sequence = value("SEQUENCE")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        // The parser hands TEXT back unescaped; escaped again, it reads as it was written.
+        let content = CONTENT.map(|name| escape(value(name).unwrap_or("")));
+        events.insert(
+            uid.to_string(),
+            Previous {
+                revision: Revision { sequence, stamp },
+                fingerprint: fingerprint(content.iter().map(String::as_str)),
+            },
+        );
+    }
+    Some(events)
+}
+
+/// `20261207T080000Z`.
+fn parse_utc(text: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y%m%dT%H%M%SZ")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// FNV-1a (64 bits): a small hash whose values never change between builds or machines, for
+/// fingerprints kept in files and names derived from text.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    pub fn of(bytes: &[u8]) -> u64 {
+        let mut hash = Fnv::default();
+        hash.write(bytes);
+        hash.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(start: &str) -> Model {
+        let config = format!(
+            "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = {start}\n\
+             [[person]]\nid = \"a\"\nname = \"A\"\n\
+             [[rotation]]\nname = \"r\"\nmembers = [\"a\"]\nshift = \"09:00-17:00\"\n"
+        );
+        crate::config::load(&config, "rotation.toml").expect("valid config")
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn an_event_rises_only_when_its_content_changes_and_is_never_stamped_in_the_future() {
+        let now = at("2027-02-01T12:00:00Z");
+        let fresh = History::new(&model("2026-12-07"), now, HashMap::new());
+        let first = fresh.revise("x@t", 1);
+        assert_eq!(first.sequence, 0);
+        assert_eq!(first.stamp, at("2026-12-07T00:00:00Z"));
+
+        let ahead = History::new(&model("2028-01-01"), now, HashMap::new());
+        let today = at("2027-02-01T00:00:00Z");
+        assert_eq!(ahead.revise("x@t", 1).stamp, today, "team.start lies ahead");
+
+        let published = Previous {
+            revision: first,
+            fingerprint: 1,
+        };
+        let later = History::new(
+            &model("2026-12-07"),
+            now,
+            HashMap::from([("x@t".to_string(), published)]),
+        );
+        assert_eq!(later.revise("x@t", 1), first, "same content, same revision");
+        let changed = later.revise("x@t", 2);
+        assert_eq!(changed.sequence, 1);
+        assert_eq!(changed.stamp, now);
+    }
+
+    #[test]
+    fn a_feed_reads_back_with_its_revisions_and_content() {
+        let feed = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rota//rota//EN\r\n\
+            BEGIN:VEVENT\r\nUID:2026-12-07-r@t\r\nDTSTAMP:20261207T000000Z\r\nSEQUENCE:3\r\n\
+            DTSTART:20261207T090000Z\r\nDTEND:20261207T170000Z\r\nSUMMARY:A\\, B — r\r\n\
+            DESCRIPTION:Rotation: r\\nOn duty: A\\, B and a line long enough to be fol\r\n ded\r\n\
+            END:VEVENT\r\nEND:VCALENDAR\r\n";
+        let events = read_feed(feed).expect("a feed");
+        let event = events["2026-12-07-r@t"];
+        assert_eq!(event.revision.sequence, 3);
+        assert_eq!(event.revision.stamp, at("2026-12-07T00:00:00Z"));
+        assert_eq!(
+            event.fingerprint,
+            fingerprint([
+                "20261207T090000Z",
+                "20261207T170000Z",
+                "A\\, B — r",
+                "Rotation: r\\nOn duty: A\\, B and a line long enough to be folded",
+            ])
+        );
+        assert!(read_feed("not a calendar").is_none_or(|e| e.is_empty()));
+    }
+}
