@@ -106,14 +106,38 @@ impl Context {
 }
 
 pub fn main(cli: Cli) -> ExitCode {
+    // `check --format github` reports a config that does not load as annotations too.
+    let github = match &cli.command {
+        Command::Check(args) if args.format == crate::cli::CheckFormat::Github => {
+            Some(cli.config.display().to_string())
+        }
+        _ => None,
+    };
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
-            report(&e);
+            match &github {
+                Some(file) => report_github(&e, file),
+                None => report(&e),
+            }
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Errors as workflow commands on stdout, where the runner reads them (the requested format
+/// replaces the plain report, as it does for findings).
+fn report_github(e: &Error, file: &str) {
+    let annotations = match e {
+        Error::Config(c) => crate::render::github::config_error(c),
+        Error::Usage { message, help } | Error::Failed { message, help } => {
+            crate::render::github::other_error(message, help.as_deref(), file)
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(annotations.as_bytes());
+    let _ = out.flush();
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
@@ -123,7 +147,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Validate => validate::run(&ctx, &mut stdout),
         Command::Plan(args) => plan::run(&ctx, args, &mut stdout),
         Command::Who(args) => who::run(&ctx, args, &mut stdout),
-        Command::Check(args) => check::run(&ctx, args, &mut stdout),
+        Command::Check(args) => check::run(&ctx, args, cli.quiet, &mut stdout),
         Command::Coverage(args) => coverage::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),

@@ -36,6 +36,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ZONE")]
     pub tz: Option<String>,
 
+    /// Print nothing but errors; the exit code tells the result.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -153,6 +157,8 @@ pub struct WhoArgs {
 pub enum CheckFormat {
     Text,
     Json,
+    /// GitHub Actions annotations at the config lines concerned.
+    Github,
 }
 
 #[derive(Debug, Args)]

@@ -5,8 +5,9 @@ use crate::check;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::Result;
 use crate::render::check::{CheckView, json, text};
+use crate::render::github;
 
-pub fn run(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: &CheckArgs, quiet: bool, out: &mut dyn Write) -> Result<Outcome> {
     let period = ctx.period(&args.period, 1)?;
     let report = check::check(&ctx.model, period);
     let view = CheckView {
@@ -18,8 +19,11 @@ pub fn run(ctx: &Context, args: &CheckArgs, out: &mut dyn Write) -> Result<Outco
     let bytes = match args.format {
         CheckFormat::Text => text(&view),
         CheckFormat::Json => json(&view),
+        CheckFormat::Github => github::check(&view, &ctx.config_path.display().to_string()),
     };
-    emit(out, bytes.as_bytes())?;
+    if !quiet {
+        emit(out, bytes.as_bytes())?;
+    }
     Ok(if report.fails(args.strict) {
         Outcome::Problems
     } else {

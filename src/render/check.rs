@@ -1,13 +1,13 @@
 //! `rota check`: the report as text for a person (verdict first) and as the contract's JSON.
 
 use anstyle::{AnsiColor, Style};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::json::to_string;
 use super::table::grid;
-use crate::check::{Conflict, ConflictKind, Report, Severity, Unserved};
+use crate::check::{Conflict, ConflictKind, Gap, Report, Severity, Unserved};
 use crate::model::Model;
 use crate::timefmt::rfc3339;
 
@@ -103,20 +103,23 @@ fn count(n: usize, one: &str, many: &str) -> String {
 fn gaps(view: &CheckView) -> String {
     // The UTC column only repeats the first when the display zone is UTC.
     let with_utc = view.tz != chrono_tz::UTC;
-    let rows = view
-        .report
-        .gaps
-        .iter()
-        .map(|g| {
+    let rows = folded_gaps(&view.report.gaps, view.tz)
+        .into_iter()
+        .map(|run| {
+            let (first, last) = (&run[0], &run[run.len() - 1]);
+            let when = |tz: Tz| match run.len() {
+                1 => span(first.start, first.end, tz),
+                n => daily(first, last, n, tz),
+            };
             let mut row = vec![
-                (view.model.coverage[g.rule].name.clone(), Style::new()),
-                (span(g.start, g.end, view.tz), Style::new()),
+                (view.model.coverage[first.rule].name.clone(), Style::new()),
+                (when(view.tz), Style::new()),
             ];
             if with_utc {
-                row.push((span(g.start, g.end, chrono_tz::UTC), QUIET));
+                row.push((when(chrono_tz::UTC), QUIET));
             }
-            row.push((length(g.length()), Style::new()));
-            row.push((format!("{} of {}", g.on_duty, g.min), ERROR));
+            row.push((length(first.length()), Style::new()));
+            row.push((format!("{} of {}", first.on_duty, first.min), ERROR));
             row
         })
         .collect();
@@ -126,6 +129,73 @@ fn gaps(view: &CheckView) -> String {
         &["RULE", "WHEN", "LENGTH", "ON DUTY"]
     };
     format!("{TITLE}Gaps{TITLE:#}\n{}", grid(headers, rows))
+}
+
+/// Gaps of one rule at the same clock times (in `tz`) on consecutive days, from
+/// [`FOLD_FROM`] of them on, become one run; the rest stay alone. Runs in the order of their
+/// first gap.
+pub fn folded_gaps(gaps: &[Gap], tz: Tz) -> Vec<Vec<Gap>> {
+    // What must match for two gaps to be "the same gap the next day".
+    let key = |g: &Gap| {
+        let (s, e) = (g.start.with_timezone(&tz), g.end.with_timezone(&tz));
+        (
+            g.rule,
+            s.format("%H:%M:%S %Z").to_string(),
+            e.format("%H:%M:%S %Z").to_string(),
+            g.length(),
+            g.on_duty,
+            g.min,
+        )
+    };
+    let date = |g: &Gap| g.start.with_timezone(&tz).date_naive();
+    let mut open: Vec<Vec<Gap>> = Vec::new();
+    let mut runs: Vec<Vec<Gap>> = Vec::new();
+    for g in gaps {
+        let continues = open.iter().position(|run| {
+            let last = &run[run.len() - 1];
+            key(last) == key(g) && date(last).succ_opt() == Some(date(g))
+        });
+        match continues {
+            Some(i) => open[i].push(*g),
+            None => open.push(vec![*g]),
+        }
+        // A run whose next day has passed can grow no more.
+        let today = date(g);
+        let (done, still): (Vec<_>, Vec<_>) = open
+            .into_iter()
+            .partition(|run| date(&run[run.len() - 1]) < today.pred_opt().unwrap_or(today));
+        runs.extend(done);
+        open = still;
+    }
+    runs.extend(open);
+    let mut out: Vec<Vec<Gap>> = Vec::new();
+    for run in runs {
+        if run.len() >= FOLD_FROM {
+            out.push(run);
+        } else {
+            out.extend(run.into_iter().map(|g| vec![g]));
+        }
+    }
+    out.sort_by_key(|run| (run[0].start, run[0].rule));
+    out
+}
+
+/// `daily 21:00–22:00 UTC, 14–27 Mar, 14 times`.
+pub fn daily(first: &Gap, last: &Gap, times: usize, tz: Tz) -> String {
+    let (s, e) = (first.start.with_timezone(&tz), first.end.with_timezone(&tz));
+    let clock = |t: &DateTime<Tz>| t.format("%H:%M").to_string();
+    let (a, b) = (s.date_naive(), last.start.with_timezone(&tz).date_naive());
+    let days = if (a.year(), a.month()) == (b.year(), b.month()) {
+        format!("{}–{}", a.format("%-d"), b.format("%-d %b"))
+    } else {
+        format!("{} – {}", a.format("%-d %b"), b.format("%-d %b"))
+    };
+    format!(
+        "daily {}–{} {}, {days}, {times} times",
+        clock(&s),
+        clock(&e),
+        s.format("%Z")
+    )
 }
 
 /// Repeated warnings of one kind for one person and rotation (a night shift every day of the
@@ -376,7 +446,7 @@ pub fn message(model: &Model, c: &Conflict) -> String {
 }
 
 /// `Sun 14 Mar 23:00–23:30 CET`, or both ends in full when they differ in day or zone name.
-fn span(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
+pub fn span(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
     let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
     let clock = |t: &DateTime<Tz>| {
         if t.timestamp() % 60 == 0 {

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod csv;
 pub mod diff;
 pub mod email;
+pub mod github;
 pub mod grid;
 pub mod ics;
 pub mod json;

@@ -401,3 +401,168 @@ fn workload_rules_that_do_not_parse_are_config_errors() {
         );
     }
 }
+
+/// A workflow command as the GitHub runner reads it: `::level prop=value,...::message`, with
+/// `%25`, `%0D`, `%0A` (and in properties `%3A`, `%2C`) unescaped.
+#[derive(Debug)]
+struct Annotation {
+    level: String,
+    props: std::collections::BTreeMap<String, String>,
+    message: String,
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+}
+
+fn annotations(out: &str) -> Vec<Annotation> {
+    out.lines()
+        .map(|line| {
+            let rest = line
+                .strip_prefix("::")
+                .unwrap_or_else(|| panic!("not a command: {line}"));
+            let (head, message) = rest.split_once("::").expect("command and message");
+            let (level, props) = head.split_once(' ').unwrap_or((head, ""));
+            let props = props
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').expect("key=value");
+                    (k.to_string(), unescape(v))
+                })
+                .collect();
+            Annotation {
+                level: level.to_string(),
+                props,
+                message: unescape(message),
+            }
+        })
+        .collect()
+}
+
+fn line_of(config: &str, needle: &str) -> String {
+    (config
+        .lines()
+        .position(|l| l.contains(needle))
+        .expect(needle)
+        + 1)
+    .to_string()
+}
+
+/// Two legs that leave 12:00-13:00 UTC open every day, a person on both at once through an
+/// override, and an override outside every shift.
+fn annotated() -> String {
+    let mut c = team("UTC", "2027-01-04");
+    c += &person("ana", "UTC");
+    c += &person("ben", "UTC");
+    c += "[[rotation]]\nname = \"early\"\nmembers = [\"ana\"]\nshift = \"00:00-12:00\"\n\n";
+    c += "[[rotation]]\nname = \"late\"\nmembers = [\"ben\"]\nshift = \"13:00-24:00\"\n\n";
+    c += "[[coverage]]\nname = \"round, the: clock\"\nwhen = \"always\"\ntimezone = \"UTC\"\n\n";
+    c += "[[override]]\nrotation = \"late\"\nperson = \"ana\"\nfrom = 2027-03-03T13:00:00\nto = 2027-03-03T14:00:00\n\n";
+    c += "[[override]]\nrotation = \"early\"\nperson = \"ben\"\nfrom = 2027-03-05T12:00:00\nto = 2027-03-05T13:00:00\n\n";
+    c += "[check]\nmin_rest = \"11h\"\n";
+    c
+}
+
+#[test]
+fn github_annotations_point_at_the_rule_person_and_override_lines() {
+    let config = annotated();
+    let p = Project::new(&config);
+    let out = p.run(&["check", "--month", "2027-03", "--format", "github"], 1);
+    let all = annotations(&out);
+    let gap = all
+        .iter()
+        .find(|a| a.props["title"].starts_with("coverage gap"))
+        .unwrap();
+    assert_eq!(gap.level, "error");
+    assert_eq!(gap.props["file"], "rotation.toml");
+    assert_eq!(gap.props["line"], line_of(&config, "[[coverage]]"));
+    assert_eq!(gap.props["title"], "coverage gap: round, the: clock");
+    // 31 daily gaps fold into one annotation.
+    assert!(
+        gap.message
+            .contains("daily 12:00–13:00 UTC, 1–31 Mar, 31 times"),
+        "{}",
+        gap.message
+    );
+
+    let ana_line = line_of(&config, "id = \"ana\"").parse::<usize>().unwrap() - 1;
+    let booked = all.iter().find(|a| a.props["title"] == "min-rest").unwrap();
+    assert_eq!(booked.level, "warning");
+    assert_eq!(booked.props["line"], ana_line.to_string());
+    assert!(booked.message.starts_with("ana: "), "{}", booked.message);
+
+    let idle = all
+        .iter()
+        .find(|a| a.props["title"] == "override-outside-shifts")
+        .unwrap();
+    let second_override = config.match_indices("[[override]]").nth(1).unwrap().0;
+    let line = config[..second_override].matches('\n').count() + 1;
+    assert_eq!(idle.props["line"], line.to_string());
+    assert!(all.iter().all(|a| a.props["col"] == "1"));
+}
+
+#[test]
+fn a_config_error_under_github_format_is_an_annotation_at_its_line_and_column() {
+    let config = annotated().replace(
+        "timezone = \"UTC\"\n\n[[override]]",
+        "timezone = \"Europe/Bucharet\"\n\n[[override]]",
+    );
+    let p = Project::new(&config);
+    let out = p.run(&["check", "--format", "github"], 2);
+    let all = annotations(&out);
+    assert_eq!(all.len(), 1, "{out}");
+    assert_eq!(all[0].level, "error");
+    assert_eq!(all[0].props["line"], line_of(&config, "Europe/Bucharet"));
+    assert_eq!(all[0].props["col"], "12");
+    assert!(
+        all[0]
+            .message
+            .contains("unknown time zone `Europe/Bucharet`\nhelp: "),
+        "{}",
+        all[0].message
+    );
+}
+
+#[test]
+fn quiet_prints_nothing_and_the_exit_code_tells() {
+    let p = Project::new(&annotated());
+    let out = p
+        .rota()
+        .args(["check", "--month", "2027-03", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+    let out = p
+        .rota()
+        .args(["-q", "check", "--month", "2027-03", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let fine = Project::new(&legs_and_duty("", "\"2027-03-10\""));
+    let out = fine
+        .rota()
+        .args(["check", "--month", "2027-03", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn text_folds_repeated_gaps_of_a_rule_and_window_and_json_keeps_every_one() {
+    let p = Project::new(&annotated());
+    let text = p.run(&["check", "--month", "2027-03"], 1);
+    assert!(
+        text.contains("daily 12:00–13:00 UTC, 1–31 Mar, 31 times"),
+        "{text}"
+    );
+    let report = check_json(&p, &["--month", "2027-03"], 1);
+    assert_eq!(report["gaps"].as_array().unwrap().len(), 31);
+}
