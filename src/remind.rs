@@ -119,17 +119,22 @@ fn window(model: &Model, span: Period) -> Period {
     let mut from = later(span.from, -margin);
     let mut to = later(span.to, margin);
     // An override can make a turn of any length: widen until every override touching the
-    // window lies inside it, so no override turn is seen cut off.
+    // window lies inside it, so no override turn is seen cut off. Only so far, though: an
+    // override `to = 9999-12-31` would otherwise have a run plan eight thousand years. Beyond
+    // a year either side, an override turn is seen cut off there, which changes nothing about
+    // whether it is due (its start lies within the year) and only shortens the end a reminder
+    // names.
+    let (earliest, latest) = (later(from, -OVERRIDE_REACH), later(to, OVERRIDE_REACH));
     loop {
         let mut widened = false;
         for o in &model.overrides {
             if o.from < to && o.to > from {
-                if o.from < from {
-                    from = later(o.from, TimeDelta::days(-2));
+                if o.from < from && from > earliest {
+                    from = later(o.from, TimeDelta::days(-2)).max(earliest);
                     widened = true;
                 }
-                if o.to > to {
-                    to = later(o.to, TimeDelta::days(2));
+                if o.to > to && to < latest {
+                    to = later(o.to, TimeDelta::days(2)).min(latest);
                     widened = true;
                 }
             }
@@ -139,6 +144,9 @@ fn window(model: &Model, span: Period) -> Period {
         }
     }
 }
+
+/// How far beyond the lead time a run looks for the ends of long overrides.
+const OVERRIDE_REACH: TimeDelta = TimeDelta::days(366);
 
 /// The slot part of the turn of `rotation` (by name) that starts at `turn_start`: for state
 /// files that named reminders by their start instant (version 1), read into today's keys.

@@ -8,20 +8,35 @@ use chrono_tz::{OffsetName, Tz};
 use crate::local_time;
 
 /// `2026-12-01T10:00:00+02:00`, the contract's JSON time format.
+///
+/// RFC 3339 offsets have whole minutes only. Where a zone's offset had seconds (local mean
+/// time before the 1970s: Monrovia was −00:44:30 until 1972), the instant is given in UTC
+/// instead (`+00:00`), exact, rather than with an offset rounded 30 s off.
 pub fn rfc3339(instant: DateTime<Utc>, tz: Tz) -> String {
     // The same text as `format("%Y-%m-%dT%H:%M:%S%:z")`, written without parsing a format
     // string each time: a year's plan of a large organisation prints millions of these.
-    instant
-        .with_timezone(&tz)
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
+    let local = instant.with_timezone(&tz);
+    if has_seconds(local.offset()) {
+        return instant.to_rfc3339_opts(SecondsFormat::Secs, false);
+    }
+    local.to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
-/// `Tue 2026-12-01 10:00`, for people.
+fn has_seconds(offset: &chrono_tz::TzOffset) -> bool {
+    use chrono::Offset;
+    offset.fix().local_minus_utc() % 60 != 0
+}
+
+/// `Tue 2026-12-01 10:00`, for people; with seconds where the zone's offset has them, so
+/// that the time shown is exact.
 pub fn human(instant: DateTime<Utc>, tz: Tz) -> String {
-    instant
-        .with_timezone(&tz)
-        .format("%a %Y-%m-%d %H:%M")
-        .to_string()
+    let local = instant.with_timezone(&tz);
+    let format = if !has_seconds(local.offset()) {
+        "%a %Y-%m-%d %H:%M"
+    } else {
+        "%a %Y-%m-%d %H:%M:%S"
+    };
+    local.format(format).to_string()
 }
 
 /// `Mon 7 Dec 09:00 CET`, short with the zone's abbreviation.
@@ -53,6 +68,10 @@ pub fn push_short(text: &mut String, instant: DateTime<Utc>, tz: Tz) {
     push_two_digits(text, local.hour());
     text.push(':');
     push_two_digits(text, local.minute());
+    if has_seconds(local.offset()) {
+        text.push(':');
+        push_two_digits(text, local.second());
+    }
     text.push(' ');
     match local.offset().abbreviation() {
         Some(name) => text.push_str(name),
@@ -134,12 +153,35 @@ mod tests {
                 chrono_tz::UTC,
             ] {
                 let local = instant.with_timezone(&tz);
+                if has_seconds(local.offset()) {
+                    // Exact instead: see the test below.
+                    continue;
+                }
                 let expected = local.format("%Y-%m-%dT%H:%M:%S%:z").to_string();
                 assert_eq!(rfc3339(instant, tz), expected);
                 let expected = local.format("%a %-d %b %H:%M %Z").to_string();
                 assert_eq!(short(instant, tz), expected);
             }
         }
+    }
+
+    #[test]
+    fn an_offset_with_seconds_is_printed_exactly() {
+        // Monrovia kept −00:44:30 until 1972: 09:00 local was 09:44:30 UTC.
+        let tz = chrono_tz::Africa::Monrovia;
+        let t = parse_instant("1971-06-01T09:00", tz).unwrap();
+        assert_eq!(t.to_rfc3339(), "1971-06-01T09:44:30+00:00");
+        let printed = rfc3339(t, tz);
+        assert_eq!(printed, "1971-06-01T09:44:30+00:00");
+        assert_eq!(DateTime::parse_from_rfc3339(&printed).unwrap(), t);
+        // A whole hour in UTC shows its seconds in Monrovia's local time.
+        let t = parse_instant("1971-06-01T09:00:00Z", tz).unwrap();
+        assert_eq!(human(t, tz), "Tue 1971-06-01 08:15:30");
+        assert!(
+            short(t, tz).starts_with("Tue 1 Jun 08:15:30"),
+            "{}",
+            short(t, tz)
+        );
     }
 
     #[test]

@@ -207,7 +207,11 @@ pub(super) fn idle_overrides(
     let relevant: Vec<_> = model
         .overrides
         .iter()
-        .filter(|o| o.from < period.to && o.to > period.from && o.from < o.to)
+        .filter(|o| {
+            // An override that lies wholly in a DST gap is one instant long: it changes nothing.
+            let in_gap = o.from == o.to && period.contains(o.from);
+            in_gap || (o.from < period.to && o.to > period.from && o.from < o.to)
+        })
         .collect();
     let (Some(from), Some(to)) = (
         relevant.iter().map(|o| o.from).min(),
@@ -215,6 +219,12 @@ pub(super) fn idle_overrides(
     ) else {
         return Vec::new();
     };
+    // Looked at within a year of the period only: an override `to = 9999-12-31` must not
+    // have `check` plan millennia. Every rotation has a shift at least weekly (bar `except`
+    // dates), so whether an override gives any duty shows well within that.
+    let reach = chrono::TimeDelta::days(366);
+    let from = from.max(crate::remind::later(period.from, -reach));
+    let to = to.min(crate::remind::later(period.to, reach));
     // The period's own shifts serve unless an override reaches beyond it.
     let wider;
     let by_rotation = if period.from <= from && to <= period.to {

@@ -652,6 +652,7 @@ impl Validator<'_> {
             let to = self.moment(&o.to, tz, &header, "to");
             if let (Some(f), Some(t)) = (from, to)
                 && t <= f
+                && !(t == f && in_one_gap(&o.from, &o.to))
                 && let Some(to_value) = &o.to
             {
                 self.error(
@@ -1194,6 +1195,17 @@ fn deliverable(address: &str, name: &str) -> bool {
         .to(mailbox)
         .body(String::new())
         .is_ok()
+}
+
+/// Whether an override's ends are two local times in order that are one instant only because
+/// the clocks skip both (New York `02:00`–`03:00` on the spring-forward day): it changes
+/// nothing, which `check` reports, but it is not a mistake that should stop every command.
+fn in_one_gap(from: &Option<S<toml::Value>>, to: &Option<S<toml::Value>>) -> bool {
+    let local = |v: &Option<S<toml::Value>>| match v.as_ref().map(|v| syntax::moment(v.get_ref())) {
+        Some(Ok(Moment::Local(t))) => Some(t),
+        _ => None,
+    };
+    matches!((local(from), local(to)), (Some(f), Some(t)) if f < t)
 }
 
 fn is_loopback(host: &str) -> bool {

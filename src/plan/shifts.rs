@@ -22,7 +22,10 @@ pub fn on(rotation: &Rotation, date: NaiveDate, times: &mut Times) -> Option<Cal
         return None;
     }
     let (start, end) = times.of(rotation.timezone, rotation.window, date);
-    Some(CalendarShift { date, start, end })
+    // A window that lies wholly in time the clocks skipped (Samoa skipped 30 December 2011;
+    // a 02:00-03:00 window on a spring-forward day) lasts no time: no shift, so nobody's turn
+    // is spent on it.
+    (start < end).then_some(CalendarShift { date, start, end })
 }
 
 /// Shift instants already worked out, by zone, window and date. The rotations of a large

@@ -116,7 +116,10 @@ pub fn walk(
             if relevant {
                 turn_shifts.extend(shifts::on(rotation, date, times));
             } else {
-                has_shift |= rotation.has_shift_on(date);
+                // As `shifts::on` decides, so that a turn counts the same whether or not it
+                // lies in the period: a day the zone skipped has no shift.
+                has_shift |=
+                    rotation.has_shift_on(date) && shifts::on(rotation, date, times).is_some();
             }
         }
         if relevant {
@@ -258,14 +261,15 @@ pub fn continuation(model: &Model, ix: RotationIx, published: &RotationPublished
     order
 }
 
-/// Whether `person` has an away day near the turn's dates. A person's zone is at most a day
-/// off the rotation's, and a shift may end the day after it starts: away days outside this
-/// margin cannot matter, which spares the exact check.
+/// Whether `person` has an away day near the turn's dates. Zones lie up to 26 hours apart
+/// (Kiritimati +14, Baker Island −12), so a person's local date can be two days off the
+/// rotation's, and a shift may end the day after it starts: away days outside this margin
+/// cannot matter, which spares the exact check.
 fn might_be_away(person: &Person, first: NaiveDate, last: NaiveDate) -> bool {
     !person.away.is_empty()
         && person
             .away
-            .intersects(first - TimeDelta::days(1), last + TimeDelta::days(2))
+            .intersects(first - TimeDelta::days(2), last + TimeDelta::days(3))
 }
 
 /// Whether `person` is away on none of the local days (in their own zone) the turn touches.

@@ -367,6 +367,9 @@ pub fn message(model: &Model, c: &Conflict) -> String {
         ConflictKind::NightShift => {
             format!("on {first} in their night {} ({zone})", model.check.night)
         }
+        ConflictKind::OverrideOutsideShifts { line, .. } if c.start == c.end => format!(
+            "the override on line {line} ({first}) lies wholly in a time the clocks skip (a DST gap) and changes nothing"
+        ),
         ConflictKind::OverrideOutsideShifts { line, shadowed } => {
             if shadowed {
                 format!(

@@ -312,3 +312,114 @@ fn ids_and_names_too_long_for_a_file_name_fail_validation() {
     let out = p.run(&["remind", "--now", "2026-11-30T10:00:00Z"], 0);
     assert!(out.contains("wrote"), "{out}");
 }
+
+#[test]
+fn an_override_to_the_end_of_time_costs_no_more_than_the_period_asked_for() {
+    let config = format!(
+        "{}[[override]]\nrotation = \"r\"\nperson = \"bob\"\nfrom = 2026-12-03T09:00:00\nto = 9999-12-31T00:00:00\n",
+        two_people("email = \"ana@example.com\"")
+    );
+    let p = Project::new(&config);
+    p.run(&["validate"], 0);
+    for args in [
+        &["remind", "--dry-run", "--now", "2026-12-02T10:00:00Z"][..],
+        &["remind", "--dry-run", "--now", "2026-12-10T10:00:00Z"][..],
+        &["check", "--month", "2026-12"][..],
+        &["plan", "--month", "2026-12"][..],
+    ] {
+        let started = Instant::now();
+        let out = p.rota().args(args).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
+    }
+    // The override's turn is still reminded, once, when it starts within the lead time.
+    let out = p.run(&["remind", "--dry-run", "--now", "2026-12-02T10:00:00Z"], 0);
+    assert!(out.contains("would send to bob"), "{out}");
+}
+
+fn plan_people(p: &Project, from: &str, to: &str) -> Vec<(String, String, String)> {
+    let json = p.json(&["plan", "--from", from, "--to", to, "--format", "json"]);
+    json["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_str().unwrap().to_string(),
+                s["end"].as_str().unwrap().to_string(),
+                s["person"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_away_day_counts_across_zones_more_than_a_day_apart() {
+    // 00:00 on 9 December in Kiritimati (+14) is 23:00 on the 7th in Pago Pago (−11): the
+    // member there is away on their 7th, so the turn goes to the next one.
+    let config = format!(
+        "{}[[person]]\nid = \"pp\"\ntimezone = \"Pacific/Pago_Pago\"\naway = [\"2026-12-07\"]\n\n\
+         [[person]]\nid = \"kit\"\n\n\
+         [[rotation]]\nname = \"r\"\nmembers = [\"pp\", \"kit\"]\nshift = \"00:00-01:00\"\n",
+        team("Pacific/Kiritimati", "2026-12-01")
+    );
+    let p = Project::new(&config);
+    let shifts = plan_people(&p, "2026-12-09", "2026-12-10");
+    assert_eq!(shifts.len(), 1);
+    assert_eq!(shifts[0].2, "kit", "{shifts:?}");
+    let json = p.json(&["check", "--month", "2026-12", "--format", "json"]);
+    let away: Vec<_> = json["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "on-duty-while-away")
+        .collect();
+    assert!(away.is_empty(), "{away:?}");
+}
+
+#[test]
+fn an_override_wholly_in_a_dst_gap_is_a_warning_not_an_invalid_config() {
+    let config = format!(
+        "{}[[person]]\nid = \"ana\"\n\n[[person]]\nid = \"bob\"\n\n\
+         [[rotation]]\nname = \"r\"\nmembers = [\"ana\", \"bob\"]\nshift = \"00:00-24:00\"\n\n\
+         [[override]]\nrotation = \"r\"\nperson = \"bob\"\nfrom = 2027-03-14T02:00:00\nto = 2027-03-14T03:00:00\n",
+        team("America/New_York", "2027-03-01")
+    );
+    let p = Project::new(&config);
+    p.run(&["validate"], 0);
+    p.run(&["remind", "--dry-run", "--now", "2027-03-13T12:00"], 0);
+    let out = p.run(&["check", "--month", "2027-03"], 0);
+    assert!(out.contains("clocks skip"), "{out}");
+    assert!(out.contains("changes nothing"), "{out}");
+}
+
+#[test]
+fn a_day_that_never_existed_has_no_shift_and_takes_nobodys_turn() {
+    // Samoa skipped 30 December 2011.
+    let config = format!(
+        "{}[[person]]\nid = \"a\"\n\n[[person]]\nid = \"b\"\n\n\
+         [[rotation]]\nname = \"r\"\nmembers = [\"a\", \"b\"]\nshift = \"09:00-17:00\"\n",
+        team("Pacific/Apia", "2011-12-26")
+    );
+    let p = Project::new(&config);
+    let whole = plan_people(&p, "2011-12-26", "2012-01-04");
+    assert!(whole.iter().all(|(s, e, _)| s != e), "{whole:?}");
+    let people: Vec<&str> = whole.iter().map(|s| s.2.as_str()).collect();
+    // 26, 27, 28, 29 (no 30th), 31, 1, 2, 3: the order goes on as if the day were not there.
+    assert_eq!(
+        people,
+        ["a", "b", "a", "b", "a", "b", "a", "b"],
+        "{whole:?}"
+    );
+    // Planned on its own, January agrees with the longer plan.
+    let january = plan_people(&p, "2012-01-01", "2012-01-04");
+    assert_eq!(january[..], whole[5..]);
+}
