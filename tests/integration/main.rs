@@ -9,6 +9,7 @@ mod export;
 mod faults;
 mod grid;
 mod hardening;
+mod html;
 mod lint;
 mod plan;
 mod properties;
