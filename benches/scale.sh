@@ -149,6 +149,34 @@ for n in $TEAMS; do
     TIME_OF[export-$n]=$WALL MEM_OF[export-$n]=$PEAK_MB
 done
 
+# A published year: `rota publish` of the year into a fresh rotation.lock (one folder per run),
+# then plan, check and export planning from config and lock.
+published_verdict() { # wall mb teams [publish]
+    local wall="$1" mb="$2" teams="$3" limit
+    if [ -n "${4:-}" ]; then limit=1; elif [ "$teams" = 100 ]; then limit=0.5; elif [ "$teams" = 1000 ]; then limit=2; else echo ""; return; fi
+    awk "BEGIN{exit !($wall < $limit && $mb < 512)}" && echo "ok (< $limit s, < 512 MB)" || echo "MISSED (< $limit s, < 512 MB)"
+}
+for n in $TEAMS; do
+    for run in $(seq "$RUNS"); do
+        mkdir -p "$OUT/pub-$n-$run"
+        cp "$OUT/org-$n.toml" "$OUT/pub-$n-$run/rotation.toml"
+    done
+    measure "publish-$n" "$ROTA" --config "$OUT/pub-$n-{run}/rotation.toml" publish --through 2027-12-31
+    [ "$STATUS" = 0 ] || { cat "$OUT/publish-$n.err" >&2; exit 1; }
+    turns=$(grep -c '^turn ' "$OUT/pub-$n-1/rotation.lock")
+    row "$n, published" "$turns turns" "publish --through 2027-12-31" "$WALL" "$PEAK_MB" "$(published_verdict "$WALL" "$PEAK_MB" "$n" publish)"
+    locked="$OUT/pub-$n-1/rotation.toml"
+    measure "plan-pub-$n" "$ROTA" --config "$locked" plan --from $FROM --to $TO --format json
+    [ "$STATUS" = 0 ] || { cat "$OUT/plan-pub-$n.err" >&2; exit 1; }
+    row "$n, published" "" "plan --format json" "$WALL" "$PEAK_MB" "$(published_verdict "$WALL" "$PEAK_MB" "$n")"
+    measure "check-pub-$n" "$ROTA" --config "$locked" check --from $FROM --to $TO
+    [ "$STATUS" -le 1 ] || { cat "$OUT/check-pub-$n.err" >&2; exit 1; }
+    row "$n, published" "" "check" "$WALL" "$PEAK_MB" "$(published_verdict "$WALL" "$PEAK_MB" "$n")"
+    measure "export-pub-$n" "$ROTA" --config "$locked" export --from $FROM --to $TO --out "$OUT/feeds-pub-$n-{run}"
+    [ "$STATUS" = 0 ] || { cat "$OUT/export-pub-$n.err" >&2; exit 1; }
+    row "$n, published" "" "export" "$WALL" "$PEAK_MB" "$(published_verdict "$WALL" "$PEAK_MB" "$n")"
+done
+
 # The plan replays turns from team.start: the same organisation started four years earlier.
 first=${TEAMS%% *}
 "$GEN" --teams "$first" --start 2023-01-01 >"$OUT/org-$first-2023.toml"

@@ -10,6 +10,7 @@ mod mail;
 mod plan;
 mod publish;
 mod remind;
+mod schema;
 mod validate;
 mod who;
 
@@ -141,8 +142,14 @@ fn report_github(e: &Error, file: &str) {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let ctx = load(&cli)?;
     let mut stdout = crate::io::stdout::stdout();
+    // The schema describes every config; it needs none.
+    if let Command::Schema = cli.command {
+        let outcome = schema::run(&mut stdout)?;
+        stdout.flush().or_else(ignore_broken_pipe)?;
+        return Ok(outcome);
+    }
+    let ctx = load(&cli)?;
     let outcome = match &cli.command {
         Command::Validate => validate::run(&ctx, &mut stdout),
         Command::Plan(args) => plan::run(&ctx, args, &mut stdout),
@@ -154,6 +161,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Publish(args) => publish::run(&ctx, args, &mut stdout),
         Command::Diff(args) => diff::run(&ctx, args, &mut stdout),
         Command::Announce(args) => announce::run(&ctx, args, &mut stdout),
+        Command::Schema => schema::run(&mut stdout),
     }?;
     stdout.flush().or_else(ignore_broken_pipe)?;
     Ok(outcome)

@@ -102,6 +102,12 @@ pub enum Command {
         after_help = "Examples:\n  rota announce --month 2027-01 --dry-run\n  rota announce --month 2027-01\n  rota announce --month 2027-01 --format json"
     )]
     Announce(AnnounceArgs),
+
+    /// Print the JSON Schema of rotation.toml (draft 4), for editors such as taplo.
+    #[command(
+        after_help = "Examples:\n  rota schema > rotation.schema.json\n  # then, as the first line of rotation.toml:\n  #:schema ./rotation.schema.json"
+    )]
+    Schema,
 }
 
 /// `--month`, or `--from` with `--to`.

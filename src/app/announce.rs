@@ -26,7 +26,6 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
         )
     })?;
     let model = &ctx.model;
-    published(ctx, month)?;
     let from = mail::sender(model)?;
     let plan = announce::month(model, month, ctx.display_tz);
     if plan.period.to <= now {
@@ -39,6 +38,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
             "announce a month that has not ended, e.g. the next one",
         ));
     }
+    published(ctx, month)?;
     let mut run = Run::start(mail::setup(ctx, now, args.dry_run))?;
     // The person feeds of the month, rendered once for everyone's attachment.
     let period = plan.period;
@@ -133,10 +133,32 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
 }
 
 /// Announcements are of published months only: people plan their lives around what they are
-/// told, so it must not move when the roster is edited.
-fn published(_ctx: &Context, _month: NaiveDate) -> Result<()> {
-    // Every month counts as published until plans can be published (`rota publish`).
-    Ok(())
+/// told, so it must not move when the roster is edited. A month is published when the lock
+/// holds every turn starting up to its last day.
+fn published(ctx: &Context, month: NaiveDate) -> Result<()> {
+    let last = announce::month_after(month).pred_opt().unwrap_or(month);
+    let through = ctx.lock.as_ref().and_then(|l| l.through);
+    if through.is_some_and(|t| t >= last) {
+        return Ok(());
+    }
+    let name = month.format("%B %Y");
+    let id = month.format("%Y-%m");
+    let message = match through {
+        Some(t) => format!(
+            "{name} is not published: `{}` holds the plan through {t} only",
+            ctx.lock_path.display()
+        ),
+        None => format!(
+            "{name} is not published: there is no `{}` yet",
+            ctx.lock_path.display()
+        ),
+    };
+    Err(Error::usage(
+        message,
+        format!(
+            "publish it first with `rota publish --month {id}` (and commit the lock), then announce it"
+        ),
+    ))
 }
 
 /// An announcement records that it was sent, and tells its person every shift of their turns.

@@ -50,9 +50,10 @@ pub fn setup(ctx: &Context, now: DateTime<Utc>, dry_run: bool) -> Setup<'_> {
     }
 }
 
-/// Prints one email's line as it is handled, in text output.
+/// Prints one email's line as it is handled, in text output; a failure is reported on stderr
+/// only, with what to do.
 pub fn progress(format: MailFormat, delivered: &Delivered, out: &mut dyn Write) -> Result<()> {
-    if format == MailFormat::Text {
+    if format == MailFormat::Text && !matches!(delivered.status, Status::Failed(_)) {
         emit(out, delivered.line().as_bytes())?;
     }
     Ok(())

@@ -20,10 +20,13 @@ pub(super) fn unserved(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Conflic
         };
         let queue = turns::continuation(model, ix, published);
         for turn in &published.turns {
-            let held: Vec<&Shift> = shifts
-                .iter()
-                .filter(|s| !s.is_override && turn.first <= s.slot.date && s.slot.date <= turn.last)
-                .collect();
+            // A rotation's shifts are in time order, so their slot dates are too.
+            let from = shifts.partition_point(|s| s.slot.date < turn.first);
+            let to = shifts.partition_point(|s| s.slot.date <= turn.last);
+            if from >= to {
+                continue;
+            }
+            let held: Vec<&Shift> = shifts[from..to].iter().filter(|s| !s.is_override).collect();
             let (Some(first), Some(last)) = (held.first(), held.last()) else {
                 continue;
             };

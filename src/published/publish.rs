@@ -5,6 +5,7 @@ use chrono::{NaiveDate, TimeDelta};
 
 use super::{Lock, LockProblem, LockedQueue, LockedTurn};
 use crate::model::{Model, PersonIx, RotationIx};
+use crate::parallel;
 use crate::plan::shifts::Times;
 use crate::plan::turns;
 use crate::slot::SlotId;
@@ -55,9 +56,15 @@ pub fn publish(
     let mut added = Vec::new();
     if let Some(through) = through {
         let through = lock.through.map_or(through, |t| t.max(through));
-        let mut times = Times::default();
-        for ix in 0..model.rotations.len() {
-            let (turns, queue) = new_turns(&planning, ix, through, &mut times);
+        let rotations: Vec<RotationIx> = (0..model.rotations.len()).collect();
+        // Each rotation is walked on its own; a large organisation's share the cores.
+        let walked = parallel::map_parts(&rotations, 16, |part| {
+            let mut times = Times::default();
+            part.iter()
+                .map(|&ix| new_turns(&planning, ix, through, &mut times))
+                .collect()
+        });
+        for (ix, (turns, queue)) in walked.into_iter().enumerate() {
             if let Some(queue) = queue {
                 let name = model.rotations[ix].name.clone();
                 lock.queues.insert(

@@ -126,13 +126,15 @@ fn person_body(
             let _ = writeln!(b, "  you hand over to: {n}");
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         b,
         "\nThe attached {attachment} holds your shifts of the month, the same events as your \
-         calendar feed.\nIf a turn you were told about changes, you will get a notice.\n\n-- \n\
-         rota, for {}\n",
-        model.team.name
+         calendar feed."
     );
+    if model.remind.notices {
+        b.push_str("If one of these turns changes, you will get a notice.\n");
+    }
+    let _ = write!(b, "\n-- \nrota, for {}\n", model.team.name);
     b
 }
 

@@ -393,7 +393,7 @@ pub fn message(model: &Model, c: &Conflict) -> String {
         ConflictKind::MaxShare {
             rule, duty, hours, ..
         } => format!(
-            "on duty {} of the {} hours of `{}` ({:.1}%, more than max_share = {})",
+            "on duty {} of the {} `{}` requires ({:.1}%, more than max_share = {})",
             length(TimeDelta::seconds(duty)),
             length(TimeDelta::seconds(hours)),
             model.coverage[rule].name,

@@ -63,6 +63,13 @@ from = 2026-12-10T09:00:00
 to = 2026-12-10T17:00:00
 "#;
 
+/// A project whose December 2026 is published (`rotation.lock`), ready to announce.
+fn published(config: &str) -> Project {
+    let p = Project::new(config);
+    p.run(&["publish", "--month", "2026-12"], 0);
+    p
+}
+
 fn run(p: &Project, args: &[&str], code: i32) -> (String, String) {
     let out = p.rota().args(args).output().expect("run rota");
     let (stdout, stderr) = (
@@ -107,7 +114,7 @@ fn by_recipient<'m>(messages: &'m [Value], to: &str) -> Vec<&'m Value> {
 #[test]
 fn a_month_is_announced_once_to_each_person_with_their_turns_and_their_feed_of_the_month() {
     let server = SmtpServer::start();
-    let p = Project::new(&config(&server.smtp_config(), "09:00-17:00", ""));
+    let p = published(&config(&server.smtp_config(), "09:00-17:00", ""));
     let stdout = announce(&p, "2026-12-01T10:00");
     assert_eq!(stdout.matches("sent to").count(), 3, "{stdout}");
     let mail = server.messages();
@@ -196,7 +203,7 @@ fn a_month_is_announced_once_to_each_person_with_their_turns_and_their_feed_of_t
 #[test]
 fn concurrent_announcements_go_out_once_per_person() {
     let server = SmtpServer::start();
-    let p = Project::new(&config(&server.smtp_config(), "09:00-17:00", ""));
+    let p = published(&config(&server.smtp_config(), "09:00-17:00", ""));
     let runs: Vec<_> = (0..4)
         .map(|_| {
             Command::new(assert_cmd::cargo::cargo_bin("rota"))
@@ -234,7 +241,7 @@ fn concurrent_announcements_go_out_once_per_person() {
 #[test]
 fn the_team_digest_holds_the_months_table_as_text_and_escaped_html() {
     let server = SmtpServer::start();
-    let p = Project::new(&config(
+    let p = published(&config(
         &server.smtp_config(),
         "09:00-17:00",
         "[announce]\nto = \"team@example.com\"\n",
@@ -266,7 +273,7 @@ fn the_team_digest_holds_the_months_table_as_text_and_escaped_html() {
 fn an_override_after_the_announcement_tells_who_lost_and_who_gained_once() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let p = published(&config(&smtp, "09:00-17:00", ""));
     announce(&p, "2026-12-01T10:00");
     edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
     remind(&p, "2026-12-02T10:00");
@@ -339,7 +346,7 @@ fn an_override_after_the_announcement_tells_who_lost_and_who_gained_once() {
 fn a_changed_shift_window_tells_each_person_once_with_every_moved_shift() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let p = published(&config(&smtp, "09:00-17:00", ""));
     announce(&p, "2026-12-01T10:00");
     edit(&p, &config(&smtp, "10:00-18:00", ""));
     remind(&p, "2026-12-02T10:00");
@@ -373,7 +380,7 @@ fn a_changed_shift_window_tells_each_person_once_with_every_moved_shift() {
 fn a_change_undone_before_the_next_run_sends_nothing() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let p = published(&config(&smtp, "09:00-17:00", ""));
     announce(&p, "2026-12-01T10:00");
     edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
     edit(&p, &config(&smtp, "09:00-17:00", ""));
@@ -382,18 +389,22 @@ fn a_change_undone_before_the_next_run_sends_nothing() {
 }
 
 #[test]
-fn an_away_week_after_the_announcement_tells_each_person_whose_turns_moved_once() {
+fn turns_reopened_after_the_announcement_tell_each_person_whose_turns_moved_once() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let p = published(&config(&smtp, "09:00-17:00", ""));
     announce(&p, "2026-12-01T10:00");
-    // Kenji is away the week of the 14th: his Monday and Thursday go to the others, and the
-    // turns after it are handed round anew.
+    // Kenji will be away the week of the 14th. His published turns stay his until they are
+    // reopened; then the turns from the 14th are handed round anew.
     let away = config(&smtp, "09:00-17:00", "").replace(
         "timezone = \"Asia/Tokyo\"\n",
         "timezone = \"Asia/Tokyo\"\naway = [\"2026-12-14..2026-12-18\"]\n",
     );
     edit(&p, &away);
+    remind(&p, "2026-12-02T09:00");
+    assert_eq!(server.messages().len(), 3, "published turns do not move");
+    p.run(&["publish", "--reopen-from", "2026-12-14"], 0);
+    p.run(&["publish", "--month", "2026-12"], 0);
     remind(&p, "2026-12-02T10:00");
     remind(&p, "2026-12-02T11:00");
     let mail = server.messages();
@@ -411,18 +422,68 @@ fn an_away_week_after_the_announcement_tells_each_person_whose_turns_moved_once(
         kenji.contains("support-hero, Thu 17 Dec 2026: you no longer have it"),
         "{kenji}"
     );
-    // Nothing before the away week moved, so nobody hears about it.
+    // Nothing before the reopened days moved, so nobody hears about it.
     for m in notices {
         assert!(!text(m).contains(" 7 Dec 2026:"), "{}", text(m));
         assert!(!text(m).contains("11 Dec 2026:"), "{}", text(m));
     }
+    // What each now holds is what `rota plan` says.
+    let plan = p.json(&["plan", "--month", "2026-12", "--format", "json"]);
+    let monday = plan["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["start"] == "2026-12-14T09:00:00+01:00")
+        .unwrap();
+    let holder = monday["person"].as_str().unwrap();
+    let gained = text(by_recipient(notices, &format!("{holder}@example.com"))[0]);
+    assert!(
+        gained.contains("support-hero, Mon 14 Dec 2026: it is yours now"),
+        "{gained}"
+    );
+}
+
+#[test]
+fn an_unpublished_month_is_refused_with_the_command_that_publishes_it() {
+    let server = SmtpServer::start();
+    let p = Project::new(&config(&server.smtp_config(), "09:00-17:00", ""));
+    let stderr = p.run_err(
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T10:00",
+        ],
+        2,
+    );
+    assert!(
+        stderr.contains("December 2026 is not published"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rota publish --month 2026-12"), "{stderr}");
+    p.run(&["publish", "--month", "2026-12"], 0);
+    p.run(&["publish", "--reopen-from", "2026-12-20"], 0);
+    let stderr = p.run_err(
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T10:00",
+        ],
+        2,
+    );
+    assert!(stderr.contains("through 2026-12-19 only"), "{stderr}");
+    assert!(server.messages().is_empty());
+    assert!(!p.file(".rota").exists());
 }
 
 #[test]
 fn a_mail_server_outage_holds_notices_back_for_the_next_run_without_duplicates() {
     let mut server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let p = published(&config(&smtp, "09:00-17:00", ""));
     announce(&p, "2026-12-01T10:00");
     edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
     server.stop();
@@ -449,7 +510,7 @@ fn a_mail_server_outage_holds_notices_back_for_the_next_run_without_duplicates()
 fn a_reminded_turn_that_changes_is_noticed_and_the_new_turn_reminded() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let p = published(&config(&smtp, "09:00-17:00", ""));
     remind(&p, "2026-12-06T10:00");
     assert_eq!(recipients(&server.messages()), ["ana@example.com"]);
     // Zoë takes the afternoon of Ana's Monday.
@@ -498,7 +559,7 @@ to = 2026-12-07T17:00:00
 fn notices_can_be_turned_off() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let p = published(&config(&smtp, "09:00-17:00", ""));
     announce(&p, "2026-12-01T10:00");
     let off = config(&smtp, "09:00-17:00", OVERRIDE)
         .replace("before = \"24h\"\n", "before = \"24h\"\nnotices = false\n");
@@ -511,7 +572,7 @@ fn notices_can_be_turned_off() {
 fn dry_runs_show_announcements_and_notices_and_change_nothing() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let p = Project::new(&config(&smtp, "09:00-17:00", ""));
+    let p = published(&config(&smtp, "09:00-17:00", ""));
     let (stdout, _) = run(
         &p,
         &[
@@ -569,7 +630,7 @@ fn dry_runs_show_announcements_and_notices_and_change_nothing() {
 
 #[test]
 fn without_smtp_announcements_and_notices_go_to_the_outbox_once() {
-    let p = Project::new(&config("", "09:00-17:00", ""));
+    let p = published(&config("", "09:00-17:00", ""));
     announce(&p, "2026-12-01T10:00");
     announce(&p, "2026-12-01T11:00");
     let outbox = p.file(".rota/outbox");
@@ -603,7 +664,7 @@ fn without_smtp_announcements_and_notices_go_to_the_outbox_once() {
 #[test]
 fn announce_json_lists_each_announcement() {
     let server = SmtpServer::start();
-    let p = Project::new(&config(&server.smtp_config(), "09:00-17:00", ""));
+    let p = published(&config(&server.smtp_config(), "09:00-17:00", ""));
     let report = p.json(&[
         "announce",
         "--month",
@@ -625,7 +686,7 @@ fn announce_json_lists_each_announcement() {
 
 #[test]
 fn a_month_that_is_over_or_misspelt_is_refused() {
-    let p = Project::new(&config("", "09:00-17:00", ""));
+    let p = published(&config("", "09:00-17:00", ""));
     let stderr = p.run_err(
         &[
             "announce",
@@ -640,4 +701,47 @@ fn a_month_that_is_over_or_misspelt_is_refused() {
     let stderr = p.run_err(&["announce", "--month", "2026-13"], 2);
     assert!(stderr.contains("--month 2027-01"), "{stderr}");
     assert!(!p.file(".rota").exists());
+}
+
+#[test]
+fn announcements_that_fail_are_sent_by_the_next_run_and_the_others_not_again() {
+    let mut server = SmtpServer::start();
+    let p = published(&config(&server.smtp_config(), "09:00-17:00", ""));
+    server.treat(&[("zoe@example.com", "451")]);
+    let (stdout, stderr) = run(
+        &p,
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T10:00",
+        ],
+        1,
+    );
+    assert_eq!(stdout.matches("sent to").count(), 2, "{stdout}");
+    assert!(
+        stderr.contains("1 of 3 announcements not delivered"),
+        "{stderr}"
+    );
+    server.stop();
+    run(
+        &p,
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T11:00",
+        ],
+        1,
+    );
+    server.restart();
+    server.treat(&[]);
+    announce(&p, "2026-12-01T12:00");
+    announce(&p, "2026-12-01T13:00");
+    assert_eq!(
+        recipients(&server.messages()),
+        ["ana@example.com", "kenji@example.com", "zoe@example.com"]
+    );
 }

@@ -566,3 +566,175 @@ fn text_folds_repeated_gaps_of_a_rule_and_window_and_json_keeps_every_one() {
     let report = check_json(&p, &["--month", "2027-03"], 1);
     assert_eq!(report["gaps"].as_array().unwrap().len(), 31);
 }
+
+/// The shipped configs: every example and the bundled rotation.toml.
+fn shipped_configs() -> Vec<std::path::PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut configs: Vec<_> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    configs.sort();
+    configs.push(root.join("rotation.toml"));
+    assert!(configs.len() >= 3, "{configs:?}");
+    configs
+}
+
+fn check_exit(config: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = assert_cmd::Command::cargo_bin("rota")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .arg("--config")
+        .arg(config)
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn every_shipped_config_passes_its_own_check_for_twelve_months() {
+    use chrono::Datelike;
+    // A fixed year, with no warnings either (--strict) ...
+    for config in shipped_configs() {
+        let (code, out) = check_exit(
+            &config,
+            &["--from", "2027-01-01", "--to", "2028-01-01", "--strict"],
+        );
+        assert_eq!(code, Some(0), "{}:\n{out}", config.display());
+    }
+    // ... and the twelve months from the current one, as a CI run today sees them.
+    let today = chrono::Utc::now().date_naive();
+    let from = today.with_day(1).unwrap();
+    let to = from.checked_add_months(chrono::Months::new(12)).unwrap();
+    let (from, to) = (from.to_string(), to.to_string());
+    for config in shipped_configs() {
+        let (code, out) = check_exit(&config, &["--from", &from, "--to", &to]);
+        assert_eq!(
+            code,
+            Some(0),
+            "{} from {from} to {to}:\n{out}",
+            config.display()
+        );
+    }
+}
+
+fn validate_with_schema(
+    schema: &Path,
+    expect: &str,
+    configs: &[std::path::PathBuf],
+) -> (bool, String) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema/validate.py");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(schema)
+        .arg(expect)
+        .args(configs)
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs python3 (3.11+, for tomllib) on PATH: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !text.contains("ModuleNotFoundError"),
+        "the schema test needs `pip install jsonschema`:\n{text}"
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_schema_accepts_every_shipped_config_and_rejects_broken_ones() {
+    let p = Project::new(&ics_config());
+    let schema = p.run(&["schema"], 0);
+    let parsed: Value = serde_json::from_str(&schema).expect("the schema is JSON");
+    assert_eq!(parsed["$schema"], "http://json-schema.org/draft-04/schema#");
+    std::fs::write(p.file("rotation.schema.json"), &schema).unwrap();
+
+    let mut valid = shipped_configs();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    valid.push(root.join("tests/fixtures/check/demo.toml"));
+    // Configs written by the tests here, with holidays, .ics paths and workload rules.
+    for (name, text) in [
+        ("ics.toml", ics_config()),
+        (
+            "shares.toml",
+            shares(
+                "03:00",
+                "[check]\nmax_share = { limit = \"30%\", severity = \"error\" }\nseverity = \"warning\"\nmin_rest = \"11h\"\nmax_consecutive_days = 6\n",
+            ),
+        ),
+        ("annotated.toml", annotated()),
+    ] {
+        std::fs::write(p.file(name), text).unwrap();
+        valid.push(p.file(name));
+    }
+    let (ok, out) = validate_with_schema(&p.file("rotation.schema.json"), "valid", &valid);
+    assert!(ok, "{out}");
+
+    let base = ics_config();
+    let broken = [
+        (
+            "unknown-key.toml",
+            base.replace(
+                "[[rotation]]\nname = \"tokyo\"",
+                "[[rotation]]\nname = \"tokyo\"\ncolour = \"red\"",
+            ),
+        ),
+        (
+            "bad-shift.toml",
+            base.replace("shift = \"09:00-17:00\"", "shift = \"9 to 5\""),
+        ),
+        (
+            "min-zero.toml",
+            base.replace(
+                "when = \"09:00-17:00\"\n",
+                "when = \"09:00-17:00\"\nmin = 0\n",
+            ),
+        ),
+        ("no-start.toml", base.replace("start = 2027-01-04\n", "")),
+        (
+            "bad-share.toml",
+            format!("{base}[check]\nmax_share = \"30\"\n"),
+        ),
+        (
+            "bad-severity.toml",
+            format!("{base}[check]\nmin_rest = {{ limit = \"11h\", severity = \"fatal\" }}\n"),
+        ),
+        (
+            "password.toml",
+            format!("{base}[smtp]\nhost = \"smtp.example\"\npassword = \"hunter2\"\n"),
+        ),
+        (
+            "bad-away.toml",
+            base.replace("away = [\"cal/ooo.ics\"]", "away = [\"next tuesday\"]"),
+        ),
+    ];
+    for (name, text) in &broken {
+        assert_ne!(text, &base, "{name} changed nothing");
+        std::fs::write(p.file(name), text).unwrap();
+        let (ok, out) =
+            validate_with_schema(&p.file("rotation.schema.json"), "invalid", &[p.file(name)]);
+        assert!(ok, "{name}: {out}");
+    }
+}
+
+#[test]
+fn the_ci_examples_run_rota_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workflow = std::fs::read_to_string(root.join("examples/github/rota-check.yml")).unwrap();
+    assert!(workflow.contains("rota check") && workflow.contains("--format github"));
+    let hook =
+        std::fs::read_to_string(root.join("examples/pre-commit/.pre-commit-config.yaml")).unwrap();
+    assert!(hook.contains("rota check") && hook.contains("id: rota-check"));
+}
