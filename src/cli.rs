@@ -70,7 +70,7 @@ pub enum Command {
 
     /// Report coverage gaps, conflicts and fairness for a period.
     #[command(
-        after_help = "Examples:\n  rota check --month 2027-03\n  rota check --strict            # also fail on warnings (for CI)\n  rota check --format json"
+        after_help = "Examples:\n  rota check --month 2027-03\n  rota check --strict            # also fail on warnings (for CI)\n  rota check --format json\n  rota check --format github     # annotations in GitHub Actions\n  rota check --quiet             # only the exit code"
     )]
     Check(CheckArgs),
 

@@ -37,11 +37,6 @@ pub struct Lines {
     pub people: Vec<usize>,
     pub rotations: Vec<usize>,
     pub coverage: Vec<usize>,
-    /// The `[check]` table, or 0 without one.
-    pub check: usize,
-    pub max_share: usize,
-    pub min_rest: usize,
-    pub max_consecutive_days: usize,
 }
 
 impl Lines {

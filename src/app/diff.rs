@@ -136,7 +136,12 @@ fn at_revision(ctx: &Context, rev: &str) -> Result<Model> {
         )
     })?;
     let name = format!("{rev}:{config_file}");
-    let model = config::load(&config_text, &name)?;
+    // The `.ics` files it names (holidays, away) as they were at that revision too.
+    let read = |relative: &str| {
+        git(dir, &["show", &format!("{rev}:./{relative}")])
+            .ok_or_else(|| format!("it is not in git revision `{rev}`"))
+    };
+    let model = config::load_with(&config_text, &name, &read)?;
     let lock_path = inputs::lock_path(&model, &ctx.config_path);
     let lock_dir = match lock_path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

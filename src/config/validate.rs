@@ -912,7 +912,6 @@ impl Validator<'_> {
         let Some(check) = check else {
             return settings;
         };
-        self.lines.check = self.line(self.header_span(check.span()).start);
         let c = check.into_inner();
         if let Some(night) = &c.night {
             match syntax::window(night.get_ref()) {
@@ -925,7 +924,6 @@ impl Validator<'_> {
             None => false,
         };
         if let Some(v) = &c.max_share {
-            self.lines.max_share = self.line(v.span().start);
             settings.max_share =
                 self.limit("max_share", v, error, "\"30%\"", |value| match value {
                     toml::Value::String(s) => syntax_share(s),
@@ -933,7 +931,6 @@ impl Validator<'_> {
                 });
         }
         if let Some(v) = &c.min_rest {
-            self.lines.min_rest = self.line(v.span().start);
             settings.min_rest = self.limit("min_rest", v, error, "\"11h\"", |value| match value {
                 toml::Value::String(s) => match syntax::duration(s) {
                     Ok(d) if d > chrono::TimeDelta::zero() => Ok(d),
@@ -943,7 +940,6 @@ impl Validator<'_> {
             });
         }
         if let Some(v) = &c.max_consecutive_days {
-            self.lines.max_consecutive_days = self.line(v.span().start);
             settings.max_consecutive_days =
                 self.limit("max_consecutive_days", v, error, "6", |value| match value {
                     toml::Value::Integer(n) if (1..=366).contains(n) => Ok(*n as u32),
