@@ -5,12 +5,14 @@ mod check;
 mod coverage;
 mod diff;
 mod export;
+mod init;
 mod inputs;
 mod mail;
 mod plan;
 mod publish;
 mod remind;
 mod schema;
+mod shell;
 mod validate;
 mod who;
 
@@ -21,9 +23,10 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::cli::{Cli, Command, PeriodArgs};
+use crate::cli::{Cli, ColorWhen, Command, PeriodArgs};
 use crate::config::suggest;
 use crate::error::{Error, Result};
+use crate::io::stdout::Stdout;
 use crate::model::Model;
 use crate::plan::Period;
 use crate::timefmt;
@@ -107,17 +110,30 @@ impl Context {
 }
 
 pub fn main(cli: Cli) -> ExitCode {
+    anstream::ColorChoice::write_global(match cli.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    });
+    let json = cli.command.wants_json() && !cli.quiet;
     // `check --format github` reports a config that does not load as annotations too.
     let github = match &cli.command {
-        Command::Check(args) if args.format == crate::cli::CheckFormat::Github => {
-            Some(cli.config.display().to_string())
-        }
+        Command::Check(args) if args.format == crate::cli::CheckFormat::Github => Some(
+            config_path(&cli).map_or_else(|_| "rotation.toml".into(), |p| p.display().to_string()),
+        ),
         _ => None,
     };
     match run(cli) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
+            // Nothing was printed before a config error: the JSON is the whole output.
+            if let (true, Error::Config(c)) = (json, &e) {
+                let mut out = crate::io::stdout::stdout();
+                let _ = out
+                    .write_all(crate::render::validate::errors(c).as_bytes())
+                    .and_then(|()| out.flush());
+            }
             match &github {
                 Some(file) => report_github(&e, file),
                 None => report(&e),
@@ -142,16 +158,18 @@ fn report_github(e: &Error, file: &str) {
 }
 
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let mut stdout = crate::io::stdout::stdout();
-    // The schema describes every config; it needs none.
-    if let Command::Schema = cli.command {
-        let outcome = schema::run(&mut stdout)?;
+    let mut stdout = if cli.quiet {
+        Stdout::Quiet
+    } else {
+        crate::io::stdout::stdout()
+    };
+    if let Some(outcome) = without_config(&cli, &mut stdout) {
         stdout.flush().or_else(ignore_broken_pipe)?;
-        return Ok(outcome);
+        return outcome;
     }
     let ctx = load(&cli)?;
     let outcome = match &cli.command {
-        Command::Validate => validate::run(&ctx, &mut stdout),
+        Command::Validate(args) => validate::run(&ctx, args, &mut stdout),
         Command::Plan(args) => plan::run(&ctx, args, &mut stdout),
         Command::Who(args) => who::run(&ctx, args, &mut stdout),
         Command::Check(args) => check::run(&ctx, args, cli.quiet, &mut stdout),
@@ -161,14 +179,28 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Publish(args) => publish::run(&ctx, args, &mut stdout),
         Command::Diff(args) => diff::run(&ctx, args, &mut stdout),
         Command::Announce(args) => announce::run(&ctx, args, &mut stdout),
-        Command::Schema => schema::run(&mut stdout),
+        Command::Init(_) | Command::Completions(_) | Command::Man(_) | Command::Schema => {
+            unreachable!("run by without_config")
+        }
     }?;
     stdout.flush().or_else(ignore_broken_pipe)?;
     Ok(outcome)
 }
 
+/// The commands that need no config.
+fn without_config(cli: &Cli, out: &mut dyn Write) -> Option<Result<Outcome>> {
+    Some(match &cli.command {
+        Command::Init(args) => init::run(cli.config.as_deref(), args, out),
+        Command::Completions(args) => shell::completions(args.shell, out),
+        Command::Man(args) => shell::man(args.command.as_deref(), out),
+        // The schema describes every config; it needs none.
+        Command::Schema => schema::run(out),
+        _ => return None,
+    })
+}
+
 fn load(cli: &Cli) -> Result<Context> {
-    let path = &cli.config;
+    let path = &config_path(cli)?;
     let inputs = inputs::read(path)?;
     let model = inputs.model;
     let display_tz = match &cli.tz {
@@ -185,6 +217,30 @@ fn load(cli: &Cli) -> Result<Context> {
         config_dir,
         display_tz,
         now: Utc::now(),
+    })
+}
+
+/// `--config` or ROTA_CONFIG as given; else `rotation.toml` in the current folder or the
+/// nearest folder above it, as git, cargo and just find theirs.
+fn config_path(cli: &Cli) -> Result<PathBuf> {
+    if let Some(path) = &cli.config {
+        return Ok(path.clone());
+    }
+    let cwd = std::env::current_dir().map_err(|e| {
+        Error::usage(
+            format!("cannot tell the current folder: {e}"),
+            "pass --config PATH",
+        )
+    })?;
+    crate::io::discover::config_file(&cwd, "rotation.toml", |p| p.is_file()).map_err(|looked| {
+        let folders: Vec<String> = looked.iter().map(|p| p.display().to_string()).collect();
+        Error::usage(
+            format!(
+                "no rotation.toml in this folder or any folder above it (looked in {})",
+                folders.join(", ")
+            ),
+            "run `rota init` to write a starter here, or pass --config PATH (or set ROTA_CONFIG)",
+        )
     })
 }
 

@@ -20,35 +20,76 @@ Exit codes: 0 success or nothing found, 1 problems found or not delivered, 2 bad
 
 /// A support-rotation scheduler: daily duty and follow-the-sun rotations from one rotation.toml.
 #[derive(Debug, Parser)]
-#[command(name = "rota", version, about, after_help = EXAMPLES, propagate_version = true)]
+#[command(
+    name = "rota",
+    version = VERSION,
+    about,
+    after_help = EXAMPLES,
+    propagate_version = true
+)]
 pub struct Cli {
-    /// The config file.
-    #[arg(
-        long,
-        global = true,
-        env = "ROTA_CONFIG",
-        default_value = "rotation.toml",
-        value_name = "PATH"
-    )]
-    pub config: PathBuf,
+    /// The config file [default: rotation.toml in this folder or the nearest one above it].
+    #[arg(long, global = true, env = "ROTA_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
 
     /// Display time zone (IANA name); default: the team's.
     #[arg(long, global = true, value_name = "ZONE")]
     pub tz: Option<String>,
 
-    /// Print nothing but errors; the exit code tells the result.
+    /// Print nothing on standard output; the exit code tells the result. Errors still go to
+    /// standard error.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Colours: `auto` on a terminal unless NO_COLOR is set; `always` even then.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorWhen::Auto,
+        value_name = "WHEN"
+    )]
+    pub color: ColorWhen,
 
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The version and, when built from a git checkout, the commit (set by build.rs).
+pub const VERSION: &str = env!("ROTA_VERSION");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented starter rotation.toml in this folder (never over an existing one).
+    #[command(
+        after_help = "Examples:\n  rota init\n  rota init --name \"Acme Support\" --timezone Europe/Bucharest --start 2026-12-01\n  rota init --config teams/support.toml"
+    )]
+    Init(InitArgs),
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  rota completions bash > ~/.local/share/bash-completion/completions/rota\n  rota completions zsh > ~/.zfunc/_rota\n  rota completions fish > ~/.config/fish/completions/rota.fish"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff): rota's, or one command's.
+    #[command(
+        after_help = "Examples:\n  rota man > ~/.local/share/man/man1/rota.1 && man rota\n  rota man plan | man -l -"
+    )]
+    Man(ManArgs),
+
     /// Parse and check the config; print a one-line summary or every error.
-    #[command(after_help = "Example:\n  rota validate --config teams/support.toml")]
-    Validate,
+    #[command(
+        after_help = "Examples:\n  rota validate --config teams/support.toml\n  rota validate --format json     # {\"ok\": false, \"errors\": [{\"file\", \"line\", \"column\", \"message\", \"help\"}]}"
+    )]
+    Validate(ValidateArgs),
 
     /// Print the shifts of a period (default: the current month).
     #[command(
@@ -302,4 +343,63 @@ pub struct DiffArgs {
     /// Exit 1 when a shift changes hands.
     #[arg(long)]
     pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The team's time zone (IANA name); default: this machine's ($TZ, /etc/timezone,
+    /// /etc/localtime), else UTC.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+    /// The day the rotation order is counted from (YYYY-MM-DD); default: the first day of the
+    /// current month.
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// The team's name; default: the folder's name.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command, for its own page (rota-plan(1)).
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+impl Command {
+    /// Whether the command was asked for JSON: then a config error is also printed as JSON
+    /// on standard output, for the script that reads it.
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Command::Validate(a) => a.format == ValidateFormat::Json,
+            Command::Plan(a) => a.format == Some(PlanFormat::Json),
+            Command::Who(a) => a.format == WhoFormat::Json,
+            Command::Check(a) => a.format == CheckFormat::Json,
+            Command::Remind(a) => a.format == MailFormat::Json,
+            Command::Announce(a) => a.format == MailFormat::Json,
+            Command::Publish(a) => a.format == PublishFormat::Json,
+            Command::Diff(a) => a.format == DiffFormat::Json,
+            Command::Export(a) => a.format == ExportFormat::Json,
+            Command::Coverage(a) => a.format == CoverageFormat::Json,
+            _ => false,
+        }
+    }
 }

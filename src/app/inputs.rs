@@ -54,7 +54,7 @@ pub fn read(path: &Path) -> Result<Inputs> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::usage(
             format!("cannot read config `{}`: {e}", path.display()),
-            "run rota in the folder that holds rotation.toml, or pass --config PATH (or set ROTA_CONFIG)",
+            "pass --config PATH (or set ROTA_CONFIG) to a rotation.toml, or run `rota init` to write one",
         )
     })?;
     let name = path.display().to_string();

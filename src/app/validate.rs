@@ -1,10 +1,16 @@
 use std::io::Write;
 
 use super::{Context, Outcome, emit};
+use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::error::Result;
 
-pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run(ctx: &Context, args: &ValidateArgs, out: &mut dyn Write) -> Result<Outcome> {
     let m = &ctx.model;
+    if args.format == ValidateFormat::Json {
+        let file = ctx.config_path.display().to_string();
+        emit(out, crate::render::validate::summary(&file, m).as_bytes())?;
+        return Ok(Outcome::Clean);
+    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let line = format!(
         "{}: ok — team {}, {}, {}, {}, {} (start {}, {})\n",

@@ -247,9 +247,12 @@ fn describe(message: &str, error: &Range<usize>, taken: &Taken<'_>, text: &str) 
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let help = suggest::did_you_mean(field, known.iter().copied())
-            .map(|m| format!("{m} (keys are case-sensitive)"))
-            .unwrap_or_else(|| format!("remove `{field}`; {place} takes {}", list(&known)));
+        let case_only = known.iter().any(|k| k.eq_ignore_ascii_case(field));
+        let help = match suggest::did_you_mean(field, known.iter().copied()) {
+            Some(m) if case_only => format!("{m} (keys are case-sensitive)"),
+            Some(m) => m,
+            None => format!("remove `{field}`; {place} takes {}", list(&known)),
+        };
         return Diagnostic::new(
             taken.key.span(),
             format!("unknown key `{field}` in {place}"),

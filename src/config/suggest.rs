@@ -125,6 +125,14 @@ fn current_name(name: &str, best: bool) -> Option<&str> {
     (!old_style).then_some(name)
 }
 
+/// A zone's current name: `Asia/Kolkata` for `Asia/Calcutta`; other names as they are.
+pub fn current_zone_name(name: &str) -> &str {
+    RENAMED
+        .iter()
+        .find(|(old, _)| *old == name)
+        .map_or(name, |&(_, current)| current)
+}
+
 const RENAMED: &[(&str, &str)] = &[
     ("Africa/Asmera", "Africa/Asmara"),
     ("America/Buenos_Aires", "America/Argentina/Buenos_Aires"),
@@ -167,6 +175,10 @@ const RENAMED: &[(&str, &str)] = &[
     ("Chile/Continental", "America/Santiago"),
     ("Egypt", "Africa/Cairo"),
     ("Eire", "Europe/Dublin"),
+    ("Etc/UCT", "UTC"),
+    ("Etc/UTC", "UTC"),
+    ("Etc/Universal", "UTC"),
+    ("Etc/Zulu", "UTC"),
     ("Europe/Belfast", "Europe/London"),
     ("Europe/Kiev", "Europe/Kyiv"),
     ("Europe/Nicosia", "Asia/Nicosia"),

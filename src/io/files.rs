@@ -244,6 +244,20 @@ pub fn write_atomic_with(
     commit(vec![stage(path, write)?]).map_err(|failed| failed.error)
 }
 
+/// Writes `bytes` to a new file at `path`, all or nothing, and never over an existing file
+/// (then the error is `AlreadyExists`), even one created by another process meanwhile.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temp = tempfile::Builder::new()
+        .prefix(".rota-")
+        .suffix(".tmp")
+        .tempfile_in(folder(path))?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    publishable(temp.as_file(), path)?;
+    temp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Checks that `bytes` could be written beside `path` and synced to disk, without touching
 /// `path`: a scratch file is written, synced and deleted. A read-only or full file system
 /// fails here.

@@ -1,6 +1,7 @@
 //! Side effects: files written atomically, locks, SMTP, the sent log, standard output.
 
 pub mod delivery;
+pub mod discover;
 pub mod files;
 pub mod lock;
 pub mod sent_log;

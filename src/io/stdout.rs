@@ -17,6 +17,8 @@ pub enum Stdout {
     Styled(AutoStream<StdoutLock<'static>>),
     /// Styles and control characters are removed.
     Stripped(Stripped<StdoutLock<'static>>),
+    /// `--quiet`: nothing is written; the exit code tells the result.
+    Quiet,
 }
 
 pub fn stdout() -> Stdout {
@@ -32,6 +34,7 @@ impl Write for Stdout {
         match self {
             Stdout::Styled(s) => s.write(buf),
             Stdout::Stripped(s) => s.write(buf),
+            Stdout::Quiet => Ok(buf.len()),
         }
     }
 
@@ -39,6 +42,7 @@ impl Write for Stdout {
         match self {
             Stdout::Styled(s) => s.write_all(buf),
             Stdout::Stripped(s) => s.write_all(buf),
+            Stdout::Quiet => Ok(()),
         }
     }
 
@@ -46,6 +50,7 @@ impl Write for Stdout {
         match self {
             Stdout::Styled(s) => s.flush(),
             Stdout::Stripped(s) => s.flush(),
+            Stdout::Quiet => Ok(()),
         }
     }
 }

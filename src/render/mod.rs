@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod notice;
 pub mod publish;
 pub mod table;
+pub mod validate;
 
 use chrono_tz::Tz;
 

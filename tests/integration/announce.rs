@@ -487,7 +487,11 @@ fn a_mail_server_outage_holds_notices_back_for_the_next_run_without_duplicates()
     announce(&p, "2026-12-01T10:00");
     edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
     server.stop();
-    let (_, stderr) = run(&p, &["remind", "--now", "2026-12-02T10:00"], 1);
+    let (stdout, stderr) = run(
+        &p,
+        &["remind", "--now", "2026-12-02T10:00", "--format", "json"],
+        1,
+    );
     assert!(
         stderr.contains("could not deliver the change notice to Ana Popescu <ana@example.com>"),
         "{stderr}"
@@ -496,6 +500,13 @@ fn a_mail_server_outage_holds_notices_back_for_the_next_run_without_duplicates()
         stderr.contains("2 of 2 change notices not delivered"),
         "{stderr}"
     );
+    let failed: Value = serde_json::from_str(&stdout).unwrap();
+    let mut failed_ids: Vec<&str> = failed["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message_id"].as_str().unwrap())
+        .collect();
     server.restart();
     remind(&p, "2026-12-02T11:00");
     remind(&p, "2026-12-02T12:00");
@@ -504,6 +515,14 @@ fn a_mail_server_outage_holds_notices_back_for_the_next_run_without_duplicates()
         recipients(&mail[3..]),
         ["ana@example.com", "kenji@example.com"]
     );
+    // The retries are the same emails: the same Message-IDs.
+    let mut sent_ids: Vec<&str> = mail[3..]
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
+    failed_ids.sort();
+    sent_ids.sort();
+    assert_eq!(failed_ids, sent_ids);
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod check;
 mod coverage;
 mod export;
 mod faults;
+mod first_hour;
 mod grid;
 mod hardening;
 mod html;

@@ -305,7 +305,7 @@ fn config_path_comes_from_flag_or_environment() {
     std::fs::rename(p.file("rotation.toml"), p.file("team.toml")).unwrap();
     let err = p.run_err(&["validate"], 2);
     assert!(
-        err.contains("cannot read config") && err.contains("--config"),
+        err.contains("no rotation.toml in this folder") && err.contains("--config"),
         "{err}"
     );
     p.run(&["validate", "--config", "team.toml"], 0);
