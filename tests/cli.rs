@@ -12,7 +12,6 @@ fn command_line_cases() {
 /// The README's ```console blocks, run in a copy of the repository's configs: what the README
 /// shows is what rota prints. Blocks run in order in one folder, as a reader would run them.
 #[test]
-#[ignore = "until the README's console blocks show their output"]
 fn readme_examples() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("temp dir");

@@ -59,10 +59,6 @@ fn horizon() -> DateTime<Utc> {
 /// Every occurrence of every event in the file (cancelled events left out).
 pub fn occurrences(text: &str) -> Result<Vec<Occurrence>, IcsError> {
     let (unfolded, lines) = unfold(text);
-    let calendar = parser::read_calendar(&unfolded).map_err(|e| IcsError {
-        line: error_line(&e, &lines),
-        message: first_line(&e),
-    })?;
     if !unfolded
         .trim_start()
         .to_ascii_uppercase()
@@ -74,6 +70,12 @@ pub fn occurrences(text: &str) -> Result<Vec<Occurrence>, IcsError> {
                 .into(),
         });
     }
+    // The parser names the component it gave up in; the line at fault is found here first.
+    structure(&unfolded, &lines)?;
+    let calendar = parser::read_calendar(&unfolded).map_err(|e| IcsError {
+        line: error_line(&e, &lines),
+        message: first_line(&e),
+    })?;
     let at = |p: &Property| line_of(&unfolded, &lines, p.val.as_str());
     let events: Vec<&Component> = calendar
         .components
@@ -346,6 +348,62 @@ fn unfold(text: &str) -> (String, Vec<usize>) {
     (out, lines)
 }
 
+/// Every line is `NAME[;PARAM=...]:value`, and BEGIN and END pair up: the two mistakes a
+/// hand-edited or truncated export makes, reported at their line.
+fn structure(unfolded: &str, lines: &[usize]) -> Result<(), IcsError> {
+    let mut open: Vec<(String, usize)> = Vec::new();
+    for (i, line) in unfolded.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r');
+        let at = lines.get(i).copied().unwrap_or(i + 1);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let name_end = line.find([':', ';']).unwrap_or(line.len());
+        let name = &line[..name_end];
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            || !line.contains(':')
+        {
+            return Err(err(
+                at,
+                format!("`{}` is not an iCalendar line (NAME:value)", shorten(line)),
+            ));
+        }
+        let value = line[line.find(':').map_or(line.len(), |c| c + 1)..]
+            .trim()
+            .to_ascii_uppercase();
+        if name.eq_ignore_ascii_case("BEGIN") {
+            open.push((value, at));
+        } else if name.eq_ignore_ascii_case("END") {
+            match open.pop() {
+                Some((begun, _)) if begun == value => {}
+                Some((begun, line)) => {
+                    return Err(err(
+                        at,
+                        format!("END:{value} closes BEGIN:{begun} of line {line}"),
+                    ));
+                }
+                None => return Err(err(at, format!("END:{value} without a BEGIN"))),
+            }
+        }
+    }
+    match open.pop() {
+        Some((begun, line)) => Err(err(
+            line,
+            format!("BEGIN:{begun} is never closed (the file may be cut short)"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn shorten(line: &str) -> String {
+    let mut s: String = line.chars().take(40).collect();
+    if s.len() < line.len() {
+        s.push('…');
+    }
+    s.escape_debug().to_string()
+}
+
 /// The file line of a value borrowed from the unfolded text.
 fn line_of(unfolded: &str, lines: &[usize], value: &str) -> usize {
     let base = unfolded.as_ptr() as usize;
@@ -436,6 +494,23 @@ mod tests {
         let e = occurrences(&text).unwrap_err();
         assert_eq!(e.line, 7, "{e:?}");
         assert!(e.message.contains("DTSTART"), "{e:?}");
+    }
+
+    #[test]
+    fn a_line_that_is_no_property_and_an_unclosed_component_are_named_at_their_lines() {
+        let e = occurrences(&cal(
+            "BEGIN:VEVENT\r\nUID:a\r\nnot a property\r\nEND:VEVENT\r\n",
+        ))
+        .unwrap_err();
+        assert_eq!(e.line, 6, "{e:?}");
+        let e = occurrences("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.message.contains("never closed")),
+            (2, true),
+            "{e:?}"
+        );
+        let e = occurrences("hello").unwrap_err();
+        assert!(e.message.contains("not an iCalendar file"), "{e:?}");
     }
 
     #[test]

@@ -258,7 +258,25 @@ fn a_broken_ics_is_a_config_error_naming_the_file_line_and_the_config_line() {
     )
     .unwrap();
     let err = p.run_err(&["check"], 2);
-    assert!(err.contains("cal/ooo.ics:"), "{err}");
+    assert!(
+        err.contains("cal/ooo.ics:3: `not a property` is not an iCalendar line"),
+        "{err}"
+    );
+    // A file cut short after its last event began.
+    let cut = ics.rfind("BEGIN:VEVENT").unwrap();
+    let begun = ics[..cut].matches('\n').count() + 1;
+    std::fs::write(
+        p.file("cal/ooo.ics"),
+        &ics[..cut + "BEGIN:VEVENT\r\n".len()],
+    )
+    .unwrap();
+    let err = p.run_err(&["check"], 2);
+    assert!(
+        err.contains(&format!(
+            "cal/ooo.ics:{begun}: BEGIN:VEVENT is never closed"
+        )),
+        "{err}"
+    );
     std::fs::remove_file(p.file("cal/holidays.ics")).unwrap();
     let err = p.run_err(&["validate"], 2);
     assert!(err.contains("cannot read `cal/holidays.ics`"), "{err}");
