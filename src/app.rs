@@ -13,6 +13,7 @@ mod publish;
 mod remind;
 mod schema;
 mod shell;
+mod sync;
 mod validate;
 mod who;
 
@@ -175,6 +176,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Check(args) => check::run(&ctx, args, cli.quiet, &mut stdout),
         Command::Coverage(args) => coverage::run(&ctx, args, &mut stdout),
         Command::Export(args) => export::run(&ctx, args, &mut stdout),
+        Command::Sync(args) => sync::run(&ctx, args, &mut stdout),
         Command::Remind(args) => remind::run(&ctx, args, &mut stdout),
         Command::Publish(args) => publish::run(&ctx, args, &mut stdout),
         Command::Diff(args) => diff::run(&ctx, args, &mut stdout),

@@ -121,6 +121,12 @@ pub enum Command {
     )]
     Export(ExportArgs),
 
+    /// Push the feeds to CalDAV collections ([caldav] url), one resource per event.
+    #[command(
+        after_help = "Examples:\n  ROTA_CALDAV_PASSWORD=... rota sync     # the export's default period\n  rota sync --month 2027-01"
+    )]
+    Sync(SyncArgs),
+
     /// Email everyone whose turn starts within the lead time, and everyone whose told turns changed, once.
     #[command(
         after_help = "Examples:\n  rota remind                    # from cron, e.g. hourly\n  rota remind --dry-run\n  rota remind --now 2026-12-06T09:00"
@@ -234,6 +240,12 @@ pub struct ExportArgs {
     pub html: bool,
     #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
     pub format: ExportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

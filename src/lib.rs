@@ -27,4 +27,5 @@ pub mod remind;
 pub mod render;
 pub mod revision;
 pub mod slot;
+pub mod sync;
 pub mod timefmt;

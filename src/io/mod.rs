@@ -1,5 +1,6 @@
 //! Side effects: files written atomically, locks, SMTP, the sent log, standard output.
 
+pub mod caldav;
 pub mod delivery;
 pub mod discover;
 pub mod files;

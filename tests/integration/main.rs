@@ -17,5 +17,6 @@ mod properties;
 mod publish;
 mod published_properties;
 mod remind;
+mod sync;
 mod validate;
 mod who;
