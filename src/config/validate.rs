@@ -82,6 +82,9 @@ pub fn validate(
 /// How long one step of an SMTP conversation may take unless `[smtp] timeout` says.
 pub const DEFAULT_SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The longest `except`-style range of dates, whose every day is kept.
+const MAX_DATE_RANGE_DAYS: i64 = 3660;
+
 /// The longest person id or rotation name, in bytes (see `identifier`).
 pub const MAX_IDENTIFIER: usize = 100;
 
@@ -1028,6 +1031,12 @@ impl Validator<'_> {
         let mut dates = BTreeSet::new();
         for entry in entries {
             match syntax::date_range(entry.get_ref()) {
+                // Every day is kept: a range to the end of time would be millions of them.
+                Ok((from, to)) if (to - from).num_days() > MAX_DATE_RANGE_DAYS => self.error(
+                    entry.span(),
+                    "this range of dates is longer than ten years",
+                    "list dates within ten years of each other; a rotation that stops for good is removed instead",
+                ),
                 Ok((from, to)) => dates.extend(from.iter_days().take_while(|d| *d <= to)),
                 Err(p) => self.problem(entry.span(), p),
             }

@@ -28,6 +28,21 @@ pub fn on(rotation: &Rotation, date: NaiveDate, times: &mut Times) -> Option<Cal
     (start < end).then_some(CalendarShift { date, start, end })
 }
 
+/// Whether `rotation` has a shift on `date`, as [`on`] decides, without working out its
+/// instants where that cannot change the answer: only a window whose start the clocks skip
+/// can vanish, and the turns replayed from `team.start` ask this for every day.
+pub fn exists(rotation: &Rotation, date: NaiveDate, times: &mut Times) -> bool {
+    if !rotation.has_shift_on(date) {
+        return false;
+    }
+    let (start, _) = rotation.window.on(date);
+    use chrono::TimeZone;
+    match rotation.timezone.offset_from_local_datetime(&start) {
+        chrono::LocalResult::None => on(rotation, date, times).is_some(),
+        _ => true,
+    }
+}
+
 /// Shift instants already worked out, by zone, window and date. The rotations of a large
 /// organisation share a few zones and windows (every team's Tokyo leg runs 08:00-16:00), and
 /// resolving each day's window through its zone's rules was a good part of planning them.

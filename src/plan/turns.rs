@@ -118,8 +118,7 @@ pub fn walk(
             } else {
                 // As `shifts::on` decides, so that a turn counts the same whether or not it
                 // lies in the period: a day the zone skipped has no shift.
-                has_shift |=
-                    rotation.has_shift_on(date) && shifts::on(rotation, date, times).is_some();
+                has_shift |= shifts::exists(rotation, date, times);
             }
         }
         if relevant {

@@ -781,3 +781,35 @@ fn the_default_period_reaches_the_end_of_a_published_horizon_further_ahead() {
         "the last published day is in the feed"
     );
 }
+
+#[test]
+fn every_feed_passes_libicals_strict_checks() {
+    let p = Project::new(&format!("{TRICKY}\n[calendar]\nalarms = \"all\"\n"));
+    p.run(&["export", "--month", "2027-03"], 0);
+    let mut files: Vec<_> = std::fs::read_dir(p.file("calendar"))
+        .expect("calendar")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/libical_check.py");
+    // libical's bindings come with the system's Python (Debian: python3-gi gir1.2-ical-3.0).
+    let python = ["/usr/bin/python3", "python3"]
+        .into_iter()
+        .find(|py| {
+            Command::new(py)
+                .args(["-c", "import gi; gi.require_version('ICalGLib', '3.0')"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect("libical's Python bindings: apt-get install python3-gi gir1.2-ical-3.0 (.ci/run installs them)");
+    let out = Command::new(python)
+        .arg(script)
+        .args(&files)
+        .output()
+        .expect("run the libical check");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -697,6 +697,17 @@ fn the_schema_accepts_every_shipped_config_and_rejects_broken_ones() {
         std::fs::write(p.file(name), text).unwrap();
         valid.push(p.file(name));
     }
+    // The starter config `rota init` writes.
+    let starter = tempfile::tempdir().unwrap();
+    let init = assert_cmd::Command::cargo_bin("rota")
+        .unwrap()
+        .current_dir(starter.path())
+        .env_remove("ROTA_CONFIG")
+        .arg("init")
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{init:?}");
+    valid.push(starter.path().join("rotation.toml"));
     let (ok, out) = validate_with_schema(&p.file("rotation.schema.json"), "valid", &valid);
     assert!(ok, "{out}");
 

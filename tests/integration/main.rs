@@ -8,6 +8,7 @@ mod coverage;
 mod export;
 mod faults;
 mod first_hour;
+mod fuzz;
 mod grid;
 mod hardening;
 mod html;
