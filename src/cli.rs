@@ -236,6 +236,9 @@ pub struct ExportArgs {
     /// Delete the feeds of rotations and people no longer on the rota instead of emptying them.
     #[arg(long)]
     pub prune: bool,
+    /// Also write index.html: month calendars, each person's turns, coverage, feed links.
+    #[arg(long)]
+    pub html: bool,
     #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
     pub format: ExportFormat,
 }
