@@ -6,13 +6,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
+  rota init                                  write a commented starter rotation.toml here
   rota validate                              check rotation.toml and summarise it
   rota plan --month 2026-12                  December as a calendar (a table when piped)
   rota plan --from 2026-12-01 --to 2026-12-08 --format json
   rota who --at 2026-12-16T14:00             who is on duty then, per rotation
   rota coverage --add \"Asia/Manila 09:00-17:00 mon-fri\"   the fewest on duty per hour; gaps a hire closes
   rota check --month 2027-03 --strict        coverage gaps and conflicts (CI: exit 1 on findings)
-  rota export --out public/                  iCalendar feeds for the team, rotations and people
+  rota export --out calendar/                iCalendar feeds for the team, rotations and people
   rota remind --dry-run                      show the reminders a cron run would send
   rota announce --month 2027-01              email everyone their turns of a published month
 
@@ -235,6 +236,9 @@ pub struct ExportArgs {
     /// Delete the feeds of rotations and people no longer on the rota instead of emptying them.
     #[arg(long)]
     pub prune: bool,
+    /// Also write index.html: month calendars, each person's turns, coverage, feed links.
+    #[arg(long)]
+    pub html: bool,
     #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
     pub format: ExportFormat,
 }

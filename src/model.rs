@@ -325,6 +325,9 @@ pub struct CalendarSettings {
     /// The domain of every event's UID; `None`: derived from the team's name.
     pub uid_domain: Option<String>,
     pub alarms: Alarms,
+    /// Where the exported folder is served (`https://…/`, ending with `/`): the HTML page then
+    /// links the feeds as `webcal://` subscriptions.
+    pub base_url: Option<String>,
 }
 
 /// Which feeds carry an alarm ahead of each turn.

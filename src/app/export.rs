@@ -9,11 +9,13 @@ use serde_json::json;
 
 use super::{Context, Outcome, emit};
 use crate::cli::{ExportArgs, ExportFormat, PeriodArgs};
+use crate::coverage;
 use crate::error::Result;
 use crate::feeds::{self, FeedSpec};
 use crate::io::files::{self, Publication};
 use crate::local_time::start_of_day;
 use crate::plan::{self, Period, handover::Handover};
+use crate::render::html;
 use crate::render::ics::{self, Events, Feed};
 use crate::revision::{self, History};
 
@@ -25,6 +27,10 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
     // cannot fail, so a failure to render leaves the folder as it was.
     let events = ics::events(&ctx.model, &handovers, &history);
     let mut feeds = feeds::feeds(&ctx.model, &handovers, ctx.display_tz);
+    // Rendered before anything is written, and published with the feeds in one commit.
+    let page = args
+        .html
+        .then(|| html_page(ctx, period, &handovers, &feeds));
     let gone = gone(&args.out, &feeds);
     let remove = if args.prune {
         gone.iter().map(|name| format!("{name}.ics")).collect()
@@ -32,10 +38,13 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
         feeds.extend(gone.iter().map(|name| feeds::emptied(&ctx.model, name)));
         Vec::new()
     };
-    let files: Vec<Publication> = feeds
+    let mut files: Vec<Publication> = feeds
         .iter()
         .map(|f| Publication::new(f.file_name(), Box::new(|out| write(f, &events, out))))
         .collect();
+    if let Some(page) = page {
+        files.push(Publication::bytes("index.html", page.into_bytes()));
+    }
     let published = files::publish(&args.out, &files, &remove)?;
     let report = match args.format {
         ExportFormat::Text => text(args, &published, &gone),
@@ -43,6 +52,33 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
     };
     emit(out, report.as_bytes())?;
     Ok(Outcome::Clean)
+}
+
+/// `index.html`: the period's calendars, turns and coverage, linking the feeds.
+fn html_page(ctx: &Context, period: Period, handovers: &[Handover], feeds: &[FeedSpec]) -> String {
+    let shifts: Vec<plan::Shift> = handovers.iter().map(|h| h.shift).collect();
+    let coverage = coverage::coverage(
+        &ctx.model,
+        period,
+        ctx.display_tz,
+        coverage::Scope::AllRotations,
+        &[],
+    );
+    let links: Vec<html::FeedLink> = feeds
+        .iter()
+        .map(|f| html::FeedLink {
+            file: f.file_name(),
+            title: f.title.clone(),
+        })
+        .collect();
+    html::page(&html::Page {
+        model: &ctx.model,
+        shifts: &shifts,
+        period,
+        tz: ctx.display_tz,
+        feeds: &links,
+        coverage: &coverage,
+    })
 }
 
 /// The period of the flags, or by default from the first day of last month (so history stays
@@ -179,6 +215,14 @@ fn json(
                    "emptied": gone.contains(f.name.as_str())})
         })
         .collect();
+    if args.html {
+        let status = if written.contains("index.html") {
+            "written"
+        } else {
+            "unchanged"
+        };
+        files.push(json!({"file": "index.html", "events": 0, "status": status, "emptied": false}));
+    }
     files.extend(
         published
             .removed

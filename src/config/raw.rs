@@ -154,6 +154,7 @@ pub struct RawCheck {
 pub struct RawCalendar {
     pub uid_domain: Option<S<String>>,
     pub alarms: Option<S<String>>,
+    pub base_url: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -48,6 +48,24 @@ pub struct LockedTurn {
     pub line: usize,
 }
 
+/// Puts turns in the lock's order: by their first slot's text, that is by date, then by
+/// escaped rotation name.
+pub fn sort(turns: &mut [LockedTurn]) {
+    let plain = |name: &str| crate::slot::escape(name) == name;
+    turns.sort_by(|a, b| {
+        a.slot.date.cmp(&b.slot.date).then_with(|| {
+            let (x, y) = (&a.slot.rotation, &b.slot.rotation);
+            if x == y {
+                std::cmp::Ordering::Equal
+            } else if plain(x) && plain(y) {
+                x.cmp(y)
+            } else {
+                crate::slot::escape(x).cmp(&crate::slot::escape(y))
+            }
+        })
+    });
+}
+
 impl LockedTurn {
     /// Whether the turn holds `date`.
     pub fn holds(&self, date: NaiveDate) -> bool {

@@ -79,10 +79,10 @@ pub fn publish(
         }
         lock.through = Some(through);
     }
+    super::sort(&mut added);
+    super::sort(&mut dropped);
     lock.turns.extend(added.iter().cloned());
-    lock.turns.sort_by_cached_key(|t| t.slot.to_string());
-    added.sort_by_cached_key(|t| t.slot.to_string());
-    dropped.sort_by_cached_key(|t| t.slot.to_string());
+    super::sort(&mut lock.turns);
     Ok(Publication {
         lock,
         added,

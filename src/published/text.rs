@@ -42,11 +42,18 @@ pub fn render(lock: &Lock) -> String {
     if let Some(through) = lock.through {
         out.push_str(&format!("through {through}\n"));
     }
-    let mut turns: Vec<&LockedTurn> = lock.turns.iter().collect();
-    turns.sort_by_cached_key(|t| t.slot.to_string());
-    for t in turns {
-        let person = t.person.as_deref().map_or(NOBODY.to_string(), slot::escape);
-        out.push_str(&format!("turn {} {} {person}\n", t.slot, t.last));
+    let mut turns = lock.turns.clone();
+    super::sort(&mut turns);
+    out.reserve(turns.len() * 48);
+    for t in &turns {
+        out.push_str("turn ");
+        slot::push_text(&mut out, t.slot.date, &slot::escape(&t.slot.rotation));
+        out.push_str(&format!(" {} ", t.last));
+        match &t.person {
+            Some(p) => out.push_str(&slot::escape(p)),
+            None => out.push_str(NOBODY),
+        }
+        out.push('\n');
     }
     for (rotation, queue) in &lock.queues {
         out.push_str("queue ");

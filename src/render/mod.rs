@@ -8,6 +8,7 @@ pub mod diff;
 pub mod email;
 pub mod github;
 pub mod grid;
+pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;

@@ -11,6 +11,7 @@ mod first_hour;
 mod fuzz;
 mod grid;
 mod hardening;
+mod html;
 mod lint;
 mod plan;
 mod properties;

@@ -43,6 +43,23 @@ impl Validator<'_> {
                 }
             };
         }
+        if let Some(url) = &c.base_url {
+            let text = url.get_ref().trim();
+            let host_ok = text.split_once("://").is_some_and(|(scheme, rest)| {
+                matches!(scheme, "https" | "http") && !rest.is_empty() && !rest.starts_with('/')
+            });
+            if !host_ok || text.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+                self.error(
+                    url.span(),
+                    format!("`{}` is not a base URL for the feeds", text.escape_debug()),
+                    "write where the exported folder is served, e.g. \"https://rota.acme.example/calendar/\"",
+                );
+            } else if text.ends_with('/') {
+                settings.base_url = Some(text.to_string());
+            } else {
+                settings.base_url = Some(format!("{text}/"));
+            }
+        }
         settings
     }
 
