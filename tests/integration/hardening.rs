@@ -163,6 +163,8 @@ fn thousands_of_repeated_mistakes_on_one_long_line_give_a_bounded_report() {
     );
 }
 
+// The time bounds below are far above what the work takes (about a second) and far below what
+// the quadratic code took (minutes), so a loaded test machine does not make them flaky.
 #[test]
 fn twenty_thousand_duplicate_ids_are_reported_in_linear_time() {
     let mut config = team("UTC", "2026-12-01");
@@ -173,7 +175,7 @@ fn twenty_thousand_duplicate_ids_are_reported_in_linear_time() {
     let started = Instant::now();
     let err = p.run_err(&["validate"], 2);
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        started.elapsed() < Duration::from_secs(60),
         "took {:?}",
         started.elapsed()
     );
@@ -197,7 +199,7 @@ fn twenty_thousand_unknown_members_are_reported_in_linear_time() {
     let started = Instant::now();
     let err = p.run_err(&["validate"], 2);
     assert!(
-        started.elapsed() < Duration::from_secs(10),
+        started.elapsed() < Duration::from_secs(60),
         "took {:?}",
         started.elapsed()
     );
@@ -212,7 +214,7 @@ fn a_megabyte_time_zone_is_neither_searched_nor_echoed_whole() {
     let started = Instant::now();
     let err = p.run_err(&["validate"], 2);
     assert!(
-        started.elapsed() < Duration::from_secs(5),
+        started.elapsed() < Duration::from_secs(10),
         "took {:?}",
         started.elapsed()
     );
@@ -335,7 +337,7 @@ fn an_override_to_the_end_of_time_costs_no_more_than_the_period_asked_for() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(
-            started.elapsed() < Duration::from_secs(5),
+            started.elapsed() < Duration::from_secs(10),
             "{args:?} took {:?}",
             started.elapsed()
         );
