@@ -569,37 +569,38 @@ pub fn mailbox(m: &Mailbox) -> String {
 }
 
 fn report_failure(kind: Kind, to: &Mailbox, about: &str, reason: &str) {
-    let mut err = anstream::stderr().lock();
-    let red = anstyle::Style::new()
-        .bold()
-        .fg_color(Some(anstyle::AnsiColor::Red.into()));
-    let _ = writeln!(
-        err,
-        "{red}error:{red:#} could not deliver the {} to {} for {about}: {}",
-        kind.noun(1),
-        mailbox(to),
-        crate::printable::message(reason),
+    error(
+        &format!(
+            "could not deliver the {} to {} for {about}: {}",
+            kind.noun(1),
+            mailbox(to),
+            crate::printable::message(reason),
+        ),
+        "it was not recorded; the next run retries it",
     );
-    let _ = writeln!(err, "  help: it was not recorded; the next run retries it");
 }
 
 fn report_rejection(kind: Kind, to: &Mailbox, about: &str, reason: &str) {
-    let mut err = anstream::stderr().lock();
+    error(
+        &format!(
+            "the {} to {} for {about} was rejected: {}",
+            kind.noun(1),
+            mailbox(to),
+            crate::printable::message(reason),
+        ),
+        "it is not sent again while the address, the sender and [smtp] stay as they are; \
+         correct the one the server's reply names",
+    );
+}
+
+/// An error about one email on stderr, with what the user can do; the run goes on.
+fn error(message: &str, help: &str) {
     let red = anstyle::Style::new()
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Red.into()));
-    let _ = writeln!(
-        err,
-        "{red}error:{red:#} the {} to {} for {about} was rejected: {}",
-        kind.noun(1),
-        mailbox(to),
-        crate::printable::message(reason),
-    );
-    let _ = writeln!(
-        err,
-        "  help: it is not sent again while the address, the sender and [smtp] stay as they are; \
-         correct the one the server's reply names"
-    );
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{red}error:{red:#} {message}");
+    let _ = writeln!(err, "  help: {help}");
 }
 
 /// A warning on stderr.

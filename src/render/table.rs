@@ -54,12 +54,13 @@ pub fn plan(view: &PlanView) -> String {
 
 pub fn who(model: &Model, at: DateTime<Utc>, duties: &[Duty], tz: Tz) -> String {
     let mut out = format!("On duty at {} ({})\n\n", human(at, tz), tz.name());
-    let rotation = |d: &Duty| (model.rotations[d.rotation].name.clone(), Style::new());
-    let now = duties
-        .iter()
-        .map(|d| match d.shift {
+    // The same row for who holds a rotation now and who holds it next; `empty` says why a
+    // rotation has no such shift.
+    let row = |d: &Duty, shift: Option<Shift>, empty: &str| {
+        let rotation = (model.rotations[d.rotation].name.clone(), Style::new());
+        match shift {
             Some(s) => vec![
-                rotation(d),
+                rotation,
                 (
                     assignee(model, &s).map_or("(nobody)", |w| w.1).to_string(),
                     row_style(&s),
@@ -69,16 +70,17 @@ pub fn who(model: &Model, at: DateTime<Utc>, duties: &[Duty], tz: Tz) -> String 
                 (note(&s).to_string(), row_style(&s)),
             ],
             None => vec![
-                rotation(d),
+                rotation,
                 ("—".to_string(), Style::new()),
                 (String::new(), Style::new()),
                 (String::new(), Style::new()),
-                (
-                    d.empty.map_or("", |e| e.describe()).to_string(),
-                    Style::new(),
-                ),
+                (empty.to_string(), Style::new()),
             ],
-        })
+        }
+    };
+    let now = duties
+        .iter()
+        .map(|d| row(d, d.shift, d.empty.map_or("", |e| e.describe())))
         .collect();
     out.push_str(&grid(
         &["ROTATION", "PERSON", "SINCE", "UNTIL", "NOTE"],
@@ -86,25 +88,7 @@ pub fn who(model: &Model, at: DateTime<Utc>, duties: &[Duty], tz: Tz) -> String 
     ));
     let next = duties
         .iter()
-        .map(|d| match d.next {
-            Some(s) => vec![
-                rotation(d),
-                (
-                    assignee(model, &s).map_or("(nobody)", |w| w.1).to_string(),
-                    row_style(&s),
-                ),
-                (human(s.start, tz), Style::new()),
-                (human(s.end, tz), Style::new()),
-                (note(&s).to_string(), row_style(&s)),
-            ],
-            None => vec![
-                rotation(d),
-                ("—".to_string(), Style::new()),
-                (String::new(), Style::new()),
-                (String::new(), Style::new()),
-                ("no shift ahead".to_string(), Style::new()),
-            ],
-        })
+        .map(|d| row(d, d.next, "no shift ahead"))
         .collect();
     out.push_str("\nNext\n\n");
     out.push_str(&grid(&["ROTATION", "NEXT", "FROM", "UNTIL", "NOTE"], next));
