@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
         .collect();
     let duties = crate::plan::in_order(model, &duties, |d| &d.shift);
     let history = crate::revision::History::new(model, now, Default::default());
-    let events = ics::events(model, &duties, &history);
+    let renderer = ics::Renderer::new(model, &history);
     let mut pending = 0;
     for person in plan.people() {
         let key = AnnouncementKey {
@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
             continue;
         }
         pending += 1;
-        let calendar = ics::person_feed(model, person, &duties, &events);
+        let calendar = ics::person_feed(&renderer, person, &duties);
         let email =
             announcement::person(model, &plan, person, calendar, now, &from).map_err(bug)?;
         let delivered = run.deliver(Outgoing {
