@@ -12,6 +12,7 @@ use crate::io::delivery::{self, Kind, Outgoing, Run};
 use crate::io::sent_log::{Record, Telling};
 use crate::model::Model;
 use crate::notice::{self, Told};
+use crate::plan::handover;
 use crate::remind::{self, Turn};
 use crate::render::{self, email};
 use crate::timefmt;
@@ -35,7 +36,9 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
         emit(out, line.as_bytes())?;
     }
     for turn in &due.reminders {
-        let email = email::reminder(model, turn, now, &from).map_err(|e| {
+        // Who hands over around each of the turn's shifts, for its attached calendar.
+        let handovers = handover::around(model, &turn.shifts);
+        let email = email::reminder(model, turn, &handovers, now, &from).map_err(|e| {
             Error::failed(
                 format!("cannot write the reminder: {e}"),
                 "please report this as a bug",
