@@ -28,12 +28,14 @@ pub struct Email {
     pub message: Message,
 }
 
-/// The reminder for `turn`, written as of `now`.
+/// The reminder for `turn`, written as of `now`; its attachment's events revised by `history`
+/// (what the person was emailed about them before).
 pub fn reminder(
     model: &Model,
     turn: &Turn,
     now: DateTime<Utc>,
     from: &Mailbox,
+    history: &crate::revision::History,
 ) -> Result<Email, String> {
     let person = &model.people[turn.person];
     let to = recipient(model, turn.person)?;
@@ -42,7 +44,7 @@ pub fn reminder(
         model,
         &format!("{} — {}", model.rotations[turn.rotation].name, person.name),
         &crate::plan::handover::around(model, &turn.shifts),
-        &crate::revision::History::new(model, now, Default::default()),
+        history,
     );
     let calendar_type = calendar_type()?;
     let message_id = message_id(model, turn, from);
@@ -316,8 +318,12 @@ turn = "week"
         let m = model();
         let from: Mailbox = DEFAULT_FROM.parse().unwrap();
         let (t, now) = turn(&m, "2026-12-06T12:00");
-        let a = reminder(&m, &t, now, &from).unwrap().message.formatted();
-        let b = reminder(&m, &t, now + TimeDelta::hours(1), &from)
+        let history = crate::revision::History::new(&m, now, Default::default());
+        let a = reminder(&m, &t, now, &from, &history)
+            .unwrap()
+            .message
+            .formatted();
+        let b = reminder(&m, &t, now + TimeDelta::hours(1), &from, &history)
             .unwrap()
             .message
             .formatted();
