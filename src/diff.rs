@@ -40,10 +40,10 @@ impl Stretch {
 
 /// Whether `shift` lies in a published turn of `model`'s lock.
 pub fn is_published(model: &Model, shift: &Shift) -> bool {
-    model.published.rotation(shift.rotation).is_some_and(|r| {
-        let i = r.turns.partition_point(|t| t.last < shift.slot.date);
-        r.turns.get(i).is_some_and(|t| t.first <= shift.slot.date)
-    })
+    model
+        .published
+        .turn_at(shift.rotation, shift.slot.date)
+        .is_some()
 }
 
 /// A stretch that changes hands.

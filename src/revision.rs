@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
+use crate::ical_text::escape;
 use crate::model::Model;
-use crate::render::ics::escape;
 
 /// An event's revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,7 @@ use crate::io::delivery::{Kind, Outgoing, Run};
 use crate::io::sent_log::{Record, Reminded, Telling};
 use crate::model::Model;
 use crate::notice::{self, Notice, Told};
+use crate::plan::handover;
 use crate::remind::{self, Turn, later};
 use crate::render::{self, email};
 use crate::timefmt;
@@ -38,12 +39,15 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     }
     for turn in &due.reminders {
         let history = emailed.history(model, now, &turn.shifts, false);
-        let email = email::reminder(model, turn, now, &from, &history).map_err(|e| {
-            Error::failed(
-                format!("cannot write the reminder: {e}"),
-                "please report this as a bug",
-            )
-        })?;
+        // Who hands over around each of the turn's shifts, for its attached calendar.
+        let handovers = handover::around(model, &turn.shifts);
+        let email =
+            email::reminder(model, turn, &handovers, now, &from, &history).map_err(|e| {
+                Error::failed(
+                    format!("cannot write the reminder: {e}"),
+                    "please report this as a bug",
+                )
+            })?;
         let delivered = run.deliver(Outgoing {
             kind: Kind::Reminder,
             email,
@@ -121,7 +125,7 @@ fn send_notices(
             render::ics::calendar(
                 model,
                 &format!("{} — {}", notice.changes[0].slot.rotation, person.name),
-                &crate::plan::handover::around(model, &held),
+                &handover::around(model, &held),
                 &history,
             )
         });

@@ -148,6 +148,13 @@ impl Published {
         self.rotations.is_empty()
     }
 
+    /// The published turn of `rotation` that holds the slot date `date`, if any.
+    pub fn turn_at(&self, rotation: RotationIx, date: NaiveDate) -> Option<&PublishedTurn> {
+        let turns = &self.rotation(rotation)?.turns;
+        let i = turns.partition_point(|t| t.last < date);
+        turns.get(i).filter(|t| t.first <= date)
+    }
+
     /// The published turns of `rotation`, if the lock has any.
     pub fn rotation(&self, rotation: RotationIx) -> Option<&RotationPublished> {
         self.rotations

@@ -19,6 +19,7 @@ use std::io::Write;
 use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
+use crate::ical_text::{escape, escape_pieces};
 use crate::memo::Memo;
 use crate::model::{Alarms, Model, PersonIx};
 use crate::parallel;
@@ -346,7 +347,7 @@ fn event(
     lines.line("TRANSP", "TRANSPARENT");
     let body = out.len();
     // One alarm per turn: a week's turn rings once, ahead of its first shift.
-    if handover.opens_turn() {
+    if handover.opens_turn {
         let mut lines = Lines(out);
         lines.line("BEGIN", "VALARM");
         lines.line("ACTION", "DISPLAY");
@@ -598,34 +599,6 @@ impl Lines<'_> {
     fn escaped(&mut self, key: &str, value: &str) {
         self.line(key, value);
     }
-}
-
-/// `value` as an escaped TEXT value: backslash, semicolon, comma and line break are escaped, as
-/// the icalendar crate escapes them.
-pub fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    escape_pieces(value, |piece| out.push_str(piece));
-    out
-}
-
-/// Hands `value` to `piece` in pieces, escaped.
-fn escape_pieces(value: &str, mut piece: impl FnMut(&str)) {
-    let mut rest = value;
-    // Byte by byte: the four are ASCII, and a set of chars would be searched much slower.
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| matches!(b, b'\\' | b';' | b',' | b'\n'))
-    {
-        piece(&rest[..at]);
-        piece(match rest.as_bytes()[at] {
-            b'\\' => "\\\\",
-            b';' => "\\;",
-            b',' => "\\,",
-            _ => "\\n",
-        });
-        rest = &rest[at + 1..];
-    }
-    piece(rest);
 }
 
 /// One content line being written, folded as it goes: RFC 5545 section 3.1 wants lines of at

@@ -369,3 +369,92 @@ fn diff_against_another_config_file() {
     assert_eq!(changes[0]["before"], "bo");
     assert_eq!(changes[0]["after"], "ana");
 }
+
+/// The `kind` and `person` of every error-level finding `check` reports for the period.
+fn errors(p: &Project, from: &str, to: &str) -> Vec<(String, String, String)> {
+    let out = p
+        .rota()
+        .args(["check", "--from", from, "--to", to, "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["severity"] == "error")
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_string(),
+                c["person"].as_str().unwrap_or("-").to_string(),
+                c["start"].as_str().unwrap()[..10].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_published_turn_whose_holder_is_now_away_is_reported_once_and_an_override_covering_it_serves_it()
+ {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    let away = config(FOUR, "").replace(
+        "name = \"DAN\"",
+        "name = \"DAN\"\naway = [\"2026-12-10\", \"2026-12-14\"]",
+    );
+    std::fs::write(p.file("rotation.toml"), &away).unwrap();
+    // Dan's published 10 December: one error, the published turn; his unpublished turn is
+    // planned around the away day, so nothing there.
+    assert_eq!(
+        errors(&p, "2026-12-07", "2026-12-19"),
+        [(
+            "published-turn-unserved".to_string(),
+            "dan".to_string(),
+            "2026-12-10".to_string()
+        )]
+    );
+
+    // Covered by an override: served, nothing to report.
+    let covered = format!(
+        "{away}[[override]]\nrotation = \"duty\"\nperson = \"bo\"\nfrom = 2026-12-10T00:00:00\nto = 2026-12-11T00:00:00\n"
+    );
+    std::fs::write(p.file("rotation.toml"), &covered).unwrap();
+    assert_eq!(errors(&p, "2026-12-07", "2026-12-19"), []);
+
+    // Half covered: still the holder's on the away day, so still unserved.
+    let half = format!(
+        "{away}[[override]]\nrotation = \"duty\"\nperson = \"bo\"\nfrom = 2026-12-10T09:00:00\nto = 2026-12-10T13:00:00\n"
+    );
+    std::fs::write(p.file("rotation.toml"), &half).unwrap();
+    assert_eq!(
+        errors(&p, "2026-12-07", "2026-12-19"),
+        [(
+            "published-turn-unserved".to_string(),
+            "dan".to_string(),
+            "2026-12-10".to_string()
+        )]
+    );
+
+    // An override that puts someone away on a published turn is duty while away, not an
+    // unserved turn: the holder is not the one missing.
+    let onto_away = format!(
+        "{away}[[override]]\nrotation = \"duty\"\nperson = \"dan\"\nfrom = 2026-12-14T09:00:00\nto = 2026-12-14T17:00:00\n"
+    );
+    std::fs::write(p.file("rotation.toml"), &onto_away).unwrap();
+    p.run(&["publish", "--through", "2026-12-18"], 0);
+    let found = errors(&p, "2026-12-07", "2026-12-19");
+    assert!(
+        found.contains(&(
+            "on-duty-while-away".to_string(),
+            "dan".to_string(),
+            "2026-12-14".to_string()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(kind, _, day)| kind == "published-turn-unserved" && day == "2026-12-14"),
+        "{found:?}"
+    );
+}
