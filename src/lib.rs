@@ -13,6 +13,7 @@ pub mod diff;
 pub mod duty;
 pub mod error;
 pub mod feeds;
+pub mod ical_text;
 pub mod init;
 pub mod io;
 pub mod local_time;

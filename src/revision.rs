@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
+use crate::ical_text::escape;
 use crate::model::Model;
-use crate::render::ics::escape;
 
 /// An event's revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub struct History {
     now: DateTime<Utc>,
     /// The stamp of an event never published before.
     first: DateTime<Utc>,
+    /// For an email's attachment: whether the email tells of a change (`None`: a feed).
+    emailed: Option<bool>,
 }
 
 impl History {
@@ -48,12 +50,53 @@ impl History {
             events,
             now,
             first: midnight(model.team.start).min(midnight(now.date_naive())),
+            emailed: None,
         }
+    }
+
+    /// The revisions of the events an email attaches, from the `SEQUENCE` rota last emailed
+    /// for each UID (none: 0): the same, or, for an email that tells of a change, one higher
+    /// and stamped `now`, so that a client that imported the earlier attachment takes it.
+    pub fn emailed(
+        model: &Model,
+        now: DateTime<Utc>,
+        sent: impl IntoIterator<Item = (String, u32)>,
+        changed: bool,
+    ) -> Self {
+        let mut history = History::new(model, now, HashMap::new());
+        let stamp = history.first;
+        history.events = sent
+            .into_iter()
+            .map(|(uid, sequence)| {
+                let revision = Revision { sequence, stamp };
+                let previous = Previous {
+                    revision,
+                    fingerprint: 0,
+                };
+                (uid, previous)
+            })
+            .collect();
+        history.emailed = Some(changed);
+        history
     }
 
     /// The revision of the event `uid` whose content now has `fingerprint`: unchanged if it
     /// was published with that content, one higher and stamped now if its content changed.
     pub fn revise(&self, uid: &str, fingerprint: u64) -> Revision {
+        if let Some(changed) = self.emailed {
+            let sequence = self.events.get(uid).map_or(0, |e| e.revision.sequence);
+            return if changed {
+                Revision {
+                    sequence: sequence.saturating_add(1),
+                    stamp: self.now,
+                }
+            } else {
+                Revision {
+                    sequence,
+                    stamp: self.first,
+                }
+            };
+        }
         match self.events.get(uid) {
             None => Revision {
                 sequence: 0,

@@ -22,7 +22,14 @@ struct Duty {
 /// overrides and rotations look only at their own shifts), which keeps it linear in the number
 /// of shifts however many rotations there are.
 fn duties(period: Period, by_rotation: &[Vec<Shift>]) -> impl Iterator<Item = Duty> + '_ {
-    by_rotation.iter().flatten().filter_map(move |s| {
+    duties_of(period, by_rotation.iter().flatten())
+}
+
+fn duties_of<'s>(
+    period: Period,
+    shifts: impl Iterator<Item = &'s Shift> + 's,
+) -> impl Iterator<Item = Duty> + 's {
+    shifts.filter_map(move |s| {
         let person = s.person?;
         let (start, end) = (s.start.max(period.from), s.end.min(period.to));
         (start < end).then_some(Duty {
@@ -67,7 +74,8 @@ pub(super) fn double_bookings(
 }
 
 /// Duty on a person's away days, in their own zone; one finding per run of away duty on one
-/// rotation.
+/// rotation. A published turn's own holder is left out: `check` reports that turn once, as a
+/// published turn that cannot be served, with the override to paste.
 pub(super) fn away_duty(
     model: &Model,
     period: Period,
@@ -75,7 +83,12 @@ pub(super) fn away_duty(
 ) -> Vec<Conflict> {
     let mut found = Vec::new();
     let mut dates = LocalDates::default();
-    for d in duties(period, by_rotation) {
+    let not_published_holder =
+        |s: &&Shift| s.is_override || model.published.turn_at(s.rotation, s.slot.date).is_none();
+    for d in duties_of(
+        period,
+        by_rotation.iter().flatten().filter(not_published_holder),
+    ) {
         let person = &model.people[d.person];
         if person.away.is_empty() {
             continue;

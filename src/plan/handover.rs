@@ -13,6 +13,10 @@ pub struct Handover {
     pub shift: Shift,
     pub before: Option<Neighbour>,
     pub after: Option<Neighbour>,
+    /// Whether this shift begins its holder's turn (as a reminder counts turns): the one
+    /// shift of the turn that carries its alarm. A week's turn begins once, not on each of
+    /// its seven days, and not again on the day after someone else's override inside it.
+    pub opens_turn: bool,
 }
 
 /// The shift next to a duty in its rotation, as far as a hand-over needs it.
@@ -24,16 +28,8 @@ pub struct Neighbour {
     pub turn: u32,
     /// When the hand-over happens: the end of the shift before, or the start of the one after.
     pub at: DateTime<Utc>,
-}
-
-impl Handover {
-    /// Whether this shift begins its holder's stretch of a turn: the shift before it in the
-    /// rotation belongs to another turn or another person. A week's turn begins once, not on
-    /// each of its seven days.
-    pub fn opens_turn(&self) -> bool {
-        self.before
-            .is_none_or(|b| b.turn != self.shift.turn || b.person != self.shift.person)
-    }
+    /// Whether the neighbouring shift is (a part of) an override.
+    pub is_override: bool,
 }
 
 /// Wider than the longest run of days without a shift in most rotations (a weekend, a week of
@@ -125,10 +121,12 @@ fn overlaps(shift: &Shift, period: Period) -> bool {
 /// `shift`'s duty, its neighbours looked up in `list` (its rotation's shifts around it, sorted
 /// by start) or planned further out.
 fn handover(model: &Model, list: &[Shift], shift: &Shift) -> Handover {
+    let before = before(model, list, shift);
     Handover {
         shift: *shift,
-        before: before(model, list, shift),
+        before,
         after: after(model, list, shift),
+        opens_turn: opens_turn(model, list, shift, before),
     }
 }
 
@@ -137,7 +135,48 @@ fn neighbour(shift: &Shift, at: DateTime<Utc>) -> Neighbour {
         person: shift.person,
         turn: shift.turn,
         at,
+        is_override: shift.is_override,
     }
+}
+
+/// Whether `shift` begins a turn of its holder, counted as reminders count them
+/// (`remind::turns`): an override is its holder's own turn, which pieces of it that follow
+/// each other continue; a regular shift begins its holder's turn unless they already held a
+/// regular shift of the same turn, so that a turn an override interrupts goes on, without a
+/// second beginning, when it comes back.
+fn opens_turn(model: &Model, list: &[Shift], shift: &Shift, before: Option<Neighbour>) -> bool {
+    if shift.is_override {
+        return before.is_none_or(|b| !b.is_override || b.person != shift.person);
+    }
+    let held_before = |earlier: &[Shift]| -> Option<bool> {
+        for s in earlier.iter().rev() {
+            if s.turn != shift.turn {
+                return Some(true);
+            }
+            if !s.is_override && s.person == shift.person {
+                return Some(false);
+            }
+        }
+        None
+    };
+    let ix = list.partition_point(|s| s.start < shift.start);
+    if let Some(opens) = held_before(&list[..ix]) {
+        return opens;
+    }
+    // The turn began before the shifts at hand: its earlier days are planned, as far back as
+    // a turn can reach.
+    let first = list.get(..ix).and_then(<[Shift]>::first).unwrap_or(shift);
+    let reach = TimeDelta::days(i64::from(model.rotations[shift.rotation].turn.days) + 3);
+    let earlier = super::one_rotation(
+        model,
+        shift.rotation,
+        Period::new(first.start - reach, first.start),
+    );
+    let earlier: Vec<Shift> = earlier
+        .into_iter()
+        .filter(|s| s.start < first.start)
+        .collect();
+    held_before(&earlier).unwrap_or(true)
 }
 
 /// The shift of the same rotation just before `shift`, from `list` (that rotation's shifts
@@ -181,4 +220,55 @@ fn after(model: &Model, list: &[Shift], shift: &Shift) -> Option<Neighbour> {
         reach = reach * 2;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A four-week turn of A's, from 1 March, that B takes over from its 2nd to its 15th day.
+    fn model() -> Model {
+        let config = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2027-03-01\n\
+            [[person]]\nid = \"a\"\nname = \"A\"\n[[person]]\nid = \"b\"\nname = \"B\"\n\
+            [[rotation]]\nname = \"r\"\nmembers = [\"a\", \"b\"]\nshift = \"09:00-17:00\"\n\
+            turn = \"4 weeks\"\n\
+            [[override]]\nrotation = \"r\"\nperson = \"b\"\n\
+            from = 2027-03-02T09:00:00\nto = 2027-03-15T17:00:00\n";
+        crate::config::load(config, "rotation.toml").expect("valid config")
+    }
+
+    fn opening(model: &Model, from: &str, to: &str) -> Vec<(String, bool)> {
+        let day = |d: &str| {
+            d.parse::<chrono::NaiveDate>()
+                .unwrap()
+                .and_time(NaiveTime::MIN)
+                .and_utc()
+        };
+        per_rotation(model, Period::new(day(from), day(to)), |_| true)
+            .concat()
+            .iter()
+            .map(|h| (h.shift.start.format("%d").to_string(), h.opens_turn))
+            .collect()
+    }
+
+    #[test]
+    fn a_turn_opens_once_for_its_holder_and_once_for_an_override_inside_it() {
+        let model = model();
+        let opens: Vec<String> = opening(&model, "2027-03-01", "2027-03-29")
+            .into_iter()
+            .filter_map(|(day, opens)| opens.then_some(day))
+            .collect();
+        assert_eq!(opens, ["01", "02"]);
+    }
+
+    #[test]
+    fn a_turn_begun_long_before_the_period_does_not_open_again_in_it() {
+        // The shifts at hand start on the 6th, inside the override: A's own first day, the 1st,
+        // lies further back than that.
+        let model = model();
+        assert_eq!(
+            opening(&model, "2027-03-16", "2027-03-18"),
+            [("16".to_string(), false), ("17".to_string(), false)]
+        );
+    }
 }

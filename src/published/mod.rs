@@ -3,12 +3,13 @@
 //! [`Lock`], and [`Lock::resolve`] checks it against the model into the [`Published`] value
 //! planning takes from [`Model::published`].
 
+pub mod overrides;
 pub mod publish;
 pub mod text;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::slot::SlotId;
@@ -44,7 +45,23 @@ pub struct LockedTurn {
     pub last: NaiveDate,
     /// The person's id; `None` for a turn nobody was free to take.
     pub person: Option<String>,
+    /// The config's overrides in effect on the turn's shifts when it was published: part of
+    /// the plan the team was told, so `rota diff` compares with it. Sorted, disjoint.
+    pub overrides: Vec<LockedOverride>,
     /// 1-based line in the lock file; 0 for a turn not read from a file.
+    pub line: usize,
+}
+
+/// An override recorded with a published turn: on the turn's shifts, `person` held the time
+/// from `from` to `to` instead of the turn's person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedOverride {
+    /// In the rotation's zone when published, so the lock reads like the config.
+    pub from: DateTime<FixedOffset>,
+    pub to: DateTime<FixedOffset>,
+    /// The person's id.
+    pub person: String,
+    /// 1-based line in the lock file; 0 when not read from a file.
     pub line: usize,
 }
 
@@ -108,6 +125,9 @@ pub struct PublishedTurn {
     /// Its last calendar day, inclusive.
     pub last: NaiveDate,
     pub holder: Holder,
+    /// The overrides in effect on it when it was published, by person id (they may have left
+    /// since); sorted, disjoint.
+    pub overrides: Vec<LockedOverride>,
     /// 1-based line in the lock file (0: not from a file).
     pub line: usize,
 }
@@ -146,6 +166,13 @@ impl Published {
     /// Whether there is a lock at all.
     pub fn is_empty(&self) -> bool {
         self.rotations.is_empty()
+    }
+
+    /// The published turn of `rotation` that holds the slot date `date`, if any.
+    pub fn turn_at(&self, rotation: RotationIx, date: NaiveDate) -> Option<&PublishedTurn> {
+        let turns = &self.rotation(rotation)?.turns;
+        let i = turns.partition_point(|t| t.last < date);
+        turns.get(i).filter(|t| t.first <= date)
     }
 
     /// The published turns of `rotation`, if the lock has any.
@@ -198,6 +225,7 @@ impl Lock {
                 first: turn.slot.date,
                 last: turn.last,
                 holder,
+                overrides: turn.overrides.clone(),
                 line: turn.line,
             });
         }

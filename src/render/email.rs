@@ -11,8 +11,10 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use crate::local_time::local_date;
 use crate::model::{Model, PersonIx};
+use crate::plan::handover::Handover;
 use crate::remind::{Neighbour, Turn};
 use crate::render::ics;
+use crate::revision::History;
 use crate::slot;
 use crate::timefmt;
 
@@ -28,12 +30,16 @@ pub struct Email {
     pub message: Message,
 }
 
-/// The reminder for `turn`, written as of `now`.
+/// The reminder for `turn`, written as of `now`; `handovers` are the turn's shifts with who
+/// hands over around each, for the attached calendar, whose events `history` revises (what
+/// the person was emailed about them before).
 pub fn reminder(
     model: &Model,
     turn: &Turn,
+    handovers: &[Handover],
     now: DateTime<Utc>,
     from: &Mailbox,
+    history: &History,
 ) -> Result<Email, String> {
     let person = &model.people[turn.person];
     let to = recipient(model, turn.person)?;
@@ -41,8 +47,8 @@ pub fn reminder(
     let calendar = ics::calendar(
         model,
         &format!("{} — {}", model.rotations[turn.rotation].name, person.name),
-        &crate::plan::handover::around(model, &turn.shifts),
-        &crate::revision::History::new(model, now, Default::default()),
+        handovers,
+        history,
     );
     let calendar_type = calendar_type()?;
     let message_id = message_id(model, turn, from);
@@ -316,11 +322,23 @@ turn = "week"
         let m = model();
         let from: Mailbox = DEFAULT_FROM.parse().unwrap();
         let (t, now) = turn(&m, "2026-12-06T12:00");
-        let a = reminder(&m, &t, now, &from).unwrap().message.formatted();
-        let b = reminder(&m, &t, now + TimeDelta::hours(1), &from)
+        let handovers = crate::plan::handover::around(&m, &t.shifts);
+        let history = History::new(&m, now, Default::default());
+        let a = reminder(&m, &t, &handovers, now, &from, &history)
             .unwrap()
             .message
             .formatted();
+        let b = reminder(
+            &m,
+            &t,
+            &handovers,
+            now + TimeDelta::hours(1),
+            &from,
+            &history,
+        )
+        .unwrap()
+        .message
+        .formatted();
         let id = |bytes: &[u8]| {
             String::from_utf8_lossy(bytes)
                 .lines()

@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
+use crate::ical_text::{escape, escape_pieces};
 use crate::memo::Memo;
 use crate::model::{Alarms, Model, PersonIx};
 use crate::plan::Shift;
@@ -287,7 +288,7 @@ fn event(model: &Model, handover: &Handover, shared: &Shared, scratch: &mut Scra
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
     lines.line("TRANSP", "TRANSPARENT");
     // One alarm per turn: a week's turn rings once, ahead of its first shift.
-    if alarms && handover.opens_turn() {
+    if alarms && handover.opens_turn {
         lines.line("BEGIN", "VALARM");
         lines.line("ACTION", "DISPLAY");
         lines.line("TRIGGER", &shared.trigger);
@@ -538,34 +539,6 @@ impl Lines<'_> {
     fn escaped(&mut self, key: &str, value: &str) {
         self.line(key, value);
     }
-}
-
-/// `value` as an escaped TEXT value: backslash, semicolon, comma and line break are escaped, as
-/// the icalendar crate escapes them.
-pub fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    escape_pieces(value, |piece| out.push_str(piece));
-    out
-}
-
-/// Hands `value` to `piece` in pieces, escaped.
-fn escape_pieces(value: &str, mut piece: impl FnMut(&str)) {
-    let mut rest = value;
-    // Byte by byte: the four are ASCII, and a set of chars would be searched much slower.
-    while let Some(at) = rest
-        .bytes()
-        .position(|b| matches!(b, b'\\' | b';' | b',' | b'\n'))
-    {
-        piece(&rest[..at]);
-        piece(match rest.as_bytes()[at] {
-            b'\\' => "\\\\",
-            b';' => "\\;",
-            b',' => "\\,",
-            _ => "\\n",
-        });
-        rest = &rest[at + 1..];
-    }
-    piece(rest);
 }
 
 /// One content line being written, folded as it goes: RFC 5545 section 3.1 wants lines of at

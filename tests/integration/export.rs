@@ -759,6 +759,85 @@ fn a_weekly_turn_rings_once_at_the_lead_time_and_only_in_person_feeds_by_default
     assert!(counts.values().all(|n| *n == 0), "{counts:?}");
 }
 
+/// The starts of the events that ring, per person (by the summary's name), in `file`.
+fn ringing_by_person(feeds: &Value, file: &str) -> BTreeMap<String, Vec<String>> {
+    let mut ringing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for event in events(feeds, file) {
+        let person = event["summary"]
+            .as_str()
+            .unwrap()
+            .split(" — ")
+            .next()
+            .unwrap();
+        for _ in 0..event["alarms"].as_u64().unwrap() {
+            ringing
+                .entry(person.to_string())
+                .or_default()
+                .push(event["start"].as_str().unwrap().to_string());
+        }
+    }
+    ringing
+}
+
+#[test]
+fn an_override_inside_a_weekly_turn_rings_for_its_taker_and_the_turn_does_not_ring_again() {
+    // A holds the first week; B takes over its third day, and two hours of its fifth.
+    let overrides = "[[override]]\nrotation = \"weekly\"\nperson = \"b\"\n\
+        from = 2027-03-03T09:00:00\nto = 2027-03-03T17:00:00\n\n\
+        [[override]]\nrotation = \"weekly\"\nperson = \"b\"\n\
+        from = 2027-03-05T12:00:00\nto = 2027-03-05T14:00:00\n";
+    let period = ["--from", "2027-03-01", "--to", "2027-03-15"];
+    let expected = BTreeMap::from([
+        ("A".to_string(), vec!["2027-03-01T09:00:00Z".to_string()]),
+        (
+            "B".to_string(),
+            [
+                "2027-03-03T09:00:00Z",
+                "2027-03-05T12:00:00Z",
+                "2027-03-08T09:00:00Z",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+    ]);
+    for alarms in ["person", "all", "none"] {
+        let p = Project::new(&weekly(&format!(
+            "\n[calendar]\nalarms = \"{alarms}\"\n\n{overrides}"
+        )));
+        p.run(&[&["export"], &period[..]].concat(), 0);
+        let plan = p.run(&[&["plan", "--format", "json"], &period[..]].concat(), 0);
+        std::fs::write(p.file("plan.json"), plan).expect("write plan");
+        let args = [
+            "calendar",
+            "plan.json",
+            "--alarms",
+            alarms,
+            "--before-hours",
+            "36",
+        ]
+        .map(String::from);
+        let feeds = check_with_python(p.path(), &args);
+        let rings = |file: &str| ringing_by_person(&feeds, file);
+        let person = |id: &str| {
+            let name = id.to_uppercase();
+            let mut own = BTreeMap::new();
+            if let Some(starts) = expected.get(&name).filter(|_| alarms != "none") {
+                own.insert(name, starts.clone());
+            }
+            own
+        };
+        assert_eq!(rings("person-a.ics"), person("a"), "alarms = {alarms}");
+        assert_eq!(rings("person-b.ics"), person("b"), "alarms = {alarms}");
+        let shared = if alarms == "all" {
+            expected.clone()
+        } else {
+            BTreeMap::new()
+        };
+        assert_eq!(rings("team.ics"), shared, "alarms = {alarms}");
+        assert_eq!(rings("rotation-weekly.ics"), shared, "alarms = {alarms}");
+    }
+}
+
 #[test]
 fn the_default_period_reaches_the_end_of_a_published_horizon_further_ahead() {
     let config = format!(
