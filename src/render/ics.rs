@@ -45,6 +45,34 @@ pub struct Feed<'a> {
 /// A calendar named `name` holding one event per hand-over, in the team's zone: for a
 /// reminder's attachment, whose events carry the same UIDs as the exported feeds.
 pub fn calendar(model: &Model, name: &str, handovers: &[Handover], history: &History) -> String {
+    calendar_with_cancelled(model, name, handovers, history, &[])
+}
+
+/// An event its person was sent and holds no more, for a change notice's attachment.
+#[derive(Debug, Clone)]
+pub struct Cancelled {
+    /// The event's slot part: its UID at the team's domain.
+    pub part: slot::SlotPart,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Above the one the person was sent.
+    pub revision: revision::Revision,
+}
+
+/// As [`calendar`], followed by the `cancelled` events: each with its UID and times as the
+/// person was sent them and `STATUS:CANCELLED`, so that a calendar that imported the event
+/// takes it off.
+pub fn calendar_with_cancelled(
+    model: &Model,
+    name: &str,
+    handovers: &[Handover],
+    history: &History,
+    cancelled: &[Cancelled],
+) -> String {
+    let cancelled: Vec<String> = cancelled
+        .iter()
+        .map(|c| cancelled_event(model, c))
+        .collect();
     let description = format!("{} rota", model.team.name);
     let feed = Feed {
         name,
@@ -52,7 +80,30 @@ pub fn calendar(model: &Model, name: &str, handovers: &[Handover], history: &His
         timezone: model.team.timezone,
     };
     let alarms = model.calendar.alarms != Alarms::None;
-    to_string(|out| Renderer::new(model, history).write_feed(&feed, handovers, alarms, out))
+    let renderer = Renderer::new(model, history);
+    to_string(|out| renderer.write_feed_with(&feed, handovers, alarms, &cancelled, out))
+}
+
+/// The lines of a cancelled event.
+fn cancelled_event(model: &Model, c: &Cancelled) -> String {
+    let mut text = String::new();
+    let mut lines = Lines(&mut text);
+    lines.line("BEGIN", "VEVENT");
+    // Slot parts hold nothing TEXT escapes.
+    lines.escaped("UID", &format!("{}@{}", c.part, uid_domain(model)));
+    lines.instant("DTSTAMP", c.revision.stamp);
+    lines.instant("LAST-MODIFIED", c.revision.stamp);
+    lines.line("SEQUENCE", &c.revision.sequence.to_string());
+    lines.instant("DTSTART", c.start);
+    lines.instant("DTEND", c.end);
+    lines.text(
+        "SUMMARY",
+        &format!("{} (no longer yours)", c.part.slot.rotation),
+    );
+    lines.line("STATUS", "CANCELLED");
+    lines.line("TRANSP", "TRANSPARENT");
+    lines.line("END", "VEVENT");
+    text
 }
 
 /// A person's feed of a period's `handovers` (in plan order): what `rota export` writes to
@@ -119,12 +170,27 @@ impl<'m> Renderer<'m> {
         alarms: bool,
         out: &mut dyn Write,
     ) -> std::io::Result<()> {
+        self.write_feed_with(feed, handovers, alarms, &[], out)
+    }
+
+    /// As [`Renderer::write_feed`], with the `rendered` events after the others.
+    fn write_feed_with<'h>(
+        &self,
+        feed: &Feed,
+        handovers: impl IntoIterator<Item = &'h Handover>,
+        alarms: bool,
+        rendered: &[String],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
         let mut scratch = self.scratch();
         out.write_all(head(feed).as_bytes())?;
         for handover in handovers {
             scratch.event.clear();
             event(self.model, handover, &self.shared, &mut scratch, alarms);
             out.write_all(scratch.event.as_bytes())?;
+        }
+        for event in rendered {
+            out.write_all(event.as_bytes())?;
         }
         out.write_all(TAIL.as_bytes())?;
         self.spare
