@@ -346,12 +346,12 @@ mod tests {
     #[test]
     fn an_alarm_inside_an_event_is_not_read_as_the_event_and_bare_line_feeds_read_too() {
         let with_alarm = |ending: &str| {
-            format!(
+            String::from(
                 "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u@t\r\nDTSTAMP:20261207T000000Z\r\n\
                  SEQUENCE:1\r\nDTSTART:20261207T090000Z\r\nDTEND:20261207T170000Z\r\n\
                  SUMMARY:A — r\r\nDESCRIPTION:the event\r\nBEGIN:VALARM\r\n\
                  DESCRIPTION:the alarm\r\nEND:VALARM\r\nEND:VEVENT\r\n\
-                 BEGIN:VEVENT\r\nUID:no-stamp@t\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+                 BEGIN:VEVENT\r\nUID:no-stamp@t\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
             )
             .replace("\r\n", ending)
         };
