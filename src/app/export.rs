@@ -14,7 +14,8 @@ use crate::error::Result;
 use crate::feeds::{self, FeedSpec};
 use crate::io::files::{self, Publication};
 use crate::local_time::start_of_day;
-use crate::plan::{self, Period, handover::Handover};
+use crate::plan::{self, Period, Slot, handover::Handover};
+use crate::published::digest;
 use crate::render::html;
 use crate::render::ics::{self, Events, Feed};
 use crate::revision::{self, History};
@@ -22,7 +23,8 @@ use crate::revision::{self, History};
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let period = period(ctx, &args.period)?;
     let handovers = handovers(ctx, period);
-    let history = History::new(&ctx.model, ctx.now, previous(&args.out));
+    let history = History::new(&ctx.model, ctx.now, previous(&args.out))
+        .with_published_changes(published_changes(ctx, &handovers));
     // Every event is rendered before the first file is touched, and wrapping them in a feed
     // cannot fail, so a failure to render leaves the folder as it was.
     let events = ics::events(&ctx.model, &handovers, &history);
@@ -118,6 +120,12 @@ pub fn handovers(ctx: &Context, period: Period) -> Vec<Handover> {
     let per_rotation = plan::handover::per_rotation(&ctx.model, period, |_| true);
     let all: Vec<Handover> = per_rotation.into_iter().flatten().collect();
     plan::in_order(&ctx.model, &all, |h| &h.shift)
+}
+
+/// The slots of published turns that changed since they were published: for the revisions
+/// of events no previous feed holds.
+pub fn published_changes(ctx: &Context, handovers: &[Handover]) -> HashSet<Slot> {
+    digest::changed(&ctx.model, handovers.iter().map(|h| &h.shift))
 }
 
 /// The events of the team's feed a previous export left in `dir`: what each event said and

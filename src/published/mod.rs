@@ -3,6 +3,7 @@
 //! [`Lock`], and [`Lock::resolve`] checks it against the model into the [`Published`] value
 //! planning takes from [`Model::published`].
 
+pub mod digest;
 pub mod publish;
 pub mod text;
 
@@ -44,6 +45,9 @@ pub struct LockedTurn {
     pub last: NaiveDate,
     /// The person's id; `None` for a turn nobody was free to take.
     pub person: Option<String>,
+    /// [`digest::of`] its shifts when it was published; `None` in a lock written before rota
+    /// recorded them.
+    pub digest: Option<u32>,
     /// 1-based line in the lock file; 0 for a turn not read from a file.
     pub line: usize,
 }
@@ -108,6 +112,8 @@ pub struct PublishedTurn {
     /// Its last calendar day, inclusive.
     pub last: NaiveDate,
     pub holder: Holder,
+    /// What its shifts were when it was published ([`digest::of`]), if the lock says.
+    pub digest: Option<u32>,
     /// 1-based line in the lock file (0: not from a file).
     pub line: usize,
 }
@@ -205,6 +211,7 @@ impl Lock {
                 first: turn.slot.date,
                 last: turn.last,
                 holder,
+                digest: turn.digest,
                 line: turn.line,
             });
         }

@@ -3,9 +3,10 @@
 
 use chrono::{NaiveDate, TimeDelta};
 
-use super::{Lock, LockProblem, LockedQueue, LockedTurn};
-use crate::model::{Model, PersonIx, RotationIx};
+use super::{Lock, LockProblem, LockedQueue, LockedTurn, digest};
+use crate::model::{Model, Override, PersonIx, RotationIx};
 use crate::parallel;
+use crate::plan::overrides;
 use crate::plan::shifts::Times;
 use crate::plan::turns;
 use crate::slot::SlotId;
@@ -99,6 +100,11 @@ fn new_turns(
     times: &mut Times,
 ) -> (Vec<LockedTurn>, Option<Vec<PersonIx>>) {
     let name = &model.rotations[ix].name;
+    let overrides: Vec<&Override> = model
+        .overrides
+        .iter()
+        .filter(|o| o.rotation == ix)
+        .collect();
     let mut turns = Vec::new();
     let mut queue = None;
     turns::walk(
@@ -119,6 +125,11 @@ fn new_turns(
                 },
                 last: turn.block.last,
                 person: turn.person.map(|p| model.people[p].id.clone()),
+                // The turn as every command plans it: overrides applied.
+                digest: Some(digest::of(
+                    model,
+                    &overrides::apply(turn.assigned(ix).collect(), &overrides),
+                )),
                 line: 0,
             });
             queue = Some(turn.queue.to_vec());

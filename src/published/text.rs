@@ -4,14 +4,16 @@
 //! # rotation.lock: the published rota, written by `rota publish`. Commit it with the config.
 //! rota-lock 1
 //! through 2027-01-31
-//! turn 2026-12-01-support-hero 2026-12-07 ana
-//! turn 2026-12-08-support-hero 2026-12-14 (none)
+//! turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b
+//! turn 2026-12-08-support-hero 2026-12-14 (none) 0d94e711
 //! queue support-hero mehmet sarah ana
 //! ```
 //!
-//! `turn SLOT LAST PERSON`: the turn's first slot (`DATE-ROTATION`, the one slot text of
+//! `turn SLOT LAST PERSON DIGEST`: the turn's first slot (`DATE-ROTATION`, the one slot text of
 //! [`crate::slot::SlotId`]), its last calendar day, and its person's id, or `(none)` when nobody
-//! was free. Turns are sorted by slot, so each publication adds lines at the end.
+//! was free; then, in eight hex digits, what its shifts were when published
+//! ([`super::digest::of`]), which locks written by older versions of rota leave out.
+//! Turns are sorted by slot, so each publication adds lines at the end.
 //! `queue ROTATION PEOPLE...`: who waits for the rotation's next unpublished turn, the next
 //! first. Names and ids are written with [`crate::slot::escape`], so they hold no spaces.
 //! Blank lines and lines starting with `#` are ignored.
@@ -30,7 +32,8 @@ pub const VERSION: u32 = 1;
 const NOBODY: &str = "(none)";
 
 const HEADER: &str = "# rotation.lock: the published rota, written by `rota publish`; commit it with the config.\n\
-# turn FIRST-SLOT LAST-DAY PERSON: a published turn (PERSON (none): nobody was free).\n\
+# turn FIRST-SLOT LAST-DAY PERSON DIGEST: a published turn (PERSON (none): nobody was free;\n\
+#   DIGEST: its shifts' times and holders when published, for calendar revisions).\n\
 # queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n";
 
 const RESTORE: &str = "the lock is written by `rota publish`; restore it from git (`git checkout -- rotation.lock`), or fix this line";
@@ -52,6 +55,9 @@ pub fn render(lock: &Lock) -> String {
         match &t.person {
             Some(p) => out.push_str(&slot::escape(p)),
             None => out.push_str(NOBODY),
+        }
+        if let Some(digest) = t.digest {
+            out.push_str(&format!(" {digest:08x}"));
         }
         out.push('\n');
     }
@@ -111,7 +117,7 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                 Ok(_) => problem("a second `through` line".into(), RESTORE),
                 Err(_) => problem(format!("`{date}` is not a date (YYYY-MM-DD)"), RESTORE),
             },
-            ["turn", slot_text, last, person] => {
+            ["turn", slot_text, last, person, digest @ ..] if digest.len() <= 1 => {
                 let slot = match slot_text.parse::<SlotId>() {
                     Ok(s) => s,
                     Err(e) => {
@@ -141,15 +147,26 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                         }
                     }
                 };
+                let digest = match digest.first() {
+                    None => None,
+                    Some(hex) => match u32::from_str_radix(hex, 16) {
+                        Ok(d) if hex.len() == 8 => Some(d),
+                        _ => {
+                            problem(format!("`{hex}` is not a turn's digest (eight hex digits)"), RESTORE);
+                            continue;
+                        }
+                    },
+                };
                 lock.turns.push(LockedTurn {
                     slot,
                     last,
                     person,
+                    digest,
                     line,
                 });
             }
             ["turn", ..] => problem(
-                "a turn line is `turn FIRST-SLOT LAST-DAY PERSON`, e.g. `turn 2026-12-01-support-hero 2026-12-07 ana`".into(),
+                "a turn line is `turn FIRST-SLOT LAST-DAY PERSON DIGEST`, e.g. `turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b`".into(),
                 RESTORE,
             ),
             ["queue", rotation, people @ ..] => {
@@ -213,10 +230,11 @@ mod tests {
     #[test]
     fn a_lock_reads_back_from_its_text_byte_for_byte() {
         let text = "# rotation.lock: the published rota, written by `rota publish`; commit it with the config.\n\
-# turn FIRST-SLOT LAST-DAY PERSON: a published turn (PERSON (none): nobody was free).\n\
+# turn FIRST-SLOT LAST-DAY PERSON DIGEST: a published turn (PERSON (none): nobody was free;\n\
+#   DIGEST: its shifts' times and holders when published, for calendar revisions).\n\
 # queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n\
 rota-lock 1\nthrough 2026-12-31\n\
-turn 2026-12-01-support-hero 2026-12-07 ana\n\
+turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b\n\
 turn 2026-12-08-%C3%A9quipe 2026-12-08 (none)\n\
 turn 2026-12-08-support-hero 2026-12-14 mehmet\n\
 queue support-hero sarah ana mehmet\n";
@@ -224,6 +242,8 @@ queue support-hero sarah ana mehmet\n";
         assert_eq!(lock.turns.len(), 3);
         assert_eq!(lock.turns[1].slot.rotation, "équipe");
         assert_eq!(lock.turns[1].person, None);
+        assert_eq!(lock.turns[0].digest, Some(0x3f0c_2a9b));
+        assert_eq!(lock.turns[1].digest, None, "written before digests were");
         assert_eq!(render(&lock), text);
     }
 

@@ -330,7 +330,7 @@ fn event(
         &scratch.text,
     ];
     let fingerprint = revision::fingerprint(content.map(String::as_str));
-    let revision = shared.history.revise(&scratch.uid, fingerprint);
+    let revision = shared.history.revise(&scratch.uid, shift.slot, fingerprint);
 
     let mut lines = Lines(out);
     lines.line("BEGIN", "VEVENT");
