@@ -17,8 +17,20 @@ use crate::revision::Fnv;
 /// overrides on any machine and in any build (the lock outlives both). People are named by
 /// their ids, which outlive any one version of the config.
 pub fn of<'s>(model: &Model, shifts: impl IntoIterator<Item = &'s Shift>) -> u32 {
-    let mut hash = Fnv::default();
+    let mut digest = Digest::default();
     for shift in shifts {
+        digest.add(model, shift);
+    }
+    digest.value()
+}
+
+/// [`of`] a turn's shifts, taken one at a time.
+#[derive(Debug, Clone, Copy, Default)]
+struct Digest(Fnv);
+
+impl Digest {
+    fn add(&mut self, model: &Model, shift: &Shift) {
+        let hash = &mut self.0;
         hash.write(&shift.start.timestamp().to_le_bytes());
         hash.write(&shift.end.timestamp().to_le_bytes());
         match shift.person {
@@ -31,9 +43,13 @@ pub fn of<'s>(model: &Model, shifts: impl IntoIterator<Item = &'s Shift>) -> u32
         // A separator no id holds, so that an id never runs into the next field.
         hash.write(if shift.is_override { b"\0o" } else { b"\0r" });
     }
-    // Folded to 32 bits: eight hex digits in the lock, and a one-in-four-billion chance that
-    // a change goes unseen.
-    ((hash.0 >> 32) ^ hash.0) as u32
+
+    /// Folded to 32 bits: eight hex digits in the lock, and a one-in-four-billion chance that
+    /// a change goes unseen.
+    fn value(self) -> u32 {
+        let hash = self.0.0;
+        ((hash >> 32) ^ hash) as u32
+    }
 }
 
 /// The slots of the published turns whose shifts, as planned now, differ from what the lock
@@ -45,8 +61,8 @@ pub fn changed<'s>(model: &Model, shifts: impl IntoIterator<Item = &'s Shift>) -
     if model.published.is_empty() {
         return changed;
     }
-    // Per rotation: the turns at hand with their pieces, and the span of slot dates at hand.
-    let mut turns: HashMap<(RotationIx, usize), Vec<Shift>> = HashMap::new();
+    // Per rotation: the digests of the turns at hand, and the span of slot dates at hand.
+    let mut turns: HashMap<(RotationIx, usize), Digest> = HashMap::new();
     let mut spans: HashMap<RotationIx, (chrono::NaiveDate, chrono::NaiveDate)> = HashMap::new();
     for shift in shifts {
         let Some(published) = model.published.rotation(shift.rotation) else {
@@ -66,10 +82,13 @@ pub fn changed<'s>(model: &Model, shifts: impl IntoIterator<Item = &'s Shift>) -
             .get(i)
             .is_some_and(|t| t.first <= date && t.digest.is_some())
         {
-            turns.entry((shift.rotation, i)).or_default().push(*shift);
+            turns
+                .entry((shift.rotation, i))
+                .or_default()
+                .add(model, shift);
         }
     }
-    for ((rotation, i), pieces) in turns {
+    for ((rotation, i), at_hand) in turns {
         let Some(turn) = model
             .published
             .rotation(rotation)
@@ -79,12 +98,12 @@ pub fn changed<'s>(model: &Model, shifts: impl IntoIterator<Item = &'s Shift>) -
         };
         let (from, to) = spans[&rotation];
         // Shifts at hand on both sides of the turn: all of its own are at hand too.
-        let whole = if from < turn.first && turn.last < to {
-            pieces
+        let now = if from < turn.first && turn.last < to {
+            at_hand.value()
         } else {
-            planned_whole(model, rotation, turn)
+            of(model, &planned_whole(model, rotation, turn))
         };
-        if Some(of(model, &whole)) != turn.digest {
+        if Some(now) != turn.digest {
             changed.extend((0..=(turn.last - turn.first).num_days()).map(|d| Slot {
                 rotation,
                 date: turn.first + TimeDelta::days(d),
