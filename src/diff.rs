@@ -38,6 +38,58 @@ impl Stretch {
     }
 }
 
+/// The published ones of `shifts` (planned without the config's overrides) as they were
+/// published: held by the person the lock names, with the overrides the lock recorded for
+/// their turn on top. A lock without recorded overrides gives the lock's holders alone.
+pub fn as_published(model: &Model, shifts: &[Shift]) -> Vec<Stretch> {
+    let mut out: Vec<Stretch> = Vec::with_capacity(shifts.len());
+    for shift in shifts {
+        let Some(turn) = model.published.turn_at(shift.rotation, shift.slot.date) else {
+            continue;
+        };
+        let holder = turn.holder.id(model).map(str::to_owned);
+        let slot = shift.slot.id(model);
+        let mut at = shift.start;
+        let mut push = |from: DateTime<Utc>, to: DateTime<Utc>, person: Option<String>| {
+            if from >= to {
+                return;
+            }
+            match out.last_mut() {
+                Some(prev)
+                    if prev.end == from && prev.person == person && prev.part.slot == slot =>
+                {
+                    prev.end = to;
+                }
+                _ => out.push(Stretch {
+                    part: SlotPart {
+                        slot: slot.clone(),
+                        offset: from - shift.slot_start,
+                    },
+                    start: from,
+                    end: to,
+                    person,
+                    published: true,
+                }),
+            }
+        };
+        // The recorded overrides are sorted and disjoint.
+        for o in &turn.overrides {
+            let (from, to) = (
+                o.from.with_timezone(&Utc).max(shift.start),
+                o.to.with_timezone(&Utc).min(shift.end),
+            );
+            if from >= to {
+                continue;
+            }
+            push(at, from, holder.clone());
+            push(from, to, Some(o.person.clone()));
+            at = to;
+        }
+        push(at, shift.end, holder);
+    }
+    out
+}
+
 /// Whether `shift` lies in a published turn of `model`'s lock.
 pub fn is_published(model: &Model, shift: &Shift) -> bool {
     model

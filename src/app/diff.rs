@@ -23,17 +23,11 @@ pub fn run(ctx: &Context, args: &DiffArgs, out: &mut dyn Write) -> Result<Outcom
     let against: String;
     match &args.against {
         None => {
-            // The lock's published turns against the current plan of the same slots.
+            // The plan as it was published (the lock's holders, with the overrides in effect
+            // then) against the current plan of the same slots.
             let mut published_only = ctx.model.clone();
             published_only.overrides.clear();
-            before = plan::plan(&published_only, period)
-                .iter()
-                .filter(|s| diff::is_published(&ctx.model, s))
-                .map(|s| Stretch {
-                    person: lock_holder(&ctx.model, s),
-                    ..Stretch::of(&ctx.model, s)
-                })
-                .collect();
+            before = diff::as_published(&ctx.model, &plan::plan(&published_only, period));
             after = stretches(&ctx.model, period)
                 .into_iter()
                 .filter(|s| s.published)
@@ -71,18 +65,15 @@ pub fn run(ctx: &Context, args: &DiffArgs, out: &mut dyn Write) -> Result<Outcom
     })
 }
 
+/// The stretches of the slots whose whole shift starts in `period` (as `plan` counts a
+/// period): a part an override split off goes with its slot, so both sides hold the same
+/// slots whichever side an override splits.
 fn stretches(model: &Model, period: Period) -> Vec<Stretch> {
-    plan::plan(model, period)
+    plan::overlapping(model, period)
         .iter()
+        .filter(|s| period.contains(s.slot_start))
         .map(|s| Stretch::of(model, s))
         .collect()
-}
-
-/// Who the lock says holds the published slot of `shift`.
-fn lock_holder(model: &Model, shift: &plan::Shift) -> Option<String> {
-    let r = model.published.rotation(shift.rotation)?;
-    let i = r.turns.partition_point(|t| t.last < shift.slot.date);
-    r.turns.get(i)?.holder.id(model).map(str::to_owned)
 }
 
 /// The period flags; without them, from now to the end of the published horizon, or the

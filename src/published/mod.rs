@@ -4,12 +4,13 @@
 //! planning takes from [`Model::published`].
 
 pub mod digest;
+pub mod overrides;
 pub mod publish;
 pub mod text;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::slot::SlotId;
@@ -48,7 +49,23 @@ pub struct LockedTurn {
     /// [`digest::of`] its shifts when it was published; `None` in a lock written before rota
     /// recorded them.
     pub digest: Option<u32>,
+    /// The config's overrides in effect on the turn's shifts when it was published: part of
+    /// the plan the team was told, so `rota diff` compares with it. Sorted, disjoint.
+    pub overrides: Vec<LockedOverride>,
     /// 1-based line in the lock file; 0 for a turn not read from a file.
+    pub line: usize,
+}
+
+/// An override recorded with a published turn: on the turn's shifts, `person` held the time
+/// from `from` to `to` instead of the turn's person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedOverride {
+    /// In the rotation's zone when published, so the lock reads like the config.
+    pub from: DateTime<FixedOffset>,
+    pub to: DateTime<FixedOffset>,
+    /// The person's id.
+    pub person: String,
+    /// 1-based line in the lock file; 0 when not read from a file.
     pub line: usize,
 }
 
@@ -114,6 +131,9 @@ pub struct PublishedTurn {
     pub holder: Holder,
     /// What its shifts were when it was published ([`digest::of`]), if the lock says.
     pub digest: Option<u32>,
+    /// The overrides in effect on it when it was published, by person id (they may have left
+    /// since); sorted, disjoint.
+    pub overrides: Vec<LockedOverride>,
     /// 1-based line in the lock file (0: not from a file).
     pub line: usize,
 }
@@ -212,6 +232,7 @@ impl Lock {
                 last: turn.last,
                 holder,
                 digest: turn.digest,
+                overrides: turn.overrides.clone(),
                 line: turn.line,
             });
         }

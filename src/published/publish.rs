@@ -3,10 +3,10 @@
 
 use chrono::{NaiveDate, TimeDelta};
 
-use super::{Lock, LockProblem, LockedQueue, LockedTurn, digest};
+use super::{Lock, LockProblem, LockedOverride, LockedQueue, LockedTurn, digest, overrides};
 use crate::model::{Model, Override, PersonIx, RotationIx};
 use crate::parallel;
-use crate::plan::overrides;
+use crate::plan::overrides as planned;
 use crate::plan::shifts::Times;
 use crate::plan::turns;
 use crate::slot::SlotId;
@@ -58,11 +58,16 @@ pub fn publish(
     if let Some(through) = through {
         let through = lock.through.map_or(through, |t| t.max(through));
         let rotations: Vec<RotationIx> = (0..model.rotations.len()).collect();
+        // Grouped once: a scan of all overrides per rotation is quadratic in a large organisation.
+        let mut by_rotation: Vec<Vec<&Override>> = vec![Vec::new(); model.rotations.len()];
+        for o in &model.overrides {
+            by_rotation[o.rotation].push(o);
+        }
         // Each rotation is walked on its own; a large organisation's share the cores.
         let walked = parallel::map_parts(&rotations, 16, |part| {
             let mut times = Times::default();
             part.iter()
-                .map(|&ix| new_turns(&planning, ix, through, &mut times))
+                .map(|&ix| new_turns(&planning, ix, through, &by_rotation[ix], &mut times))
                 .collect()
         });
         for (ix, (turns, queue)) in walked.into_iter().enumerate() {
@@ -91,20 +96,18 @@ pub fn publish(
     })
 }
 
-/// The unpublished turns of rotation `ix` whose first slot lies on or before `through`, and
-/// the queue after the last of them (`None` when there is none).
+/// The unpublished turns of rotation `ix` whose first slot lies on or before `through`, with
+/// the rotation's `overrides` in effect on them, and the queue after the last of them (`None`
+/// when there is none).
 fn new_turns(
     model: &Model,
     ix: RotationIx,
     through: NaiveDate,
+    overrides: &[&Override],
     times: &mut Times,
 ) -> (Vec<LockedTurn>, Option<Vec<PersonIx>>) {
-    let name = &model.rotations[ix].name;
-    let overrides: Vec<&Override> = model
-        .overrides
-        .iter()
-        .filter(|o| o.rotation == ix)
-        .collect();
+    let rotation = &model.rotations[ix];
+    let name = &rotation.name;
     let mut turns = Vec::new();
     let mut queue = None;
     turns::walk(
@@ -128,8 +131,23 @@ fn new_turns(
                 // The turn as every command plans it: overrides applied.
                 digest: Some(digest::of(
                     model,
-                    &overrides::apply(turn.assigned(ix).collect(), &overrides),
+                    &planned::apply(turn.assigned(ix).collect(), overrides),
                 )),
+                overrides: overrides::in_effect(
+                    rotation,
+                    overrides,
+                    first,
+                    turn.block.last,
+                    turn.shifts,
+                )
+                .into_iter()
+                .map(|piece| LockedOverride {
+                    from: piece.from.with_timezone(&rotation.timezone).fixed_offset(),
+                    to: piece.to.with_timezone(&rotation.timezone).fixed_offset(),
+                    person: model.people[piece.person].id.clone(),
+                    line: 0,
+                })
+                .collect(),
                 line: 0,
             });
             queue = Some(turn.queue.to_vec());

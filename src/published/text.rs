@@ -2,10 +2,11 @@
 //!
 //! ```text
 //! # rotation.lock: the published rota, written by `rota publish`. Commit it with the config.
-//! rota-lock 1
+//! rota-lock 2
 //! through 2027-01-31
 //! turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b
 //! turn 2026-12-08-support-hero 2026-12-14 (none) 0d94e711
+//! override 2026-12-01-support-hero 2026-12-03T09:00:00+01:00 2026-12-04T00:00:00+01:00 sarah
 //! queue support-hero mehmet sarah ana
 //! ```
 //!
@@ -14,19 +15,25 @@
 //! was free; then, in eight hex digits, what its shifts were when published
 //! ([`super::digest::of`]), which locks written by older versions of rota leave out.
 //! Turns are sorted by slot, so each publication adds lines at the end.
+//! `override SLOT FROM TO PERSON`: an override in effect on the published turn starting at SLOT
+//! when it was published (RFC 3339 times), sorted by slot and start after the turns; what the
+//! team was told, for `rota diff`. Version 1 locks have none and read as before.
 //! `queue ROTATION PEOPLE...`: who waits for the rotation's next unpublished turn, the next
 //! first. Names and ids are written with [`crate::slot::escape`], so they hold no spaces.
 //! Blank lines and lines starting with `#` are ignored.
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, SecondsFormat};
 
-use super::{Lock, LockProblem, LockedQueue, LockedTurn};
+use super::{Lock, LockProblem, LockedOverride, LockedQueue, LockedTurn};
 use crate::slot::{self, SlotId};
 
-/// The format version this rota reads and writes.
-pub const VERSION: u32 = 1;
+/// The format version this rota writes: 2 added `override` lines.
+pub const VERSION: u32 = 2;
+
+/// The versions it reads: a version 1 lock is a version 2 lock without `override` lines.
+const READS: [u32; 2] = [1, 2];
 
 /// What a person-less turn is written as; [`slot::escape`] never writes parentheses.
 const NOBODY: &str = "(none)";
@@ -34,6 +41,7 @@ const NOBODY: &str = "(none)";
 const HEADER: &str = "# rotation.lock: the published rota, written by `rota publish`; commit it with the config.\n\
 # turn FIRST-SLOT LAST-DAY PERSON DIGEST: a published turn (PERSON (none): nobody was free;\n\
 #   DIGEST: its shifts' times and holders when published, for calendar revisions).\n\
+# override FIRST-SLOT FROM TO PERSON: an [[override]] in effect on that turn when it was published.\n\
 # queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n";
 
 const RESTORE: &str = "the lock is written by `rota publish`; restore it from git (`git checkout -- rotation.lock`), or fix this line";
@@ -61,6 +69,18 @@ pub fn render(lock: &Lock) -> String {
         }
         out.push('\n');
     }
+    for t in &turns {
+        for o in &t.overrides {
+            out.push_str("override ");
+            slot::push_text(&mut out, t.slot.date, &slot::escape(&t.slot.rotation));
+            out.push_str(&format!(
+                " {} {} {}\n",
+                o.from.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+                o.to.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+                slot::escape(&o.person)
+            ));
+        }
+    }
     for (rotation, queue) in &lock.queues {
         out.push_str("queue ");
         out.push_str(&slot::escape(rotation));
@@ -78,6 +98,7 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
     let mut lock = Lock::default();
     let mut problems = Vec::new();
     let mut version_seen = false;
+    let mut overrides: Vec<(SlotId, LockedOverride)> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let content = raw.trim();
@@ -94,18 +115,23 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
         };
         if !version_seen {
             match fields.as_slice() {
-                ["rota-lock", v] if v.parse() == Ok(VERSION) => version_seen = true,
+                ["rota-lock", v] if v.parse().is_ok_and(|v| READS.contains(&v)) => {
+                    version_seen = true
+                }
                 ["rota-lock", v] => {
                     problem(
                         format!(
-                            "the lock has format version {v}, which this rota does not read (it reads version {VERSION})"
+                            "the lock has format version {v}, which this rota does not read (it reads versions 1 to {VERSION})"
                         ),
                         "use the rota version that wrote it, or restore the lock from git",
                     );
                     return Err(problems);
                 }
                 _ => {
-                    problem("a lock starts with the line `rota-lock 1`".into(), RESTORE);
+                    problem(
+                        format!("a lock starts with the line `rota-lock {VERSION}`"),
+                        RESTORE,
+                    );
                     return Err(problems);
                 }
             }
@@ -162,9 +188,52 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                     last,
                     person,
                     digest,
+                    overrides: Vec::new(),
                     line,
                 });
             }
+            ["override", slot_text, from, to, person] => {
+                let slot = match slot_text.parse::<SlotId>() {
+                    Ok(s) => s,
+                    Err(e) => {
+                        problem(e.to_string(), RESTORE);
+                        continue;
+                    }
+                };
+                let (Ok(from_at), Ok(to_at)) = (
+                    DateTime::parse_from_rfc3339(from),
+                    DateTime::parse_from_rfc3339(to),
+                ) else {
+                    problem(
+                        format!(
+                            "`{from} {to}` are not two RFC 3339 times, e.g. `2026-12-09T13:00:00+01:00 2026-12-09T17:00:00+01:00`"
+                        ),
+                        RESTORE,
+                    );
+                    continue;
+                };
+                if to_at <= from_at {
+                    problem(format!("the override ends at {to}, not after its start {from}"), RESTORE);
+                    continue;
+                }
+                let Some(person) = slot::unescape(person) else {
+                    problem(format!("`{person}` is not a person id as the lock writes them"), RESTORE);
+                    continue;
+                };
+                overrides.push((
+                    slot,
+                    LockedOverride {
+                        from: from_at,
+                        to: to_at,
+                        person,
+                        line,
+                    },
+                ));
+            }
+            ["override", ..] => problem(
+                "an override line is `override FIRST-SLOT FROM TO PERSON`, e.g. `override 2026-12-07-support-hero 2026-12-09T13:00:00+01:00 2026-12-09T17:00:00+01:00 eve`".into(),
+                RESTORE,
+            ),
             ["turn", ..] => problem(
                 "a turn line is `turn FIRST-SLOT LAST-DAY PERSON DIGEST`, e.g. `turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b`".into(),
                 RESTORE,
@@ -186,7 +255,9 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                 lock.queues.insert(rotation, LockedQueue { people: names, line });
             }
             [word, ..] => problem(
-                format!("`{word}` starts no line a lock has (`through`, `turn` or `queue`)"),
+                format!(
+                    "`{word}` starts no line a lock has (`through`, `turn`, `override` or `queue`)"
+                ),
                 RESTORE,
             ),
             [] => {}
@@ -195,10 +266,11 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
     if !version_seen {
         problems.push(LockProblem {
             line: 1,
-            message: "the lock is empty: it has no `rota-lock 1` line".into(),
+            message: format!("the lock is empty: it has no `rota-lock {VERSION}` line"),
             help: "delete the file to start without published turns, or restore it from git".into(),
         });
     }
+    attach(&mut lock, overrides, &mut problems);
     if lock.through.is_none() && problems.is_empty() {
         problems.push(LockProblem {
             line: text.lines().count().max(1),
@@ -211,6 +283,56 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
     } else {
         Err(problems)
     }
+}
+
+/// Each override line given to the turn it names; one naming no turn of the lock, or
+/// overlapping another of its turn, is a problem.
+fn attach(
+    lock: &mut Lock,
+    overrides: Vec<(SlotId, LockedOverride)>,
+    problems: &mut Vec<LockProblem>,
+) {
+    if overrides.is_empty() {
+        return;
+    }
+    let by_slot: BTreeMap<&SlotId, usize> = lock
+        .turns
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (&t.slot, i))
+        .collect();
+    let mut placed: Vec<(usize, LockedOverride)> = Vec::with_capacity(overrides.len());
+    for (slot, o) in overrides {
+        match by_slot.get(&slot) {
+            Some(&i) => placed.push((i, o)),
+            None => problems.push(LockProblem {
+                line: o.line,
+                message: format!(
+                    "this override belongs to the turn `{slot}`, which the lock has no `turn` line for"
+                ),
+                help: RESTORE.into(),
+            }),
+        }
+    }
+    for (i, o) in placed {
+        lock.turns[i].overrides.push(o);
+    }
+    for t in &mut lock.turns {
+        t.overrides.sort_by_key(|o| o.from);
+        for pair in t.overrides.windows(2) {
+            if pair[1].from < pair[0].to {
+                problems.push(LockProblem {
+                    line: pair[1].line,
+                    message: format!(
+                        "this override overlaps the one on line {} of the same turn",
+                        pair[0].line
+                    ),
+                    help: RESTORE.into(),
+                });
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.line);
 }
 
 /// The queues of `lock` by rotation name, for building one from planned queues.
@@ -232,11 +354,14 @@ mod tests {
         let text = "# rotation.lock: the published rota, written by `rota publish`; commit it with the config.\n\
 # turn FIRST-SLOT LAST-DAY PERSON DIGEST: a published turn (PERSON (none): nobody was free;\n\
 #   DIGEST: its shifts' times and holders when published, for calendar revisions).\n\
+# override FIRST-SLOT FROM TO PERSON: an [[override]] in effect on that turn when it was published.\n\
 # queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n\
-rota-lock 1\nthrough 2026-12-31\n\
+rota-lock 2\nthrough 2026-12-31\n\
 turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b\n\
 turn 2026-12-08-%C3%A9quipe 2026-12-08 (none)\n\
 turn 2026-12-08-support-hero 2026-12-14 mehmet\n\
+override 2026-12-01-support-hero 2026-12-02T13:00:00+01:00 2026-12-02T17:00:00+01:00 sarah\n\
+override 2026-12-01-support-hero 2026-12-05T00:00:00+01:00 2026-12-06T00:00:00+01:00 ana\n\
 queue support-hero sarah ana mehmet\n";
         let lock = parse(text).unwrap();
         assert_eq!(lock.turns.len(), 3);
@@ -244,7 +369,47 @@ queue support-hero sarah ana mehmet\n";
         assert_eq!(lock.turns[1].person, None);
         assert_eq!(lock.turns[0].digest, Some(0x3f0c_2a9b));
         assert_eq!(lock.turns[1].digest, None, "written before digests were");
+        assert_eq!(lock.turns[0].overrides.len(), 2);
+        assert_eq!(lock.turns[0].overrides[0].person, "sarah");
+        assert_eq!(lock.turns[0].overrides[0].line, 11);
         assert_eq!(render(&lock), text);
+    }
+
+    #[test]
+    fn a_version_1_lock_reads_as_one_without_overrides() {
+        let lock = parse("rota-lock 1\nthrough 2026-12-31\nturn 2026-12-01-duty 2026-12-07 ana\n")
+            .unwrap();
+        assert_eq!(lock.turns.len(), 1);
+        assert!(lock.turns[0].overrides.is_empty());
+    }
+
+    #[test]
+    fn an_override_line_of_no_turn_or_overlapping_another_is_named_with_its_number() {
+        let head = "rota-lock 2\nthrough 2026-12-31\nturn 2026-12-01-duty 2026-12-07 ana\n";
+        let problems = parse(&format!(
+            "{head}override 2026-12-08-duty 2026-12-08T09:00:00+01:00 2026-12-08T17:00:00+01:00 bo\n"
+        ))
+        .unwrap_err();
+        assert_eq!(problems[0].line, 4);
+        assert!(
+            problems[0].message.contains("`2026-12-08-duty`"),
+            "{problems:?}"
+        );
+        let problems = parse(&format!(
+            "{head}override 2026-12-01-duty 2026-12-02T09:00:00+01:00 2026-12-02T17:00:00+01:00 bo\n\
+override 2026-12-01-duty 2026-12-02T12:00:00+01:00 2026-12-02T18:00:00+01:00 cy\n"
+        ))
+        .unwrap_err();
+        assert_eq!(problems[0].line, 5);
+        assert!(problems[0].message.contains("line 4"), "{problems:?}");
+        for bad in [
+            "override 2026-12-01-duty 2026-12-02 2026-12-03 bo",
+            "override 2026-12-01-duty 2026-12-02T17:00:00+01:00 2026-12-02T09:00:00+01:00 bo",
+            "override 2026-12-01-duty bo",
+        ] {
+            let problems = parse(&format!("{head}{bad}\n")).unwrap_err();
+            assert_eq!(problems[0].line, 4, "{bad}: {problems:?}");
+        }
     }
 
     #[test]

@@ -18,12 +18,29 @@ pub fn text(view: &PublishView) -> String {
     let p = view.publication;
     let mut out = String::new();
     let line = |sign: char, t: &LockedTurn| {
+        let overrides: Vec<String> = t
+            .overrides
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} {} .. {}",
+                    o.person,
+                    o.from.format("%Y-%m-%d %H:%M"),
+                    o.to.format("%Y-%m-%d %H:%M")
+                )
+            })
+            .collect();
         format!(
-            "{sign} {:<20} {} .. {}  {}\n",
+            "{sign} {:<20} {} .. {}  {}{}\n",
             t.slot.rotation,
             t.slot.date,
             t.last,
-            t.person.as_deref().unwrap_or("(nobody)")
+            t.person.as_deref().unwrap_or("(nobody)"),
+            if overrides.is_empty() {
+                String::new()
+            } else {
+                format!(", with overrides: {}", overrides.join(", "))
+            }
         )
     };
     for t in &p.dropped {
@@ -86,6 +103,11 @@ pub fn json(view: &PublishView) -> String {
                     "slot": t.slot.date.to_string(),
                     "last": t.last.to_string(),
                     "person": t.person,
+                    "overrides": t.overrides.iter().map(|o| json!({
+                        "from": o.from.to_rfc3339(),
+                        "to": o.to.to_rfc3339(),
+                        "person": o.person,
+                    })).collect::<Vec<Value>>(),
                 })
             })
             .collect()

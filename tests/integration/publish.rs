@@ -48,7 +48,7 @@ fn publishing_writes_one_sorted_line_per_turn_and_a_second_run_adds_nothing() {
     );
     let lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
     let lines: Vec<&str> = lock.lines().filter(|l| !l.starts_with('#')).collect();
-    assert_eq!(lines[0], "rota-lock 1");
+    assert_eq!(lines[0], "rota-lock 2");
     assert_eq!(lines[1], "through 2026-12-31");
     // Each turn line ends with the digest of the turn's shifts as published.
     let without_digest = |line: &str| line.rsplit_once(' ').unwrap().0.to_string();
@@ -467,5 +467,126 @@ fn a_published_turn_whose_holder_is_now_away_is_reported_once_and_an_override_co
             .iter()
             .any(|(kind, _, day)| kind == "published-turn-unserved" && day == "2026-12-14"),
         "{found:?}"
+    );
+}
+
+/// `(slot, start, end, before, after)` of each change `rota diff` (against the lock) lists.
+fn lock_diff(p: &Project, from: &str, to: &str) -> Vec<(String, String, String, String, String)> {
+    let json = p.json(&["diff", "--from", from, "--to", to, "--format", "json"]);
+    json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
+            (
+                text(&c["slot"]),
+                text(&c["start"])[11..16].to_string(),
+                text(&c["end"])[11..16].to_string(),
+                text(&c["before"]),
+                text(&c["after"]),
+            )
+        })
+        .collect()
+}
+
+fn change(
+    slot: &str,
+    start: &str,
+    end: &str,
+    before: &str,
+    after: &str,
+) -> (String, String, String, String, String) {
+    (
+        slot.into(),
+        start.into(),
+        end.into(),
+        before.into(),
+        after.into(),
+    )
+}
+
+#[test]
+fn diff_by_default_lists_what_changed_since_publishing_not_the_overrides_the_team_was_told() {
+    // Published with two overrides: Eve takes Cy's 9 December afternoon, Ana the whole of
+    // Bo's 8 December.
+    let eve = "[[override]]\nrotation = \"duty\"\nperson = \"eve\"\nfrom = 2026-12-09T13:00:00\nto = 2026-12-09T17:00:00\n\n";
+    let ana = "[[override]]\nrotation = \"duty\"\nperson = \"ana\"\nfrom = 2026-12-08T00:00:00\nto = 2026-12-09T00:00:00\n\n";
+    let bo = "[[override]]\nrotation = \"duty\"\nperson = \"bo\"\nfrom = 2026-12-10T00:00:00\nto = 2026-12-11T00:00:00\n\n";
+    let p = Project::new(&config(FOUR, &format!("{eve}{ana}")));
+    let out = p.run(&["publish", "--through", "2026-12-11"], 0);
+    assert!(
+        out.contains("cy, with overrides: eve 2026-12-09 13:00 .. 2026-12-09 17:00"),
+        "{out}"
+    );
+    let lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
+    assert!(
+        lock.contains(
+            "override 2026-12-09-duty 2026-12-09T13:00:00+01:00 2026-12-09T17:00:00+01:00 eve\n"
+        ),
+        "{lock}"
+    );
+    let (from, to) = ("2026-12-07", "2026-12-12");
+    assert_eq!(lock_diff(&p, from, to), []);
+
+    // Removing an override the team was told about is a change back to the turn's holder;
+    // adding one is a change.
+    std::fs::write(p.file("rotation.toml"), config(FOUR, &format!("{ana}{bo}"))).unwrap();
+    assert_eq!(
+        lock_diff(&p, from, to),
+        [
+            change("2026-12-09", "13:00", "17:00", "eve", "cy"),
+            change("2026-12-10", "09:00", "17:00", "dan", "bo"),
+        ]
+    );
+
+    // A longer shift window: the whole-day override still covers all of Bo's 8 December, as
+    // published, and Eve's afternoon still ends at 17:00, so 17:00-18:00 is Cy's on both sides.
+    let longer = config(FOUR, &format!("{eve}{ana}")).replace("09:00-17:00", "08:00-18:00");
+    std::fs::write(p.file("rotation.toml"), longer).unwrap();
+    assert_eq!(lock_diff(&p, from, to), []);
+
+    // Reopening drops the overrides of the turns it reopens with them; republished, the turns
+    // record the overrides in effect now.
+    std::fs::write(p.file("rotation.toml"), config(FOUR, &format!("{ana}{bo}"))).unwrap();
+    p.run(&["publish", "--reopen-from", "2026-12-09"], 0);
+    let lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
+    assert!(!lock.contains("override 2026-12-09-duty"), "{lock}");
+    assert!(lock.contains("override 2026-12-08-duty"), "{lock}");
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    let lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
+    assert!(
+        lock.contains(
+            "override 2026-12-10-duty 2026-12-10T00:00:00+01:00 2026-12-11T00:00:00+01:00 bo\n"
+        ),
+        "{lock}"
+    );
+    assert_eq!(lock_diff(&p, from, to), []);
+}
+
+#[test]
+fn a_lock_written_before_overrides_were_recorded_still_reads_and_diffs_its_holders() {
+    let eve = "[[override]]\nrotation = \"duty\"\nperson = \"eve\"\nfrom = 2026-12-09T13:00:00\nto = 2026-12-09T17:00:00\n\n";
+    let p = Project::new(&config(FOUR, eve));
+    std::fs::write(
+        p.file("rotation.lock"),
+        "rota-lock 1\nthrough 2026-12-09\nturn 2026-12-07-duty 2026-12-07 ana\nturn 2026-12-08-duty 2026-12-08 bo\nturn 2026-12-09-duty 2026-12-09 cy\nqueue duty dan ana bo cy\n",
+    )
+    .unwrap();
+    assert_eq!(
+        lock_diff(&p, "2026-12-07", "2026-12-10"),
+        [change("2026-12-09", "13:00", "17:00", "cy", "eve")]
+    );
+    let err = {
+        std::fs::write(
+            p.file("rotation.lock"),
+            "rota-lock 2\nthrough 2026-12-07\nturn 2026-12-07-duty 2026-12-07 ana\noverride 2026-12-08-duty 2026-12-08T09:00:00+01:00 2026-12-08T17:00:00+01:00 eve\n",
+        )
+        .unwrap();
+        p.run_err(&["diff"], 2)
+    };
+    assert!(
+        err.contains("rotation.lock:4: this override belongs to the turn `2026-12-08-duty`"),
+        "{err}"
     );
 }
