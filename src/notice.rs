@@ -1,5 +1,12 @@
 //! What people were told about their shifts, and the change notices due when the plan no
 //! longer says the same. Pure: the plan, "now" and the facts told are values.
+//!
+//! A notice is about one *turn* that changed for one person: the turn they were told about
+//! (each fact remembers the turn it was told as part of), or the turn they now hold (as
+//! [`crate::remind`] groups shifts into turns: a published turn, or a `turn`-day block, or a
+//! run of one person's override pieces). Changed slots that share either are one change, so
+//! a weekly turn an override cuts into is one notice for whoever lost part of it and one for
+//! whoever took it, and two turns changed are two notices.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -7,7 +14,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::plan::{self, Period, Shift};
-use crate::remind::later;
+use crate::remind::{self, Turn, later};
+use crate::slot::SlotPart;
 
 /// A slot named by its rotation: the one slot identity of [`crate::slot`].
 pub use crate::slot::SlotId;
@@ -19,17 +27,28 @@ pub struct Told {
     pub person: String,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// The turn the person was told this as part of, named by the slot part it starts with;
+    /// `None` in facts recorded before rota kept it.
+    pub turn: Option<SlotPart>,
+    /// The `SEQUENCE` the event had in the calendar attached to that email.
+    pub sequence: u32,
 }
 
 impl Told {
-    /// What an email about `shift` tells its holder.
-    pub fn of(model: &Model, shift: &Shift) -> Option<Told> {
-        Some(Told {
-            slot: shift.slot.id(model),
-            person: model.people[shift.person?].id.clone(),
-            start: shift.start,
-            end: shift.end,
-        })
+    /// What an email about `turn` tells its holder: every shift of it, as part of it.
+    pub fn of_turn(model: &Model, turn: &Turn, sequence: impl Fn(&Shift) -> u32) -> Vec<Told> {
+        let key = turn.key(model).turn;
+        turn.shifts
+            .iter()
+            .map(|shift| Told {
+                slot: shift.slot.id(model),
+                person: model.people[turn.person].id.clone(),
+                start: shift.start,
+                end: shift.end,
+                turn: Some(key.clone()),
+                sequence: sequence(shift),
+            })
+            .collect()
     }
 }
 
@@ -61,40 +80,64 @@ pub struct SlotChange {
     pub before: Vec<Piece>,
     /// The slot as it is planned now, sorted by start; empty if it is no longer planned.
     pub after: Vec<Piece>,
+    /// The shifts of the slot as planned now.
+    pub shifts: Vec<Shift>,
 }
 
-/// One change notice: what changed in the slots of one person since they were told.
+/// One change notice: how one turn of one person changed since they were told.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub person: PersonIx,
-    /// Sorted by slot.
+    /// The slots of the turn that changed for the person, sorted by date, then rotation.
     pub changes: Vec<SlotChange>,
+    /// The person's turns as planned now that hold a part of those slots, sorted by start.
+    pub turns: Vec<Turn>,
 }
 
 impl Notice {
     /// What the person now holds of the slots in this notice: the facts that replace what
-    /// they were told once it is delivered.
-    pub fn facts(&self, model: &Model) -> Vec<Told> {
-        let id = &model.people[self.person].id;
-        self.changes
-            .iter()
-            .flat_map(|c| {
-                c.after
+    /// they were told once it is delivered, each with the `sequence` its event is sent with.
+    pub fn facts(&self, model: &Model, sequence: impl Fn(&Shift) -> u32) -> Vec<Told> {
+        self.held()
+            .map(|shift| Told {
+                slot: shift.slot.id(model),
+                person: model.people[self.person].id.clone(),
+                start: shift.start,
+                end: shift.end,
+                turn: self
+                    .turns
                     .iter()
-                    .filter(|p| p.holder == Holder::Person(self.person))
-                    .map(|p| Told {
-                        slot: c.slot.clone(),
-                        person: id.clone(),
-                        start: p.start,
-                        end: p.end,
-                    })
+                    .find(|t| t.shifts.contains(shift))
+                    .map(|t| t.key(model).turn),
+                sequence: sequence(shift),
             })
             .collect()
     }
+
+    /// The shifts of the changed slots that the person holds now, in order.
+    pub fn held(&self) -> impl Iterator<Item = &Shift> {
+        self.changes
+            .iter()
+            .flat_map(|c| &c.shifts)
+            .filter(|s| s.person == Some(self.person))
+    }
 }
 
-/// The notices due as of `now`, given every fact people were told: one per person whose
-/// slots changed hands or times since, in config order of people.
+/// What ties changed slots of one person into one change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum TurnKey {
+    /// The turn they were told the slot as part of.
+    Told(SlotPart),
+    /// For facts recorded before the turn was: the turn block the slot belongs to now, or
+    /// the slot itself if it is no longer planned.
+    Block(RotationIx, u32),
+    Slot(SlotId),
+    /// Their turn as planned now, by its place in the turns seen.
+    Now(usize),
+}
+
+/// The notices due as of `now`, given every fact people were told: one per person and turn
+/// that changed hands or times since, in config order of people, then by date.
 ///
 /// A slot is looked at while some fact told about it has not ended (`end > now`). In it, a
 /// person was told about loses it or finds their times changed; a person who holds a part of
@@ -110,7 +153,7 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
     if by_slot.is_empty() {
         return Vec::new();
     }
-    let current = current_pieces(model, by_slot.values().flatten().copied());
+    let current = Current::around(model, by_slot.values().flatten().copied());
     let person_ix: HashMap<&str, PersonIx> = model
         .people
         .iter()
@@ -123,29 +166,27 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
         .enumerate()
         .map(|(i, r)| (r.name.as_str(), i))
         .collect();
-    let mut changes: BTreeMap<PersonIx, Vec<SlotChange>> = BTreeMap::new();
+    let mut changed: BTreeMap<PersonIx, Vec<(SlotChange, Vec<TurnKey>)>> = BTreeMap::new();
     for (slot, mut all) in by_slot {
         all.sort();
-        let before: Vec<Piece> = {
-            let mut pieces: Vec<Piece> = all
+        let mut before: Vec<Piece> = all
+            .iter()
+            .map(|t| Piece {
+                start: t.start,
+                end: t.end,
+                holder: person_ix
+                    .get(t.person.as_str())
+                    .map_or_else(|| Holder::Former(t.person.clone()), |&p| Holder::Person(p)),
+            })
+            .collect();
+        before.sort();
+        let shifts = current.shifts.get(slot).cloned().unwrap_or_default();
+        let after = pieces(&shifts);
+        let held = |p: PersonIx| -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+            shifts
                 .iter()
-                .map(|t| Piece {
-                    start: t.start,
-                    end: t.end,
-                    holder: person_ix
-                        .get(t.person.as_str())
-                        .map_or_else(|| Holder::Former(t.person.clone()), |&p| Holder::Person(p)),
-                })
-                .collect();
-            pieces.sort();
-            pieces
-        };
-        let after = current.get(slot).cloned().unwrap_or_default();
-        let held = |pieces: &[Piece], p: PersonIx| -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-            pieces
-                .iter()
-                .filter(|x| x.holder == Holder::Person(p))
-                .map(|x| (x.start, x.end))
+                .filter(|s| s.person == Some(p))
+                .map(|s| (s.start, s.end))
                 .collect()
         };
         let mut affected: Vec<PersonIx> = Vec::new();
@@ -164,14 +205,14 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
                 .filter(|t| t.person == *id)
                 .map(|t| (t.start, t.end))
                 .collect();
-            if held(&after, p) != mine {
+            if held(p) != mine {
                 affected.push(p);
             }
         }
         // Those who hold a part of it that has not ended, and were told nothing about it.
-        for piece in &after {
-            if let Holder::Person(p) = piece.holder
-                && piece.end > now
+        for shift in &shifts {
+            if let Some(p) = shift.person
+                && shift.end > now
                 && !all.iter().any(|t| t.person == model.people[p].id)
                 && !affected.contains(&p)
             {
@@ -179,53 +220,168 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
             }
         }
         for p in affected {
-            changes.entry(p).or_default().push(SlotChange {
+            let id = &model.people[p].id;
+            let mut keys: Vec<TurnKey> = all
+                .iter()
+                .filter(|t| &t.person == id)
+                .map(|t| match &t.turn {
+                    Some(part) => TurnKey::Told(part.clone()),
+                    None => shifts.first().map_or_else(
+                        || TurnKey::Slot(slot.clone()),
+                        |s| TurnKey::Block(s.rotation, s.turn),
+                    ),
+                })
+                .collect();
+            keys.extend(
+                shifts
+                    .iter()
+                    .filter(|s| s.person == Some(p))
+                    .filter_map(|s| current.turn_of(s))
+                    .map(TurnKey::Now),
+            );
+            let change = SlotChange {
                 slot: slot.clone(),
                 rotation: rotation_ix.get(slot.rotation.as_str()).copied(),
                 before: before.clone(),
                 after: after.clone(),
+                shifts: shifts.clone(),
+            };
+            changed.entry(p).or_default().push((change, keys));
+        }
+    }
+    let mut notices = Vec::new();
+    for (person, changes) in changed {
+        for group in connected(&changes) {
+            let mut slots: Vec<SlotChange> = group.iter().map(|&i| changes[i].0.clone()).collect();
+            slots.sort_by(|a, b| {
+                (a.slot.date, &a.slot.rotation).cmp(&(b.slot.date, &b.slot.rotation))
+            });
+            let mut turns: Vec<usize> = group
+                .iter()
+                .flat_map(|&i| &changes[i].1)
+                .filter_map(|k| match k {
+                    TurnKey::Now(t) => Some(*t),
+                    _ => None,
+                })
+                .collect();
+            turns.sort_unstable();
+            turns.dedup();
+            let mut turns: Vec<Turn> = turns
+                .into_iter()
+                .map(|t| current.turns[t].clone())
+                .collect();
+            turns.sort_by_key(|t| t.start);
+            notices.push(Notice {
+                person,
+                changes: slots,
+                turns,
             });
         }
     }
-    changes
-        .into_iter()
-        .map(|(person, changes)| Notice { person, changes })
-        .collect()
+    notices.sort_by(|a, b| {
+        let first = |n: &Notice| {
+            (
+                n.person,
+                n.changes[0].slot.date,
+                n.changes[0].slot.rotation.clone(),
+            )
+        };
+        first(a).cmp(&first(b))
+    });
+    notices
 }
 
-/// The pieces of the slots the facts name, as planned now: each slot's shifts, by slot.
-fn current_pieces<'t>(
-    model: &Model,
-    facts: impl Iterator<Item = &'t Told>,
-) -> HashMap<SlotId, Vec<Piece>> {
-    let (mut from, mut to) = (DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC);
-    for t in facts {
-        from = from.min(t.start);
-        to = to.max(t.end);
+/// The groups of `items` that share a key, directly or through others: each group's indices,
+/// ascending, the groups in the order of their first item.
+fn connected<T>(items: &[(T, Vec<TurnKey>)]) -> Vec<Vec<usize>> {
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
     }
-    // A changed `shift` window moves a slot's times by less than a day either way; a slot is
-    // found by its date, so two days of slack find it wherever its times went.
-    let slack = TimeDelta::days(2);
-    let period = Period::new(later(from, -slack), later(to, slack));
-    let mut out: HashMap<SlotId, Vec<Piece>> = HashMap::new();
-    for shift in plan::overlapping(model, period) {
-        out.entry(shift.slot.id(model)).or_default().push(Piece {
-            start: shift.start,
-            end: shift.end,
-            holder: shift.person.map_or(Holder::Nobody, Holder::Person),
-        });
+    let mut parent: Vec<usize> = (0..items.len()).collect();
+    let mut first: HashMap<&TurnKey, usize> = HashMap::new();
+    for (i, (_, keys)) in items.iter().enumerate() {
+        for key in keys {
+            let j = *first.entry(key).or_insert(i);
+            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+            parent[a.max(b)] = a.min(b);
+        }
     }
-    for pieces in out.values_mut() {
-        pieces.sort();
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..items.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
     }
-    out
+    groups.into_values().collect()
+}
+
+fn pieces(shifts: &[Shift]) -> Vec<Piece> {
+    let mut pieces: Vec<Piece> = shifts
+        .iter()
+        .map(|s| Piece {
+            start: s.start,
+            end: s.end,
+            holder: s.person.map_or(Holder::Nobody, Holder::Person),
+        })
+        .collect();
+    pieces.sort();
+    pieces
+}
+
+/// The plan now around the slots the facts name: each slot's shifts, and the turns they
+/// belong to.
+struct Current {
+    shifts: HashMap<SlotId, Vec<Shift>>,
+    turns: Vec<Turn>,
+    /// A held shift → its turn in `turns`, by rotation, slot and start.
+    turn_of: HashMap<(RotationIx, chrono::NaiveDate, DateTime<Utc>), usize>,
+}
+
+impl Current {
+    fn around<'t>(model: &Model, facts: impl Iterator<Item = &'t Told>) -> Current {
+        let (mut from, mut to) = (DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC);
+        for t in facts {
+            from = from.min(t.start);
+            to = to.max(t.end);
+        }
+        // A changed `shift` window moves a slot's times by less than a day either way; a slot
+        // is found by its date, so two days of slack find it wherever its times went.
+        let slack = TimeDelta::days(2);
+        let span = Period::new(later(from, -slack), later(to, slack));
+        let all = plan::overlapping(model, remind::window(model, span));
+        let turns = remind::turns(model, &all);
+        let mut turn_of = HashMap::new();
+        for (i, turn) in turns.iter().enumerate() {
+            for s in &turn.shifts {
+                turn_of.insert((s.rotation, s.slot.date, s.start), i);
+            }
+        }
+        let mut shifts: HashMap<SlotId, Vec<Shift>> = HashMap::new();
+        for shift in all {
+            shifts.entry(shift.slot.id(model)).or_default().push(shift);
+        }
+        Current {
+            shifts,
+            turns,
+            turn_of,
+        }
+    }
+
+    fn turn_of(&self, shift: &Shift) -> Option<usize> {
+        self.turn_of
+            .get(&(shift.rotation, shift.slot.date, shift.start))
+            .copied()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn model(extra: &str) -> Model {
+    fn model(turn: &str, extra: &str) -> Model {
         let text = format!(
             r#"
 [team]
@@ -249,6 +405,7 @@ name = "Cy"
 name = "duty"
 members = ["ana", "bo"]
 shift = "09:00-17:00"
+turn = "{turn}"
 {extra}
 "#
         );
@@ -259,15 +416,16 @@ shift = "09:00-17:00"
         crate::timefmt::parse_instant(text, chrono_tz::Europe::Berlin).unwrap()
     }
 
-    /// What the first week's announcement would have told everyone.
+    /// What an announcement of the first two weeks would have told everyone.
     fn told(m: &Model) -> Vec<Told> {
-        plan::plan(
+        let shifts = plan::overlapping(
             m,
-            Period::new(at("2026-12-07T00:00"), at("2026-12-14T00:00")),
-        )
-        .iter()
-        .filter_map(|s| Told::of(m, s))
-        .collect()
+            Period::new(at("2026-12-07T00:00"), at("2026-12-21T00:00")),
+        );
+        remind::turns(m, &shifts)
+            .iter()
+            .flat_map(|t| Told::of_turn(m, t, |_| 0))
+            .collect()
     }
 
     fn summary(m: &Model, notices: &[Notice]) -> Vec<String> {
@@ -280,17 +438,28 @@ shift = "09:00-17:00"
             .collect()
     }
 
-    const OVERRIDE: &str = r#"
-[[override]]
-rotation = "duty"
-person = "cy"
-from = 2026-12-08T13:00:00
-to = 2026-12-08T17:00:00
-"#;
+    fn override_(person: &str, from: &str, to: &str) -> String {
+        format!(
+            "[[override]]\nrotation = \"duty\"\nperson = \"{person}\"\nfrom = {from}\nto = {to}\n"
+        )
+    }
+
+    /// Bo's Tuesday 8 December afternoon goes to Cy.
+    fn split() -> String {
+        override_("cy", "2026-12-08T13:00:00", "2026-12-08T17:00:00")
+    }
+
+    fn deliver(m: &Model, facts: &mut Vec<Told>, notices: &[Notice]) {
+        for n in notices {
+            let id = &m.people[n.person].id;
+            facts.retain(|t| &t.person != id || !n.changes.iter().any(|c| c.slot == t.slot));
+            facts.extend(n.facts(m, |_| 1));
+        }
+    }
 
     #[test]
     fn an_unchanged_plan_owes_nobody_a_notice() {
-        let m = model("");
+        let m = model("day", "");
         let facts = told(&m);
         let refs: Vec<&Told> = facts.iter().collect();
         assert!(due(&m, at("2026-12-01T00:00"), &refs).is_empty());
@@ -298,51 +467,122 @@ to = 2026-12-08T17:00:00
 
     #[test]
     fn a_split_shift_is_news_to_its_holder_and_to_who_took_the_part() {
-        let facts = told(&model(""));
+        let facts = told(&model("day", ""));
         let refs: Vec<&Told> = facts.iter().collect();
-        let m = model(OVERRIDE);
+        let m = model("day", &split());
         let notices = due(&m, at("2026-12-01T00:00"), &refs);
-        // Tuesday 8 December was Bo's.
         assert_eq!(
             summary(&m, &notices),
             ["bo: 2026-12-08-duty", "cy: 2026-12-08-duty"]
         );
         let cy = &notices[1];
+        let facts = cy.facts(&m, |_| 1);
+        assert_eq!(facts.len(), 1);
         assert_eq!(
-            cy.facts(&m),
-            [Told {
-                slot: cy.changes[0].slot.clone(),
-                person: "cy".into(),
-                start: at("2026-12-08T13:00"),
-                end: at("2026-12-08T17:00"),
-            }]
+            (facts[0].start, facts[0].end),
+            (at("2026-12-08T13:00"), at("2026-12-08T17:00"))
+        );
+        assert_eq!(
+            facts[0].turn.as_ref().map(ToString::to_string).as_deref(),
+            Some("2026-12-08-duty+PT4H")
         );
         assert_eq!(cy.changes[0].before.len(), 1);
         assert_eq!(cy.changes[0].after.len(), 2);
+        assert_eq!(cy.turns.len(), 1);
     }
 
     #[test]
     fn once_told_the_change_is_no_longer_news() {
-        let mut facts = told(&model(""));
-        let m = model(OVERRIDE);
+        let mut facts = told(&model("day", ""));
+        let m = model("day", &split());
         let refs: Vec<&Told> = facts.iter().collect();
         let notices = due(&m, at("2026-12-01T00:00"), &refs);
-        for n in &notices {
-            let id = &m.people[n.person].id;
-            facts.retain(|t| &t.person != id || !n.changes.iter().any(|c| c.slot == t.slot));
-            facts.extend(n.facts(&m));
-        }
+        deliver(&m, &mut facts, &notices);
         let refs: Vec<&Told> = facts.iter().collect();
         assert!(due(&m, at("2026-12-01T00:00"), &refs).is_empty());
     }
 
     #[test]
     fn shifts_that_have_ended_are_past_noticing() {
-        let facts = told(&model(""));
+        let facts = told(&model("day", ""));
         let refs: Vec<&Told> = facts.iter().collect();
-        let m = model(OVERRIDE);
+        let m = model("day", &split());
         assert!(due(&m, at("2026-12-08T17:00"), &refs).is_empty());
         // Mid-shift, the rest of it is still news.
         assert_eq!(due(&m, at("2026-12-08T16:00"), &refs).len(), 2);
+    }
+
+    #[test]
+    fn a_week_turn_an_override_cuts_into_is_one_change_for_each_side() {
+        // Ana holds the week of 7 December; Cy takes Wednesday to Friday of it.
+        let facts = told(&model("week", ""));
+        let refs: Vec<&Told> = facts.iter().collect();
+        let m = model(
+            "week",
+            &override_("cy", "2026-12-09T00:00:00", "2026-12-12T00:00:00"),
+        );
+        let notices = due(&m, at("2026-12-01T00:00"), &refs);
+        assert_eq!(
+            summary(&m, &notices),
+            [
+                "ana: 2026-12-09-duty 2026-12-10-duty 2026-12-11-duty",
+                "cy: 2026-12-09-duty 2026-12-10-duty 2026-12-11-duty"
+            ]
+        );
+    }
+
+    #[test]
+    fn two_turns_changed_are_two_notices_even_in_one_run() {
+        // Daily turns: Cy takes Ana's Monday and Ana's Wednesday, two turns of hers.
+        let facts = told(&model("day", ""));
+        let refs: Vec<&Told> = facts.iter().collect();
+        let overrides = override_("cy", "2026-12-07T00:00:00", "2026-12-08T00:00:00")
+            + &override_("cy", "2026-12-09T00:00:00", "2026-12-10T00:00:00");
+        let m = model("day", &overrides);
+        let notices = due(&m, at("2026-12-01T00:00"), &refs);
+        assert_eq!(
+            summary(&m, &notices),
+            [
+                "ana: 2026-12-07-duty",
+                "ana: 2026-12-09-duty",
+                "cy: 2026-12-07-duty",
+                "cy: 2026-12-09-duty"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_override_over_two_turns_is_one_change_for_its_taker() {
+        // Cy takes Ana's Monday and Bo's Tuesday in one go.
+        let facts = told(&model("day", ""));
+        let refs: Vec<&Told> = facts.iter().collect();
+        let m = model(
+            "day",
+            &override_("cy", "2026-12-07T00:00:00", "2026-12-09T00:00:00"),
+        );
+        let notices = due(&m, at("2026-12-01T00:00"), &refs);
+        assert_eq!(
+            summary(&m, &notices),
+            [
+                "ana: 2026-12-07-duty",
+                "bo: 2026-12-08-duty",
+                "cy: 2026-12-07-duty 2026-12-08-duty"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_turn_passed_on_twice_before_a_run_tells_only_the_first_and_the_last() {
+        let facts = told(&model("week", ""));
+        let refs: Vec<&Told> = facts.iter().collect();
+        // Bo's week of 14 December went to Ana, then (before any run) to Cy.
+        let m = model(
+            "week",
+            &override_("cy", "2026-12-14T00:00:00", "2026-12-21T00:00:00"),
+        );
+        let notices = due(&m, at("2026-12-01T00:00"), &refs);
+        assert_eq!(notices.len(), 2);
+        assert_eq!(m.people[notices[0].person].id, "bo");
+        assert_eq!(m.people[notices[1].person].id, "cy");
     }
 }

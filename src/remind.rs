@@ -68,16 +68,16 @@ pub struct Due {
 }
 
 /// The turns starting within the lead time of `now` — `now <= start <= now + before`, both
-/// ends included — that `already_sent` does not know.
+/// ends included — that were not `already_reminded`.
 ///
 /// A turn that has started is past reminding; one starting exactly now still gets its
 /// (late) reminder, so a run that comes back after an outage at the very start of a turn does
 /// not skip it.
-pub fn due(model: &Model, now: DateTime<Utc>, already_sent: impl Fn(&SentKey) -> bool) -> Due {
+pub fn due(model: &Model, now: DateTime<Utc>, already_reminded: impl Fn(&Turn) -> bool) -> Due {
     let horizon = later(now, model.remind.before);
     let mut due = Due::default();
     for turn in turns_around(model, Period::new(now, horizon)) {
-        if turn.start < now || turn.start > horizon || already_sent(&turn.key(model)) {
+        if turn.start < now || turn.start > horizon || already_reminded(&turn) {
             continue;
         }
         if model.people[turn.person].email.is_some() {
@@ -106,7 +106,7 @@ pub fn turns_around(model: &Model, span: Period) -> Vec<Turn> {
 
 /// The instants to plan so that every turn touching `span` is seen whole, with the shifts on
 /// either side of it.
-fn window(model: &Model, span: Period) -> Period {
+pub fn window(model: &Model, span: Period) -> Period {
     let longest_turn = model
         .rotations
         .iter()
@@ -328,7 +328,7 @@ turn = "week"
         let m = model("");
         let now = at("2026-12-13T12:00");
         let key = due(&m, now, |_| false).reminders[0].key(&m);
-        assert!(due(&m, now, |k| *k == key).reminders.is_empty());
+        assert!(due(&m, now, |t| t.key(&m) == key).reminders.is_empty());
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct History {
     first: DateTime<Utc>,
     /// The slots of published turns that changed since they were published.
     changed: HashSet<Slot>,
+    /// For an email's attachment: whether the email tells of a change (`None`: a feed).
+    emailed: Option<bool>,
 }
 
 impl History {
@@ -52,6 +54,7 @@ impl History {
             now,
             first: midnight(model.team.start).min(midnight(now.date_naive())),
             changed: HashSet::new(),
+            emailed: None,
         }
     }
 
@@ -63,6 +66,32 @@ impl History {
         self
     }
 
+    /// The revisions of the events an email attaches, from the `SEQUENCE` rota last emailed
+    /// for each UID (none: 0): the same, or, for an email that tells of a change, one higher
+    /// and stamped `now`, so that a client that imported the earlier attachment takes it.
+    pub fn emailed(
+        model: &Model,
+        now: DateTime<Utc>,
+        sent: impl IntoIterator<Item = (String, u32)>,
+        changed: bool,
+    ) -> Self {
+        let mut history = History::new(model, now, HashMap::new());
+        let stamp = history.first;
+        history.events = sent
+            .into_iter()
+            .map(|(uid, sequence)| {
+                let revision = Revision { sequence, stamp };
+                let previous = Previous {
+                    revision,
+                    fingerprint: 0,
+                };
+                (uid, previous)
+            })
+            .collect();
+        history.emailed = Some(changed);
+        history
+    }
+
     /// The revision of the event `uid` of `slot` whose content now has `fingerprint`:
     /// unchanged if it was published with that content, one higher and stamped now if its
     /// content changed.
@@ -71,6 +100,20 @@ impl History {
     /// is revision 1, stamped 00:00 UTC of today: newer than the version of the published plan
     /// (revision 0), never in the future, and the same for every export of the day.
     pub fn revise(&self, uid: &str, slot: Slot, fingerprint: u64) -> Revision {
+        if let Some(changed) = self.emailed {
+            let sequence = self.events.get(uid).map_or(0, |e| e.revision.sequence);
+            return if changed {
+                Revision {
+                    sequence: sequence.saturating_add(1),
+                    stamp: self.now,
+                }
+            } else {
+                Revision {
+                    sequence,
+                    stamp: self.first,
+                }
+            };
+        }
         match self.events.get(uid) {
             None if self.changed.contains(&slot) => Revision {
                 sequence: 1,

@@ -135,6 +135,9 @@ def parse(paths):
                         "summary": str(ev.get("summary")),
                         "start": ev.decoded("dtstart").isoformat(),
                         "end": ev.decoded("dtend").isoformat(),
+                        "sequence": int(ev.get("sequence", 0)),
+                        "dtstamp": ev.decoded("dtstamp").isoformat(),
+                        "status": str(ev.get("status", "")),
                     }
                     for ev in cal.walk("VEVENT")
                 ]

@@ -47,7 +47,8 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
         .flatten()
         .collect();
     let duties = crate::plan::in_order(model, &duties, |d| &d.shift);
-    let history = crate::revision::History::new(model, now, Default::default());
+    let emailed = mail::Emailed::of(run.log());
+    let history = emailed.history(model, now, duties.iter().map(|d| &d.shift), false);
     let events = ics::events(model, &duties, &history);
     let mut pending = 0;
     for person in plan.people() {
@@ -87,7 +88,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
                 },
                 announcement::month_name(&plan)
             ),
-            record: record(model, &plan, person, key),
+            record: record(model, &plan, person, key, &emailed),
         })?;
         mail::progress(args.format, delivered, out)?;
     }
@@ -162,14 +163,28 @@ fn published(ctx: &Context, month: NaiveDate) -> Result<()> {
 }
 
 /// An announcement records that it was sent, and tells its person every shift of their turns.
-fn record(model: &Model, plan: &MonthPlan, person: PersonIx, key: AnnouncementKey) -> Record {
-    let shifts = plan.turns_of(person).into_iter().flat_map(|t| &t.shifts);
+fn record(
+    model: &Model,
+    plan: &MonthPlan,
+    person: PersonIx,
+    key: AnnouncementKey,
+    emailed: &mail::Emailed,
+) -> Record {
+    let turns = plan.turns_of(person);
+    let sequence = |s: &crate::plan::Shift| emailed.sequence(model, s, false);
     Record {
         announcement: Some(key),
         told: Some(Telling {
             person: model.people[person].id.clone(),
-            slots: shifts.clone().map(|s| s.slot.id(model)).collect(),
-            facts: shifts.filter_map(|s| Told::of(model, s)).collect(),
+            slots: turns
+                .iter()
+                .flat_map(|t| &t.shifts)
+                .map(|s| s.slot.id(model))
+                .collect(),
+            facts: turns
+                .iter()
+                .flat_map(|t| Told::of_turn(model, t, sequence))
+                .collect(),
         }),
         ..Record::default()
     }

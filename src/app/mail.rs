@@ -1,6 +1,7 @@
 //! What the commands that send email share: the sender, the delivery run's setup, and how a
 //! run reports what it delivered.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -12,8 +13,13 @@ use super::{Context, Outcome, emit};
 use crate::cli::MailFormat;
 use crate::error::{Error, Result};
 use crate::io::delivery::{self, Delivered, OUTBOX, Setup, Status};
+use crate::io::sent_log::SentLog;
 use crate::model::Model;
+use crate::plan::Shift;
 use crate::render::email::DEFAULT_FROM;
+use crate::render::ics;
+use crate::revision::History;
+use crate::slot::SlotId;
 
 /// `[remind] from`, or rota's default sender.
 pub fn sender(model: &Model) -> Result<Mailbox> {
@@ -24,6 +30,47 @@ pub fn sender(model: &Model) -> Result<Mailbox> {
             "set [remind] from = \"Support rota <rota@acme.example>\"",
         )
     })
+}
+
+/// What rota last emailed about each slot: the highest `SEQUENCE` an attachment gave its
+/// events, as the facts people were told remember it.
+pub struct Emailed(HashMap<SlotId, u32>);
+
+impl Emailed {
+    pub fn of(log: &SentLog) -> Emailed {
+        let mut sequences: HashMap<SlotId, u32> = HashMap::new();
+        for fact in log.told() {
+            let s = sequences.entry(fact.slot.clone()).or_default();
+            *s = (*s).max(fact.sequence);
+        }
+        Emailed(sequences)
+    }
+
+    /// The `SEQUENCE` an email gives the event of `shift`: the one last emailed for its slot,
+    /// or, if the email tells of a change (a notice), one above it.
+    pub fn sequence(&self, model: &Model, shift: &Shift, changed: bool) -> u32 {
+        let last = self.0.get(&shift.slot.id(model)).copied().unwrap_or(0);
+        if changed {
+            last.saturating_add(1)
+        } else {
+            last
+        }
+    }
+
+    /// The revisions of the events of an email's attachment holding `shifts`.
+    pub fn history<'s>(
+        &self,
+        model: &Model,
+        now: DateTime<Utc>,
+        shifts: impl IntoIterator<Item = &'s Shift>,
+        changed: bool,
+    ) -> History {
+        let sent = shifts.into_iter().map(|s| {
+            let last = self.0.get(&s.slot.id(model)).copied().unwrap_or(0);
+            (ics::uid(model, s), last)
+        });
+        History::emailed(model, now, sent.collect::<Vec<_>>(), changed)
+    }
 }
 
 /// The delivery run of a command acting as of `now`.

@@ -5,15 +5,16 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
 
+use super::mail::Emailed;
 use super::{Context, Outcome, emit, mail};
 use crate::cli::{MailFormat, RemindArgs};
 use crate::error::{Error, Result};
-use crate::io::delivery::{self, Kind, Outgoing, Run};
-use crate::io::sent_log::{Record, Telling};
+use crate::io::delivery::{Kind, Outgoing, Run};
+use crate::io::sent_log::{Record, Reminded, Telling};
 use crate::model::Model;
-use crate::notice::{self, Told};
+use crate::notice::{self, Notice, Told};
 use crate::plan::handover;
-use crate::remind::{self, Turn};
+use crate::remind::{self, Turn, later};
 use crate::render::{self, email};
 use crate::timefmt;
 
@@ -23,11 +24,12 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     let from = mail::sender(model)?;
     let mut run = Run::start(mail::setup(ctx, now, args.dry_run))?;
     run.migrate(|rotation, start| remind::part_starting_at(model, rotation, start));
+    let emailed = Emailed::of(run.log());
     if model.remind.notices {
-        send_notices(ctx, now, &from, args.format, &mut run, out)?;
+        send_notices(ctx, now, &from, args.format, &emailed, &mut run, out)?;
     }
-    let due = remind::due(model, now, |k| run.log().contains(k));
-    warn_without_email(model, &due.without_email);
+    let due = remind::due(model, now, |t| reminded(model, &run, t));
+    warn_without_email(model, &due.without_email, &mut run);
     if run.is_dry_run() && due.reminders.is_empty() && args.format == MailFormat::Text {
         let line = format!(
             "no reminders due as of {}\n",
@@ -36,14 +38,16 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
         emit(out, line.as_bytes())?;
     }
     for turn in &due.reminders {
+        let history = emailed.history(model, now, &turn.shifts, false);
         // Who hands over around each of the turn's shifts, for its attached calendar.
         let handovers = handover::around(model, &turn.shifts);
-        let email = email::reminder(model, turn, &handovers, now, &from).map_err(|e| {
-            Error::failed(
-                format!("cannot write the reminder: {e}"),
-                "please report this as a bug",
-            )
-        })?;
+        let email =
+            email::reminder(model, turn, &handovers, now, &from, &history).map_err(|e| {
+                Error::failed(
+                    format!("cannot write the reminder: {e}"),
+                    "please report this as a bug",
+                )
+            })?;
         let delivered = run.deliver(Outgoing {
             kind: Kind::Reminder,
             email,
@@ -59,7 +63,7 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
                 timefmt::rfc3339(turn.start, ctx.display_tz),
                 timefmt::rfc3339(turn.end, ctx.display_tz),
             ),
-            record: record(model, turn),
+            record: record(model, turn, &emailed),
         })?;
         mail::progress(args.format, delivered, out)?;
     }
@@ -67,13 +71,20 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     mail::finish(args.format, now, args.dry_run, &delivered, out)
 }
 
-/// Tells everyone whose shifts changed since they were told about them: first, so that a
-/// reminder in the same run speaks of the plan as it now is.
+/// Whether the turn's person was reminded of it, or of the turn it is what is left of.
+fn reminded(model: &Model, run: &Run, turn: &Turn) -> bool {
+    run.log().reminded(&turn.key(model), turn.start, turn.end)
+}
+
+/// Tells everyone whose turns changed since they were told about them, one email per turn:
+/// first, so that a reminder in the same run speaks of the plan as it now is. A notice about
+/// a turn that is due to be reminded stands for its reminder.
 fn send_notices(
     ctx: &Context,
     now: DateTime<Utc>,
     from: &Mailbox,
     format: MailFormat,
+    emailed: &Emailed,
     run: &mut Run,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -82,26 +93,49 @@ fn send_notices(
         let told: Vec<&Told> = run.log().told().collect();
         notice::due(model, now, &told)
     };
+    let horizon = later(now, model.remind.before);
     for notice in &notices {
         let person = &model.people[notice.person];
-        if person.email.is_none() {
-            delivery::warn(&format!(
-                "{} ({}) has no email address: no notice that their shifts changed; add `email` to the person",
-                person.name, person.id
-            ));
-            continue;
-        }
-        let email = render::notice::notice(model, notice, now, from).map_err(|e| {
-            Error::failed(
-                format!("cannot write the change notice: {e}"),
-                "please report this as a bug",
-            )
-        })?;
         let slots: Vec<String> = notice
             .changes
             .iter()
             .map(|c| format!("{} {}", c.slot.rotation, c.slot.date))
             .collect();
+        if person.email.is_none() {
+            run.warn_once(
+                &render::notice::outbox_name(model, notice),
+                last_end(notice).unwrap_or(now),
+                &format!(
+                    "{} ({}) has no email address: no notice of the change to {}; add `email` to the person",
+                    person.name,
+                    person.id,
+                    slots.join(", ")
+                ),
+            );
+            continue;
+        }
+        let reminds: Vec<&Turn> = notice
+            .turns
+            .iter()
+            .filter(|t| now <= t.start && t.start <= horizon && !reminded(model, run, t))
+            .collect();
+        let held: Vec<_> = notice.held().copied().collect();
+        let calendar = (!held.is_empty()).then(|| {
+            let history = emailed.history(model, now, &held, true);
+            render::ics::calendar(
+                model,
+                &format!("{} — {}", notice.changes[0].slot.rotation, person.name),
+                &handover::around(model, &held),
+                &history,
+            )
+        });
+        let email =
+            render::notice::notice(model, notice, now, from, calendar, &reminds).map_err(|e| {
+                Error::failed(
+                    format!("cannot write the change notice: {e}"),
+                    "please report this as a bug",
+                )
+            })?;
         let delivered = run.deliver(Outgoing {
             kind: Kind::Notice,
             email,
@@ -109,10 +143,11 @@ fn send_notices(
             about: format!("the change to {}", slots.join(", ")),
             detail: format!("changed: {}", slots.join(", ")),
             record: Record {
+                reminders: reminds.iter().map(|t| reminder(model, t)).collect(),
                 told: Some(Telling {
                     person: person.id.clone(),
                     slots: notice.changes.iter().map(|c| c.slot.clone()).collect(),
-                    facts: notice.facts(model),
+                    facts: notice.facts(model, |s| emailed.sequence(model, s, true)),
                 }),
                 ..Record::default()
             },
@@ -122,18 +157,32 @@ fn send_notices(
     Ok(())
 }
 
+/// When the last piece a notice is about ends: its warning is kept until then.
+fn last_end(notice: &Notice) -> Option<DateTime<Utc>> {
+    notice
+        .changes
+        .iter()
+        .flat_map(|c| c.before.iter().chain(&c.after))
+        .map(|p| p.end)
+        .max()
+}
+
+fn reminder(model: &Model, turn: &Turn) -> Reminded {
+    Reminded {
+        key: turn.key(model),
+        start: turn.start,
+        end: turn.end,
+    }
+}
+
 /// A reminder records that it was sent, and tells its person the turn's shifts as they are.
-fn record(model: &Model, turn: &Turn) -> Record {
+fn record(model: &Model, turn: &Turn, emailed: &Emailed) -> Record {
     Record {
-        reminder: Some((turn.key(model), turn.start)),
+        reminders: vec![reminder(model, turn)],
         told: Some(Telling {
             person: model.people[turn.person].id.clone(),
             slots: turn.shifts.iter().map(|s| s.slot.id(model)).collect(),
-            facts: turn
-                .shifts
-                .iter()
-                .filter_map(|s| Told::of(model, s))
-                .collect(),
+            facts: Told::of_turn(model, turn, |s| emailed.sequence(model, s, false)),
         }),
         ..Record::default()
     }
@@ -149,15 +198,21 @@ fn outbox_name(model: &Model, turn: &Turn) -> String {
     )
 }
 
-fn warn_without_email(model: &Model, turns: &[Turn]) {
+/// Warns once per turn: cron mails a run's output, and an hourly run would repeat it all day.
+fn warn_without_email(model: &Model, turns: &[Turn], run: &mut Run) {
     for turn in turns {
         let person = &model.people[turn.person];
-        delivery::warn(&format!(
-            "{} ({}) has no email address: no reminder for the {} turn starting {}; add `email` to the person",
-            person.name,
-            person.id,
-            model.rotations[turn.rotation].name,
-            timefmt::short(turn.start, person.timezone)
-        ));
+        let key = turn.key(model);
+        run.warn_once(
+            &format!("reminder {} {}", key.turn, crate::slot::escape(&key.person)),
+            turn.end,
+            &format!(
+                "{} ({}) has no email address: no reminder for the {} turn starting {}; add `email` to the person",
+                person.name,
+                person.id,
+                model.rotations[turn.rotation].name,
+                timefmt::short(turn.start, person.timezone)
+            ),
+        );
     }
 }

@@ -226,6 +226,19 @@ impl Run {
         matches!(self.transport, Transport::DryRun)
     }
 
+    /// Warns about `about` once: a later run that finds the same says nothing, since cron
+    /// mails whatever a run prints. A dry run always warns and records nothing.
+    pub fn warn_once(&mut self, about: &str, until: DateTime<Utc>, message: &str) {
+        if self.log.warned(about) {
+            return;
+        }
+        warn(message);
+        if !self.is_dry_run() {
+            self.log.warn(about, until);
+            self.unsaved = true;
+        }
+    }
+
     /// Delivers one email and, once accepted, records it. A failure to deliver is reported
     /// on stderr and kept for [`Run::finish`]; a failure to record stops the run, so as not
     /// to send more unrecorded mail.

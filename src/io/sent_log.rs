@@ -2,8 +2,9 @@
 //! each person was told about their shifts.
 //!
 //! A small versioned JSON file, rewritten atomically after each accepted email so that a
-//! crash never loses the record of a sent mail and never records an unsent one. Version 1
-//! (reminders only) is still read; it is rewritten as version 2.
+//! crash never loses the record of a sent mail and never records an unsent one. Versions 1
+//! (reminders only) and 2 (without the turns facts were told in) are still read; they are
+//! rewritten as version 3.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -16,7 +17,7 @@ use crate::notice::{SlotId, Told};
 use crate::remind::SentKey;
 use crate::slot::SlotPart;
 
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SentLog {
@@ -32,6 +33,9 @@ pub struct SentLog {
     /// Emails the server refused for good, by Message-ID: not sent again while sender,
     /// recipient and server (the fingerprint) stay the same.
     rejected: BTreeMap<String, Rejected>,
+    /// Warnings given once (a change notice or reminder for someone without an address), by
+    /// what they are about → until when they are kept.
+    warned: BTreeMap<String, DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,16 +48,27 @@ struct Rejected {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Sent {
     turn_start: DateTime<Utc>,
+    /// `None` in entries written before it was kept.
+    turn_end: Option<DateTime<Utc>>,
     at: DateTime<Utc>,
 }
 
 /// What an accepted email adds to the state.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    /// The reminder and its turn's start.
-    pub reminder: Option<(SentKey, DateTime<Utc>)>,
+    /// The reminders it stands for: a reminder's own, or those of the due turns a change
+    /// notice told of.
+    pub reminders: Vec<Reminded>,
     pub announcement: Option<AnnouncementKey>,
     pub told: Option<Telling>,
+}
+
+/// A reminder sent for a turn: its key and the turn's times.
+#[derive(Debug, Clone)]
+pub struct Reminded {
+    pub key: SentKey,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
 }
 
 /// A person was told what they now hold in these slots: their earlier facts about the slots
@@ -89,6 +104,15 @@ struct File {
     /// versions that do not know them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     rejected: Vec<RejectedEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    warned: Vec<WarnedEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WarnedEntry {
+    about: String,
+    until: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -112,6 +136,8 @@ struct Entry {
     person: String,
     /// RFC 3339 in UTC, e.g. `2026-12-07T08:00:00Z`.
     turn_start: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    turn_end: Option<String>,
     sent_at: String,
 }
 
@@ -135,6 +161,16 @@ struct ToldEntry {
     person: String,
     start: String,
     end: String,
+    /// The slot part the turn it was told as part of starts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    turn: Option<String>,
+    /// The `SEQUENCE` of the event sent for it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    sequence: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Deserialize)]
@@ -163,6 +199,7 @@ impl SentLog {
         let mut legacy = BTreeMap::new();
         for e in file.sent {
             let (turn_start, at) = (instant(&e.turn_start)?, instant(&e.sent_at)?);
+            let turn_end = e.turn_end.as_deref().map(instant).transpose()?;
             match e.turn {
                 Some(turn) => {
                     let turn = turn
@@ -172,7 +209,12 @@ impl SentLog {
                         turn,
                         person: e.person,
                     };
-                    sent.insert(key, Sent { turn_start, at });
+                    let entry = Sent {
+                        turn_start,
+                        turn_end,
+                        at,
+                    };
+                    sent.insert(key, entry);
                 }
                 None => {
                     legacy.insert((e.rotation, e.person, turn_start), at);
@@ -202,6 +244,8 @@ impl SentLog {
                     person: e.person,
                     start: instant(&e.start)?,
                     end: instant(&e.end)?,
+                    turn: e.turn.as_deref().map(part).transpose()?,
+                    sequence: e.sequence,
                 })
             })
             .collect::<Result<_, LoadError>>()?;
@@ -218,12 +262,18 @@ impl SentLog {
                 Ok((e.message_id, entry))
             })
             .collect::<Result<_, LoadError>>()?;
+        let warned = file
+            .warned
+            .into_iter()
+            .map(|e| Ok((e.about, instant(&e.until)?)))
+            .collect::<Result<_, LoadError>>()?;
         Ok(SentLog {
             sent,
             legacy,
             announced,
             told,
             rejected,
+            warned,
         })
     }
 
@@ -238,6 +288,7 @@ impl SentLog {
                     rotation: k.turn.slot.rotation.clone(),
                     person: k.person.clone(),
                     turn_start: utc(sent.turn_start),
+                    turn_end: sent.turn_end.map(utc),
                     sent_at: utc(sent.at),
                 })
                 .chain(
@@ -248,6 +299,7 @@ impl SentLog {
                             rotation: rotation.clone(),
                             person: person.clone(),
                             turn_start: utc(*turn_start),
+                            turn_end: None,
                             sent_at: utc(*at),
                         }),
                 )
@@ -270,6 +322,8 @@ impl SentLog {
                     person: t.person.clone(),
                     start: utc(t.start),
                     end: utc(t.end),
+                    turn: t.turn.as_ref().map(ToString::to_string),
+                    sequence: t.sequence,
                 })
                 .collect(),
             rejected: self
@@ -280,6 +334,14 @@ impl SentLog {
                     fingerprint: r.fingerprint.clone(),
                     reason: r.reason.clone(),
                     at: utc(r.at),
+                })
+                .collect(),
+            warned: self
+                .warned
+                .iter()
+                .map(|(about, until)| WarnedEntry {
+                    about: about.clone(),
+                    until: utc(*until),
                 })
                 .collect(),
         };
@@ -296,6 +358,30 @@ impl SentLog {
         self.sent.contains_key(key)
     }
 
+    /// Whether the person of `key` was reminded of this turn, or of one of theirs in the
+    /// same rotation that it overlaps: a turn whose start an override took, or whose first
+    /// slot went to someone else, is still the turn they were reminded of.
+    pub fn reminded(&self, key: &SentKey, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        self.sent.contains_key(key)
+            || self.sent.iter().any(|(k, sent)| {
+                k.person == key.person
+                    && k.turn.slot.rotation == key.turn.slot.rotation
+                    && sent
+                        .turn_end
+                        .is_some_and(|e| sent.turn_start < end && start < e)
+            })
+    }
+
+    /// Whether a warning about `about` was given (and recorded) before.
+    pub fn warned(&self, about: &str) -> bool {
+        self.warned.contains_key(about)
+    }
+
+    /// Records that the warning about `about` was given; it is kept until `until`.
+    pub fn warn(&mut self, about: &str, until: DateTime<Utc>) {
+        self.warned.insert(about.to_string(), until);
+    }
+
     /// Reads reminders recorded by rotation and start instant into slots, with
     /// `part_of(rotation, turn_start)`; one whose shift the config no longer has stays as it
     /// was (no turn of this config can match it).
@@ -304,8 +390,12 @@ impl SentLog {
         for ((rotation, person, turn_start), at) in legacy {
             match part_of(&rotation, turn_start) {
                 Some(turn) => {
-                    self.sent
-                        .insert(SentKey { turn, person }, Sent { turn_start, at });
+                    let sent = Sent {
+                        turn_start,
+                        turn_end: None,
+                        at,
+                    };
+                    self.sent.insert(SentKey { turn, person }, sent);
                 }
                 None => {
                     self.legacy.insert((rotation, person, turn_start), at);
@@ -352,12 +442,13 @@ impl SentLog {
 
     /// Adds what an accepted email, sent at `sent_at`, records.
     pub fn record(&mut self, record: &Record, sent_at: DateTime<Utc>) {
-        if let Some((key, turn_start)) = &record.reminder {
+        for reminded in &record.reminders {
             let sent = Sent {
-                turn_start: *turn_start,
+                turn_start: reminded.start,
+                turn_end: Some(reminded.end),
                 at: sent_at,
             };
-            self.sent.insert(key.clone(), sent);
+            self.sent.insert(reminded.key.clone(), sent);
         }
         if let Some(key) = &record.announcement {
             self.announced.insert(key.clone(), sent_at);
@@ -378,6 +469,7 @@ impl SentLog {
             .retain(|(_, _, turn_start), _| *turn_start >= cutoff);
         self.told.retain(|t| t.end >= cutoff);
         self.rejected.retain(|_, r| r.at >= cutoff);
+        self.warned.retain(|_, until| *until >= cutoff);
         let cutoff_month = cutoff.date_naive();
         self.announced
             .retain(|k, _| crate::announce::month_after(k.month) > cutoff_month);
@@ -390,6 +482,7 @@ impl SentLog {
             + self.announced.len()
             + self.told.len()
             + self.rejected.len()
+            + self.warned.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -406,6 +499,11 @@ fn instant(text: &str) -> Result<DateTime<Utc>, LoadError> {
 fn date(text: &str) -> Result<NaiveDate, LoadError> {
     crate::timefmt::parse_date(text)
         .ok_or_else(|| LoadError::Corrupt(format!("`{text}` is not a date (YYYY-MM-DD)")))
+}
+
+fn part(text: &str) -> Result<SlotPart, LoadError> {
+    text.parse()
+        .map_err(|e: crate::slot::NotASlot| LoadError::Corrupt(e.to_string()))
 }
 
 fn month(text: &str) -> Result<NaiveDate, LoadError> {
@@ -430,8 +528,13 @@ mod tests {
     }
 
     fn reminder(start: &str) -> Record {
+        let start: DateTime<Utc> = start.parse().unwrap();
         Record {
-            reminder: Some((key(start), start.parse().unwrap())),
+            reminders: vec![Reminded {
+                key: key(&start.to_rfc3339()),
+                start,
+                end: start + chrono::TimeDelta::hours(8),
+            }],
             ..Record::default()
         }
     }
@@ -445,6 +548,8 @@ mod tests {
             person: person.into(),
             start: start.parse().unwrap(),
             end: end.parse().unwrap(),
+            turn: Some(format!("{date}-emea").parse().unwrap()),
+            sequence: 1,
         }
     }
 
@@ -496,7 +601,7 @@ mod tests {
         assert!(
             String::from_utf8(log.to_json())
                 .unwrap()
-                .contains("\"version\": 2")
+                .contains("\"version\": 3")
         );
     }
 
@@ -539,9 +644,46 @@ mod tests {
         ));
         assert!(matches!(SentLog::parse(b"[]"), Err(LoadError::Corrupt(_))));
         assert!(matches!(
-            SentLog::parse(b"{\"version\":3,\"sent\":[]}"),
-            Err(LoadError::Version(3))
+            SentLog::parse(b"{\"version\":4,\"sent\":[]}"),
+            Err(LoadError::Version(4))
         ));
+    }
+
+    #[test]
+    fn a_reminded_turn_stays_reminded_when_its_start_moves_within_it() {
+        let mut log = SentLog::default();
+        let at = "2026-12-01T00:00:00Z".parse().unwrap();
+        log.record(&reminder("2026-12-07T08:00:00Z"), at);
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // An override took the first six hours: the rest is a part of the same turn.
+        let rest = SentKey {
+            turn: "2026-12-07-emea+PT6H".parse().unwrap(),
+            person: "ana".into(),
+        };
+        assert!(log.reminded(&rest, t("2026-12-07T14:00:00Z"), t("2026-12-07T16:00:00Z")));
+        // Her turn the day after is another.
+        let next = key("2026-12-08");
+        assert!(!log.reminded(&next, t("2026-12-08T08:00:00Z"), t("2026-12-08T16:00:00Z")));
+        let bo = SentKey {
+            person: "bo".into(),
+            ..rest
+        };
+        assert!(!log.reminded(&bo, t("2026-12-07T14:00:00Z"), t("2026-12-07T16:00:00Z")));
+    }
+
+    #[test]
+    fn a_warning_given_is_remembered_until_what_it_is_about_is_over() {
+        let mut log = SentLog::default();
+        log.warn(
+            "reminder 2026-12-07-emea cy",
+            "2026-12-07T16:00:00Z".parse().unwrap(),
+        );
+        let back = SentLog::parse(&log.to_json()).unwrap();
+        assert!(back.warned("reminder 2026-12-07-emea cy"));
+        assert!(!back.warned("reminder 2026-12-08-emea cy"));
+        let mut pruned = back.clone();
+        pruned.prune("2026-12-08T00:00:00Z".parse().unwrap());
+        assert!(!pruned.warned("reminder 2026-12-07-emea cy"));
     }
 
     #[test]

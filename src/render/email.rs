@@ -31,13 +31,15 @@ pub struct Email {
 }
 
 /// The reminder for `turn`, written as of `now`; `handovers` are the turn's shifts with who
-/// hands over around each, for the attached calendar.
+/// hands over around each, for the attached calendar, whose events `history` revises (what
+/// the person was emailed about them before).
 pub fn reminder(
     model: &Model,
     turn: &Turn,
     handovers: &[Handover],
     now: DateTime<Utc>,
     from: &Mailbox,
+    history: &History,
 ) -> Result<Email, String> {
     let person = &model.people[turn.person];
     let to = recipient(model, turn.person)?;
@@ -46,7 +48,7 @@ pub fn reminder(
         model,
         &format!("{} — {}", model.rotations[turn.rotation].name, person.name),
         handovers,
-        &History::new(model, now, Default::default()),
+        history,
     );
     let calendar_type = calendar_type()?;
     let message_id = message_id(model, turn, from);
@@ -321,14 +323,22 @@ turn = "week"
         let from: Mailbox = DEFAULT_FROM.parse().unwrap();
         let (t, now) = turn(&m, "2026-12-06T12:00");
         let handovers = crate::plan::handover::around(&m, &t.shifts);
-        let a = reminder(&m, &t, &handovers, now, &from)
+        let history = History::new(&m, now, Default::default());
+        let a = reminder(&m, &t, &handovers, now, &from, &history)
             .unwrap()
             .message
             .formatted();
-        let b = reminder(&m, &t, &handovers, now + TimeDelta::hours(1), &from)
-            .unwrap()
-            .message
-            .formatted();
+        let b = reminder(
+            &m,
+            &t,
+            &handovers,
+            now + TimeDelta::hours(1),
+            &from,
+            &history,
+        )
+        .unwrap()
+        .message
+        .formatted();
         let id = |bytes: &[u8]| {
             String::from_utf8_lossy(bytes)
                 .lines()

@@ -1,24 +1,31 @@
-//! A change notice → an email: what moved in the person's shifts, before and after, in their
-//! own zone.
+//! A change notice → an email: what moved in one of the person's turns, before and after, in
+//! their own zone, with what they now hold of it as `.ics`.
 
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use lettre::Message;
-use lettre::message::{Mailbox, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
-use super::email::{Email, message_id_of, one_line, recipient, shift_line};
+use super::email::{
+    Email, calendar_type, long, message_id_of, one_line, recipient, relative_day, shift_line,
+};
 use crate::model::Model;
 use crate::notice::{Holder, Notice, Piece, SlotChange};
+use crate::remind::Turn;
 use crate::slot;
 
-/// The email of `notice`, written as of `now`.
+/// The email of `notice`, written as of `now`, with `calendar` (what the person now holds of
+/// the changed slots) attached; it stands for the reminders of `reminds`, turns it tells of
+/// that are due.
 pub fn notice(
     model: &Model,
     notice: &Notice,
     now: DateTime<Utc>,
     from: &Mailbox,
+    calendar: Option<String>,
+    reminds: &[&Turn],
 ) -> Result<Email, String> {
     let to = recipient(model, notice.person)?;
     let subject = subject(model, notice);
@@ -28,8 +35,15 @@ pub fn notice(
         .to(to.clone())
         .subject(subject.clone())
         .date(now.into())
-        .message_id(Some(message_id.clone()))
-        .singlepart(SinglePart::plain(body(model, notice)))
+        .message_id(Some(message_id.clone()));
+    let text = SinglePart::plain(body(model, notice, now, reminds, calendar.is_some()));
+    let message =
+        match calendar {
+            Some(calendar) => message.multipart(MultiPart::mixed().singlepart(text).singlepart(
+                Attachment::new(attachment_name(notice)).body(calendar, calendar_type()?),
+            )),
+            None => message.singlepart(text),
+        }
         .map_err(|e| e.to_string())?;
     Ok(Email {
         to,
@@ -85,7 +99,18 @@ fn day(change: &SlotChange, tz: Tz) -> String {
     }
 }
 
-fn body(model: &Model, notice: &Notice) -> String {
+/// `notice-2026-12-16-support-hero.ics`, ASCII only.
+fn attachment_name(notice: &Notice) -> String {
+    format!("notice-{}.ics", notice.changes[0].slot)
+}
+
+fn body(
+    model: &Model,
+    notice: &Notice,
+    now: DateTime<Utc>,
+    reminds: &[&Turn],
+    attached: bool,
+) -> String {
     let person = &model.people[notice.person];
     let tz = person.timezone;
     let mut b = String::new();
@@ -118,6 +143,25 @@ fn body(model: &Model, notice: &Notice) -> String {
             pieces(model, &change.after, &me, tz)
         };
         let _ = write!(b, "  after:\n{after}");
+    }
+    for turn in reminds {
+        let when = relative_day(turn.start, now, tz)
+            .map(|d| format!(" {d}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            b,
+            "\nYour turn on {} starts{when}, {}, and ends {}: this email is also its reminder.",
+            model.rotations[turn.rotation].name,
+            long(turn.start, tz),
+            long(turn.end, tz)
+        );
+    }
+    if attached {
+        let _ = writeln!(
+            b,
+            "\nThe attached {} updates your calendar with what you now hold.",
+            attachment_name(notice)
+        );
     }
     let _ = write!(
         b,

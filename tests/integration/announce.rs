@@ -343,7 +343,7 @@ fn an_override_after_the_announcement_tells_who_lost_and_who_gained_once() {
 }
 
 #[test]
-fn a_changed_shift_window_tells_each_person_once_with_every_moved_shift() {
+fn a_changed_shift_window_tells_each_person_once_per_turn_that_moved() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
     let p = published(&config(&smtp, "09:00-17:00", ""));
@@ -352,17 +352,24 @@ fn a_changed_shift_window_tells_each_person_once_with_every_moved_shift() {
     remind(&p, "2026-12-02T10:00");
     remind(&p, "2026-12-02T11:00");
     let mail = server.messages();
+    // Turns are one day each: Ana's seven December turns, Zoë's six and Kenji's six.
+    let count = |to: &str| by_recipient(&mail[3..], to).len();
     assert_eq!(
-        recipients(&mail[3..]),
-        ["ana@example.com", "kenji@example.com", "zoe@example.com"]
+        [
+            count("ana@example.com"),
+            count("zoe@example.com"),
+            count("kenji@example.com")
+        ],
+        [7, 6, 6]
     );
+    assert_eq!(mail.len(), 3 + 19);
     let ana = by_recipient(&mail[3..], "ana@example.com")[0];
     assert_eq!(
         ana["subject"],
-        "Your rota changed: 7 support-hero shifts, from Mon 7 Dec"
+        "Your rota changed: support-hero on Mon 7 Dec"
     );
     let body = text(ana);
-    assert_eq!(body.matches("your part of it changed").count(), 7, "{body}");
+    assert_eq!(body.matches("your part of it changed").count(), 1, "{body}");
     assert!(
         body.contains(
             "before:\n    Mon 7 Dec 10:00 EET to 18:00 EET  you\n  after:\n    Mon 7 Dec 11:00 EET to 19:00 EET  you\n"
@@ -374,6 +381,12 @@ fn a_changed_shift_window_tells_each_person_once_with_every_moved_shift() {
         zoe.contains("before:\n    Tue 8 Dec 05:00 -03 to 13:00 -03  you\n  after:\n    Tue 8 Dec 06:00 -03 to 14:00 -03  you\n"),
         "{zoe}"
     );
+    // The attached event is the same one, newer than the announcement's.
+    let event = &ana["attachments"][0]["events"][0];
+    assert_eq!(event["uid"], mail[0]["attachments"][0]["events"][0]["uid"]);
+    assert_eq!(event["start"], "2026-12-07T09:00:00+00:00");
+    assert_eq!(event["sequence"], 1);
+    assert_eq!(mail[0]["attachments"][0]["events"][0]["sequence"], 0);
 }
 
 #[test]
@@ -409,18 +422,35 @@ fn turns_reopened_after_the_announcement_tell_each_person_whose_turns_moved_once
     remind(&p, "2026-12-02T11:00");
     let mail = server.messages();
     let notices = &mail[3..];
+    let mut people = recipients(notices);
+    people.dedup();
     assert_eq!(
-        recipients(notices),
+        people,
         ["ana@example.com", "kenji@example.com", "zoe@example.com"]
     );
-    let kenji = text(by_recipient(notices, "kenji@example.com")[0]);
-    assert!(
-        kenji.contains("support-hero, Mon 14 Dec 2026: you no longer have it"),
-        "{kenji}"
+    // One notice per turn that moved: Kenji's turns from the 14th were handed round anew,
+    // five of his lost and three of others' gained.
+    let kenji: Vec<&str> = by_recipient(notices, "kenji@example.com")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(kenji.len(), 8, "{kenji:?}");
+    assert_eq!(
+        kenji
+            .iter()
+            .filter(|t| t.contains("you no longer have it"))
+            .count(),
+        5
     );
     assert!(
-        kenji.contains("support-hero, Thu 17 Dec 2026: you no longer have it"),
-        "{kenji}"
+        kenji[0].contains("support-hero, Mon 14 Dec 2026: you no longer have it"),
+        "{}",
+        kenji[0]
+    );
+    assert!(
+        kenji[1].contains("support-hero, Thu 17 Dec 2026: you no longer have it"),
+        "{}",
+        kenji[1]
     );
     // Nothing before the reopened days moved, so nobody hears about it.
     for m in notices {
@@ -436,10 +466,12 @@ fn turns_reopened_after_the_announcement_tell_each_person_whose_turns_moved_once
         .find(|s| s["start"] == "2026-12-14T09:00:00+01:00")
         .unwrap();
     let holder = monday["person"].as_str().unwrap();
-    let gained = text(by_recipient(notices, &format!("{holder}@example.com"))[0]);
+    let gained = by_recipient(notices, &format!("{holder}@example.com"));
     assert!(
-        gained.contains("support-hero, Mon 14 Dec 2026: it is yours now"),
-        "{gained}"
+        gained
+            .iter()
+            .any(|m| text(m).contains("support-hero, Mon 14 Dec 2026: it is yours now")),
+        "{gained:?}"
     );
 }
 
@@ -762,5 +794,181 @@ fn announcements_that_fail_are_sent_by_the_next_run_and_the_others_not_again() {
     assert_eq!(
         recipients(&server.messages()),
         ["ana@example.com", "kenji@example.com", "zoe@example.com"]
+    );
+}
+
+/// The same team with turns of a week: Ana has 7–11 December, Zoë 14–18, Kenji 21–25 and
+/// Ana again 28 December to 1 January.
+fn weekly(smtp: &str, extra: &str) -> String {
+    config(smtp, "09:00-17:00", extra).replace(
+        "shift = \"09:00-17:00\"\n",
+        "shift = \"09:00-17:00\"\nturn = \"week\"\n",
+    )
+}
+
+fn takes(person: &str, from: &str, to: &str) -> String {
+    format!(
+        "[[override]]\nrotation = \"support-hero\"\nperson = \"{person}\"\nfrom = {from}\nto = {to}\n"
+    )
+}
+
+fn subjects<'m>(messages: &'m [Value], to: &str) -> Vec<&'m str> {
+    by_recipient(messages, to)
+        .into_iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn two_edits_across_an_outage_are_one_notice_per_changed_turn_each_sent_once() {
+    let mut server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = published(&weekly(&smtp, ""));
+    announce(&p, "2026-12-01T10:00");
+    assert_eq!(server.messages().len(), 3);
+    // Kenji takes the Wednesday and Thursday of Ana's first week; the server is down.
+    let first = takes("kenji", "2026-12-09T00:00:00", "2026-12-11T00:00:00");
+    edit(&p, &weekly(&smtp, &first));
+    server.stop();
+    run(&p, &["remind", "--now", "2026-12-02T10:00"], 1);
+    // Then he also takes the Tuesday of her last week.
+    let second = takes("kenji", "2026-12-29T00:00:00", "2026-12-30T00:00:00");
+    edit(&p, &weekly(&smtp, &(first + &second)));
+    server.restart();
+    for now in ["2026-12-02T11:00", "2026-12-02T12:00", "2026-12-03T12:00"] {
+        remind(&p, now);
+    }
+    let mail = server.messages();
+    let notices = &mail[3..];
+    assert_eq!(
+        recipients(notices),
+        [
+            "ana@example.com",
+            "ana@example.com",
+            "kenji@example.com",
+            "kenji@example.com"
+        ]
+    );
+    assert_eq!(
+        subjects(notices, "ana@example.com"),
+        [
+            "Your rota changed: 2 support-hero shifts, from Wed 9 Dec",
+            "Your rota changed: support-hero on Tue 29 Dec"
+        ]
+    );
+    assert_eq!(
+        subjects(notices, "kenji@example.com"),
+        [
+            "Your rota changed: 2 support-hero shifts, from Wed 9 Dec",
+            "Your rota changed: support-hero on Tue 29 Dec"
+        ]
+    );
+    let mut ids: Vec<&str> = notices
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 4);
+    let ana = text(by_recipient(notices, "ana@example.com")[0]);
+    assert!(
+        ana.contains("before:\n    Wed 9 Dec 10:00 EET to 18:00 EET  you\n  after:\n    Wed 9 Dec 10:00 EET to 18:00 EET  Kenji Watanabe\n"),
+        "{ana}"
+    );
+    // Kenji's times are his own (Tokyo), and his calendar gets the two shifts he took.
+    let kenji = by_recipient(notices, "kenji@example.com")[0];
+    assert!(
+        text(kenji).contains("after:\n    Wed 9 Dec 17:00 JST to Thu 10 Dec 01:00 JST  you\n"),
+        "{}",
+        text(kenji)
+    );
+    let events = kenji["attachments"][0]["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| e["sequence"] == 1), "{events:?}");
+}
+
+#[test]
+fn an_override_on_the_start_of_a_reminded_turn_is_noticed_and_not_reminded_again() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = published(&weekly(&smtp, ""));
+    remind(&p, "2026-12-06T10:00");
+    assert_eq!(
+        subjects(&server.messages(), "ana@example.com"),
+        ["Your support-hero turn starts tomorrow, Mon 7 Dec 10:00 EET"]
+    );
+    // Zoë takes Monday morning: the rest of Ana's week now starts at 15:00.
+    edit(
+        &p,
+        &weekly(
+            &smtp,
+            &takes("zoe", "2026-12-07T09:00:00", "2026-12-07T15:00:00"),
+        ),
+    );
+    for now in [
+        "2026-12-06T11:00",
+        "2026-12-06T15:00",
+        "2026-12-06T16:00",
+        "2026-12-07T10:00",
+    ] {
+        remind(&p, now);
+    }
+    let mail = server.messages();
+    assert_eq!(
+        subjects(&mail, "ana@example.com"),
+        [
+            "Your support-hero turn starts tomorrow, Mon 7 Dec 10:00 EET",
+            "Your rota changed: support-hero on Mon 7 Dec"
+        ]
+    );
+    // Zoë's morning was due when she gained it: the notice is her reminder too.
+    assert_eq!(
+        subjects(&mail, "zoe@example.com"),
+        ["Your rota changed: support-hero on Mon 7 Dec"]
+    );
+    let zoe = by_recipient(&mail, "zoe@example.com")[0];
+    assert!(
+        text(zoe).contains("this email is also its reminder"),
+        "{}",
+        text(zoe)
+    );
+    // Her calendar takes the morning over from Ana's event: the same UID, a higher SEQUENCE.
+    let reminded = &mail[0]["attachments"][0]["events"][0];
+    let taken = &zoe["attachments"][0]["events"][0];
+    assert_eq!(taken["uid"], reminded["uid"]);
+    assert_eq!(taken["end"], "2026-12-07T14:00:00+00:00");
+    assert_eq!(reminded["sequence"], 0);
+    assert_eq!(taken["sequence"], 1);
+    assert_eq!(taken["dtstamp"], "2026-12-06T10:00:00+00:00");
+}
+
+#[test]
+fn someone_without_an_address_is_warned_about_once_not_on_every_run() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let no_address = |extra: &str| {
+        config(&smtp, "09:00-17:00", extra).replace("email = \"kenji@example.com\"\n", "")
+    };
+    let p = published(&no_address(""));
+    announce(&p, "2026-12-01T10:00");
+    edit(&p, &no_address(OVERRIDE));
+    let (_, first) = run(&p, &["remind", "--now", "2026-12-02T10:00"], 0);
+    assert!(
+        first.contains("Kenji Watanabe (kenji) has no email address: no notice"),
+        "{first}"
+    );
+    let (_, again) = run(&p, &["remind", "--now", "2026-12-02T11:00"], 0);
+    assert!(!again.contains("no email address"), "{again}");
+    // His Wednesday comes due: one warning, not one an hour.
+    let (_, due) = run(&p, &["remind", "--now", "2026-12-08T10:00"], 0);
+    assert!(
+        due.contains("has no email address: no reminder for the support-hero turn"),
+        "{due}"
+    );
+    let (_, again) = run(&p, &["remind", "--now", "2026-12-08T11:00"], 0);
+    assert!(!again.contains("no email address"), "{again}");
+    assert_eq!(
+        subjects(&server.messages()[2..], "ana@example.com").len(),
+        1
     );
 }
