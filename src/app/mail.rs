@@ -65,11 +65,16 @@ impl Emailed {
         shifts: impl IntoIterator<Item = &'s Shift>,
         changed: bool,
     ) -> History {
-        let sent = shifts.into_iter().map(|s| {
-            let last = self.0.get(&s.slot.id(model)).copied().unwrap_or(0);
-            (ics::uid(model, s), last)
-        });
-        History::emailed(model, now, sent.collect::<Vec<_>>(), changed)
+        // Only slots a notice raised: an event never emailed or at 0 revises the same without
+        // an entry, and a month of a large organisation's UIDs would cost more than the rest.
+        let sent: Vec<(String, u32)> = shifts
+            .into_iter()
+            .filter_map(|s| {
+                let last = self.0.get(&s.slot.id(model)).copied().filter(|&n| n > 0)?;
+                Some((ics::uid(model, s), last))
+            })
+            .collect();
+        History::emailed(model, now, sent, changed)
     }
 }
 

@@ -14,7 +14,7 @@ use crate::io::sent_log::{Record, Reminded, Telling};
 use crate::model::Model;
 use crate::notice::{self, Notice, Told};
 use crate::plan::handover;
-use crate::remind::{self, Turn, later};
+use crate::remind::{self, SentKey, Turn, later};
 use crate::render::{self, email};
 use crate::timefmt;
 
@@ -25,10 +25,14 @@ pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outc
     let mut run = Run::start(mail::setup(ctx, now, args.dry_run))?;
     run.migrate(|rotation, start| remind::part_starting_at(model, rotation, start));
     let emailed = Emailed::of(run.log());
-    if model.remind.notices {
-        send_notices(ctx, now, &from, args.format, &emailed, &mut run, out)?;
-    }
-    let due = remind::due(model, now, |t| reminded(model, &run, t));
+    let stood_in = if model.remind.notices {
+        send_notices(ctx, now, &from, args.format, &emailed, &mut run, out)?
+    } else {
+        Vec::new()
+    };
+    let due = remind::due(model, now, |t| {
+        reminded(model, &run, t) || stood_in.contains(&t.key(model))
+    });
     warn_without_email(model, &due.without_email, &mut run);
     if run.is_dry_run() && due.reminders.is_empty() && args.format == MailFormat::Text {
         let line = format!(
@@ -78,7 +82,8 @@ fn reminded(model: &Model, run: &Run, turn: &Turn) -> bool {
 
 /// Tells everyone whose turns changed since they were told about them, one email per turn:
 /// first, so that a reminder in the same run speaks of the plan as it now is. A notice about
-/// a turn that is due to be reminded stands for its reminder.
+/// a turn that is due to be reminded stands for its reminder: returns those turns' keys (a
+/// dry run records nothing, and must not show their reminders as well).
 fn send_notices(
     ctx: &Context,
     now: DateTime<Utc>,
@@ -87,8 +92,9 @@ fn send_notices(
     emailed: &Emailed,
     run: &mut Run,
     out: &mut dyn Write,
-) -> Result<()> {
+) -> Result<Vec<SentKey>> {
     let model = &ctx.model;
+    let mut stood_in = Vec::new();
     let notices = {
         let told: Vec<&Told> = run.log().told().collect();
         notice::due(model, now, &told)
@@ -153,8 +159,9 @@ fn send_notices(
             },
         })?;
         mail::progress(format, delivered, out)?;
+        stood_in.extend(reminds.iter().map(|t| t.key(model)));
     }
-    Ok(())
+    Ok(stood_in)
 }
 
 /// When the last piece a notice is about ends: its warning is kept until then.

@@ -905,6 +905,9 @@ fn an_override_on_the_start_of_a_reminded_turn_is_noticed_and_not_reminded_again
             &takes("zoe", "2026-12-07T09:00:00", "2026-12-07T15:00:00"),
         ),
     );
+    let (dry, _) = run(&p, &["remind", "--now", "2026-12-06T11:00", "--dry-run"], 0);
+    assert_eq!(dry.matches("would send to").count(), 2, "{dry}");
+    assert_eq!(dry.matches("zoe@example.com").count(), 1, "{dry}");
     for now in [
         "2026-12-06T11:00",
         "2026-12-06T15:00",
@@ -970,5 +973,48 @@ fn someone_without_an_address_is_warned_about_once_not_on_every_run() {
     assert_eq!(
         subjects(&server.messages()[2..], "ana@example.com").len(),
         1
+    );
+}
+
+#[test]
+fn concurrent_runs_send_each_notice_once() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = published(&weekly(&smtp, ""));
+    announce(&p, "2026-12-01T10:00");
+    let overrides = takes("kenji", "2026-12-09T00:00:00", "2026-12-11T00:00:00")
+        + &takes("ana", "2026-12-15T00:00:00", "2026-12-16T00:00:00");
+    edit(&p, &weekly(&smtp, &overrides));
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(assert_cmd::cargo::cargo_bin("rota"))
+                .current_dir(p.path())
+                .env("NO_COLOR", "1")
+                .env_remove("ROTA_CONFIG")
+                .args(["remind", "--now", "2026-12-02T10:00"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Ana lost two days of her week and gained Zoë's Tuesday: two notices; Kenji and Zoë one.
+    assert_eq!(
+        recipients(&server.messages()[3..]),
+        [
+            "ana@example.com",
+            "ana@example.com",
+            "kenji@example.com",
+            "zoe@example.com"
+        ]
     );
 }
