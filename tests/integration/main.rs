@@ -17,6 +17,7 @@ mod plan;
 mod properties;
 mod publish;
 mod published_properties;
+mod published_scenario;
 mod remind;
 mod sync;
 mod validate;

@@ -590,3 +590,44 @@ fn a_lock_written_before_overrides_were_recorded_still_reads_and_diffs_its_holde
         "{err}"
     );
 }
+
+#[test]
+fn remind_goes_to_the_person_the_lock_names_not_the_one_the_edited_config_would_pick() {
+    use crate::remind::{SmtpServer, config as remind_config, recipients};
+    let server = SmtpServer::start();
+    // Mon Ana, Tue Zoë, Wed Kenji, Thu Ana, Fri Zoë; published through the Friday.
+    let text = remind_config("24h", &server.smtp_config());
+    let p = Project::new(&text);
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    // Reordered: from the config alone Monday would be Kenji's and Tuesday Ana's.
+    let reordered = text.replace(
+        "members = [\"ana\", \"zoe\", \"kenji\"]",
+        "members = [\"kenji\", \"ana\", \"zoe\"]",
+    );
+    assert_ne!(reordered, text);
+    std::fs::write(p.file("rotation.toml"), &reordered).unwrap();
+    let dry = p.run(&["remind", "--dry-run", "--now", "2026-12-06T10:00"], 0);
+    assert!(
+        dry.contains("would send to Ana Popescu <ana@example.com>"),
+        "{dry}"
+    );
+    assert!(!dry.contains("kenji@example.com"), "{dry}");
+
+    p.run(&["remind", "--now", "2026-12-06T10:00"], 0);
+    p.run(&["remind", "--now", "2026-12-07T10:00"], 0);
+    let mail = server.messages();
+    assert_eq!(recipients(&mail), ["ana@example.com", "zoe@example.com"]);
+    assert_eq!(
+        mail[0]["subject"],
+        "Your support-hero turn starts tomorrow, Mon 7 Dec 10:00 EET"
+    );
+    // Ana hands over to the next published turn's person, Zoë, not to the config's order.
+    assert!(
+        mail[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("You hand over to: Zoë Ñúñez"),
+        "{}",
+        mail[0]["text"]
+    );
+}
