@@ -263,3 +263,123 @@ proptest! {
         }
     }
 }
+
+/// Random `[[override]]`s of the rotation: (day after start, start hour, length in hours,
+/// person), in config order.
+fn overrides() -> impl Strategy<Value = Vec<(i64, u32, i64, usize)>> {
+    prop::collection::vec((0i64..40, 0u32..24, 1i64..60, 0usize..PEOPLE), 0..5)
+}
+
+fn with_overrides(r: &Roster, list: &[(i64, u32, i64, usize)]) -> String {
+    let mut out = config(r);
+    for &(day, hour, hours, person) in list {
+        let from = (r.start + TimeDelta::days(day))
+            .and_hms_opt(hour, 0, 0)
+            .unwrap();
+        let to = from + TimeDelta::hours(hours);
+        out.push_str(&format!(
+            "\n[[override]]\nrotation = \"duty\"\nperson = \"p{person}\"\nfrom = {}\nto = {}\n",
+            from.format("%Y-%m-%dT%H:%M:%S"),
+            to.format("%Y-%m-%dT%H:%M:%S")
+        ));
+    }
+    out
+}
+
+fn load_text(text: &str, lock: Option<&Lock>) -> Model {
+    let mut model = rota::config::load(text, "rotation.toml").expect("valid config");
+    if let Some(lock) = lock {
+        model.published = lock.resolve(&model).expect("lock fits the config");
+    }
+    model
+}
+
+/// `rota diff`'s default sides: the plan as published, and the current plan's published
+/// stretches.
+fn since_publishing(model: &Model, window: Period) -> rota::diff::Diff {
+    let mut bare = model.clone();
+    bare.overrides.clear();
+    let before = rota::diff::as_published(model, &plan::plan(&bare, window));
+    let after: Vec<rota::diff::Stretch> = plan::overlapping(model, window)
+        .iter()
+        .filter(|s| window.contains(s.slot_start))
+        .map(|s| rota::diff::Stretch::of(model, s))
+        .filter(|s| s.published)
+        .collect();
+    rota::diff::diff(&before, &after)
+}
+
+/// `(start, end, before, after)` with touching runs of one hand-over joined.
+type Moves = Vec<(
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::Utc>,
+    Option<String>,
+    Option<String>,
+)>;
+
+fn joined(mut moves: Moves) -> Moves {
+    moves.sort();
+    let mut out: Moves = Vec::new();
+    for m in moves {
+        match out.last_mut() {
+            Some(prev) if prev.1 == m.0 && prev.2 == m.2 && prev.3 == m.3 => prev.1 = m.1,
+            _ => out.push(m),
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn overrides_in_effect_at_publishing_are_no_change_and_removing_them_changes_exactly_their_time(
+        roster in roster(),
+        through in 10i64..40,
+        list in overrides(),
+    ) {
+        let through = roster.start + TimeDelta::days(through);
+        let text = with_overrides(&roster, &list);
+        let first = load_text(&text, None);
+        let published = publish(&first, &Lock::default(), Some(through), None).unwrap();
+        let lock = text::parse(&text::render(&published.lock)).unwrap();
+        let window = period(&first, roster.start, through + TimeDelta::days(30));
+
+        // Nothing edited: nothing changed since publishing.
+        let model = load_text(&text, Some(&lock));
+        let unchanged = since_publishing(&model, window);
+        prop_assert!(unchanged.changes.is_empty(), "{:?}", unchanged.changes);
+
+        // Every override removed: each published shift's time an override gave to someone
+        // other than the turn's person goes back to that person, and nothing else changes.
+        let model = load_text(&config(&roster), Some(&lock));
+        let holder = |s: &Shift| {
+            let r = &lock.turns;
+            r.iter().find(|t| t.holds(s.slot.date)).and_then(|t| t.person.clone())
+        };
+        let mut expected: Moves = Vec::new();
+        for s in plan::plan(&model, window).iter().filter(|s| rota::diff::is_published(&model, s)) {
+            let mut cuts = vec![s.start, s.end];
+            for o in &first.overrides {
+                cuts.extend([o.from, o.to].into_iter().filter(|t| s.start < *t && *t < s.end));
+            }
+            cuts.sort();
+            cuts.dedup();
+            let held = holder(s);
+            for pair in cuts.windows(2) {
+                let winner = first.overrides.iter().rev().find(|o| o.from <= pair[0] && o.to >= pair[1]);
+                let Some(o) = winner else { continue };
+                let by = Some(first.people[o.person].id.clone());
+                if by != held {
+                    expected.push((pair[0], pair[1], by, held.clone()));
+                }
+            }
+        }
+        let listed: Moves = since_publishing(&model, window)
+            .changes
+            .into_iter()
+            .map(|c| (c.start, c.end, c.before, c.after))
+            .collect();
+        prop_assert_eq!(joined(listed), joined(expected));
+    }
+}
