@@ -32,6 +32,18 @@ pub struct Told {
     pub turn: Option<SlotPart>,
     /// The `SEQUENCE` the event had in the calendar attached to that email.
     pub sequence: u32,
+    /// How far into the slot the piece starts: its event is the slot part at this offset.
+    pub offset: TimeDelta,
+}
+
+impl Told {
+    /// The slot part of the event the person was sent for this fact.
+    pub fn part(&self) -> SlotPart {
+        SlotPart {
+            slot: self.slot.clone(),
+            offset: self.offset,
+        }
+    }
 }
 
 impl Told {
@@ -47,6 +59,7 @@ impl Told {
                 end: shift.end,
                 turn: Some(key.clone()),
                 sequence: sequence(shift),
+                offset: shift.offset(),
             })
             .collect()
     }
@@ -92,6 +105,8 @@ pub struct Notice {
     pub changes: Vec<SlotChange>,
     /// The person's turns as planned now that hold a part of those slots, sorted by start.
     pub turns: Vec<Turn>,
+    /// What the person was told about those slots.
+    pub told: Vec<Told>,
 }
 
 impl Notice {
@@ -110,7 +125,18 @@ impl Notice {
                     .find(|t| t.shifts.contains(shift))
                     .map(|t| t.key(model).turn),
                 sequence: sequence(shift),
+                offset: shift.offset(),
             })
+            .collect()
+    }
+
+    /// What the person was told about and holds no more: the events their calendar should
+    /// drop (a piece they still hold, at other times, is the same event, changed).
+    pub fn lost(&self, model: &Model) -> Vec<&Told> {
+        let held: Vec<SlotPart> = self.held().map(|s| s.part(model)).collect();
+        self.told
+            .iter()
+            .filter(|t| !held.contains(&t.part()))
             .collect()
     }
 
@@ -166,7 +192,7 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
         .enumerate()
         .map(|(i, r)| (r.name.as_str(), i))
         .collect();
-    let mut changed: BTreeMap<PersonIx, Vec<(SlotChange, Vec<TurnKey>)>> = BTreeMap::new();
+    let mut changed: BTreeMap<PersonIx, Vec<Changed>> = BTreeMap::new();
     for (slot, mut all) in by_slot {
         all.sort();
         let mut before: Vec<Piece> = all
@@ -246,19 +272,25 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
                 after: after.clone(),
                 shifts: shifts.clone(),
             };
-            changed.entry(p).or_default().push((change, keys));
+            let told = all.iter().filter(|t| &t.person == id).map(|&t| t.clone());
+            changed.entry(p).or_default().push(Changed {
+                change,
+                keys,
+                told: told.collect(),
+            });
         }
     }
     let mut notices = Vec::new();
     for (person, changes) in changed {
         for group in connected(&changes) {
-            let mut slots: Vec<SlotChange> = group.iter().map(|&i| changes[i].0.clone()).collect();
+            let mut slots: Vec<SlotChange> =
+                group.iter().map(|&i| changes[i].change.clone()).collect();
             slots.sort_by(|a, b| {
                 (a.slot.date, &a.slot.rotation).cmp(&(b.slot.date, &b.slot.rotation))
             });
             let mut turns: Vec<usize> = group
                 .iter()
-                .flat_map(|&i| &changes[i].1)
+                .flat_map(|&i| &changes[i].keys)
                 .filter_map(|k| match k {
                     TurnKey::Now(t) => Some(*t),
                     _ => None,
@@ -271,10 +303,15 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
                 .map(|t| current.turns[t].clone())
                 .collect();
             turns.sort_by_key(|t| t.start);
+            let told = group
+                .iter()
+                .flat_map(|&i| changes[i].told.iter().cloned())
+                .collect();
             notices.push(Notice {
                 person,
                 changes: slots,
                 turns,
+                told,
             });
         }
     }
@@ -291,9 +328,17 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
     notices
 }
 
+/// One changed slot of one person, with what ties it to their other changes.
+struct Changed {
+    change: SlotChange,
+    keys: Vec<TurnKey>,
+    /// What they were told about the slot.
+    told: Vec<Told>,
+}
+
 /// The groups of `items` that share a key, directly or through others: each group's indices,
 /// ascending, the groups in the order of their first item.
-fn connected<T>(items: &[(T, Vec<TurnKey>)]) -> Vec<Vec<usize>> {
+fn connected(items: &[Changed]) -> Vec<Vec<usize>> {
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             parent[i] = parent[parent[i]];
@@ -303,8 +348,8 @@ fn connected<T>(items: &[(T, Vec<TurnKey>)]) -> Vec<Vec<usize>> {
     }
     let mut parent: Vec<usize> = (0..items.len()).collect();
     let mut first: HashMap<&TurnKey, usize> = HashMap::new();
-    for (i, (_, keys)) in items.iter().enumerate() {
-        for key in keys {
+    for (i, item) in items.iter().enumerate() {
+        for key in &item.keys {
             let j = *first.entry(key).or_insert(i);
             let (a, b) = (root(&mut parent, i), root(&mut parent, j));
             parent[a.max(b)] = a.min(b);

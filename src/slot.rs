@@ -218,7 +218,7 @@ pub fn iso_duration(delta: TimeDelta) -> String {
 }
 
 /// The inverse of [`iso_duration`].
-fn parse_iso_duration(text: &str) -> Option<TimeDelta> {
+pub fn parse_iso_duration(text: &str) -> Option<TimeDelta> {
     let mut rest = text.strip_prefix("PT")?;
     let mut seconds: i64 = 0;
     let mut any = false;

@@ -46,6 +46,11 @@ impl Emailed {
         Emailed(sequences)
     }
 
+    /// The highest `SEQUENCE` rota emailed for `slot` (0: none).
+    pub fn last(&self, slot: &SlotId) -> u32 {
+        self.0.get(slot).copied().unwrap_or(0)
+    }
+
     /// The `SEQUENCE` an email gives the event of `shift`: the one last emailed for its slot,
     /// or, if the email tells of a change (a notice), one above it.
     pub fn sequence(&self, model: &Model, shift: &Shift, changed: bool) -> u32 {

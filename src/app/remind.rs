@@ -15,7 +15,9 @@ use crate::model::Model;
 use crate::notice::{self, Notice, Told};
 use crate::plan::handover;
 use crate::remind::{self, SentKey, Turn, later};
+use crate::render::ics::Cancelled;
 use crate::render::{self, email};
+use crate::revision::Revision;
 use crate::timefmt;
 
 pub fn run(ctx: &Context, args: &RemindArgs, out: &mut dyn Write) -> Result<Outcome> {
@@ -126,13 +128,27 @@ fn send_notices(
             .filter(|t| now <= t.start && t.start <= horizon && !reminded(model, run, t))
             .collect();
         let held: Vec<_> = notice.held().copied().collect();
-        let calendar = (!held.is_empty()).then(|| {
-            let history = emailed.history(model, now, &held, true);
-            render::ics::calendar(
+        // What they were sent and lost goes out cancelled, so an imported event does not stay.
+        let cancelled: Vec<Cancelled> = notice
+            .lost(model)
+            .into_iter()
+            .map(|t| Cancelled {
+                part: t.part(),
+                start: t.start,
+                end: t.end,
+                revision: Revision {
+                    sequence: emailed.last(&t.slot).saturating_add(1),
+                    stamp: now,
+                },
+            })
+            .collect();
+        let calendar = (!held.is_empty() || !cancelled.is_empty()).then(|| {
+            render::ics::calendar_with_cancelled(
                 model,
                 &format!("{} — {}", notice.changes[0].slot.rotation, person.name),
                 &handover::around(model, &held),
-                &history,
+                &emailed.history(model, now, &held, true),
+                &cancelled,
             )
         });
         let email =

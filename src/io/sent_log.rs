@@ -167,6 +167,9 @@ struct ToldEntry {
     /// The `SEQUENCE` of the event sent for it.
     #[serde(default, skip_serializing_if = "is_zero")]
     sequence: u32,
+    /// How far into the slot the piece starts (`PT4H`), if it does not start with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    offset: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -246,6 +249,12 @@ impl SentLog {
                     end: instant(&e.end)?,
                     turn: e.turn.as_deref().map(part).transpose()?,
                     sequence: e.sequence,
+                    offset: match e.offset {
+                        Some(text) => crate::slot::parse_iso_duration(&text).ok_or_else(|| {
+                            LoadError::Corrupt(format!("`{text}` is not an offset such as PT4H"))
+                        })?,
+                        None => chrono::TimeDelta::zero(),
+                    },
                 })
             })
             .collect::<Result<_, LoadError>>()?;
@@ -324,6 +333,8 @@ impl SentLog {
                     end: utc(t.end),
                     turn: t.turn.as_ref().map(ToString::to_string),
                     sequence: t.sequence,
+                    offset: (t.offset != chrono::TimeDelta::zero())
+                        .then(|| crate::slot::iso_duration(t.offset)),
                 })
                 .collect(),
             rejected: self
@@ -550,6 +561,7 @@ mod tests {
             end: end.parse().unwrap(),
             turn: Some(format!("{date}-emea").parse().unwrap()),
             sequence: 1,
+            offset: chrono::TimeDelta::hours(2),
         }
     }
 

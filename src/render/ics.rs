@@ -45,6 +45,34 @@ pub struct Feed<'a> {
 /// A calendar named `name` holding one event per hand-over, in the team's zone: for a
 /// reminder's attachment, whose events carry the same UIDs as the exported feeds.
 pub fn calendar(model: &Model, name: &str, handovers: &[Handover], history: &History) -> String {
+    calendar_with_cancelled(model, name, handovers, history, &[])
+}
+
+/// An event its person was sent and holds no more, for a change notice's attachment.
+#[derive(Debug, Clone)]
+pub struct Cancelled {
+    /// The event's slot part: its UID at the team's domain.
+    pub part: slot::SlotPart,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Above the one the person was sent.
+    pub revision: revision::Revision,
+}
+
+/// As [`calendar`], followed by the `cancelled` events: each with its UID and times as the
+/// person was sent them and `STATUS:CANCELLED`, so that a calendar that imported the event
+/// takes it off.
+pub fn calendar_with_cancelled(
+    model: &Model,
+    name: &str,
+    handovers: &[Handover],
+    history: &History,
+    cancelled: &[Cancelled],
+) -> String {
+    let cancelled: Vec<String> = cancelled
+        .iter()
+        .map(|c| cancelled_event(model, c))
+        .collect();
     let events = events(model, handovers, history);
     let description = format!("{} rota", model.team.name);
     let mut out = Vec::new();
@@ -54,10 +82,33 @@ pub fn calendar(model: &Model, name: &str, handovers: &[Handover], history: &His
         timezone: model.team.timezone,
     };
     let alarms = model.calendar.alarms != Alarms::None;
-    let all = (0..handovers.len()).map(|i| events.get(i, alarms));
+    let all = (0..handovers.len())
+        .map(|i| events.get(i, alarms))
+        .chain(cancelled.iter().map(|body| Event { body, alarm: "" }));
     // Writing to memory cannot fail.
     let _ = write_feed(&feed, all, &mut out);
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// The lines of a cancelled event up to its end.
+fn cancelled_event(model: &Model, c: &Cancelled) -> String {
+    let mut text = String::new();
+    let mut lines = Lines(&mut text);
+    lines.line("BEGIN", "VEVENT");
+    // Slot parts hold nothing TEXT escapes.
+    lines.escaped("UID", &format!("{}@{}", c.part, uid_domain(model)));
+    lines.instant("DTSTAMP", c.revision.stamp);
+    lines.instant("LAST-MODIFIED", c.revision.stamp);
+    lines.line("SEQUENCE", &c.revision.sequence.to_string());
+    lines.instant("DTSTART", c.start);
+    lines.instant("DTEND", c.end);
+    lines.text(
+        "SUMMARY",
+        &format!("{} (no longer yours)", c.part.slot.rotation),
+    );
+    lines.line("STATUS", "CANCELLED");
+    lines.line("TRANSP", "TRANSPARENT");
+    text
 }
 
 /// A person's feed of a period's `handovers` (in plan order) and their `events`: what `rota

@@ -159,7 +159,7 @@ fn body(
     if attached {
         let _ = writeln!(
             b,
-            "\nThe attached {} updates your calendar with what you now hold.",
+            "\nThe attached {} updates your calendar with the change.",
             attachment_name(notice)
         );
     }

@@ -885,6 +885,20 @@ fn two_edits_across_an_outage_are_one_notice_per_changed_turn_each_sent_once() {
     let events = kenji["attachments"][0]["events"].as_array().unwrap();
     assert_eq!(events.len(), 2);
     assert!(events.iter().all(|e| e["sequence"] == 1), "{events:?}");
+    // Ana's calendar drops the two days it imported from the announcement.
+    let announced = &mail[0]["attachments"][0]["events"];
+    let dropped = by_recipient(notices, "ana@example.com")[0]["attachments"][0]["events"]
+        .as_array()
+        .unwrap();
+    assert_eq!(dropped.len(), 2, "{dropped:?}");
+    assert_eq!(dropped[0]["uid"], announced[2]["uid"]);
+    assert_eq!(dropped[0]["start"], "2026-12-09T08:00:00+00:00");
+    assert!(
+        dropped
+            .iter()
+            .all(|e| e["status"] == "CANCELLED" && e["sequence"] == 1),
+        "{dropped:?}"
+    );
 }
 
 #[test]
