@@ -223,18 +223,32 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
     let mut changed: BTreeMap<PersonIx, Vec<Changed>> = BTreeMap::new();
     for (slot, mut all) in by_slot {
         all.sort();
-        let mut before: Vec<Piece> = all
-            .iter()
-            .filter(|t| !t.is_nothing())
-            .map(|t| Piece {
-                start: t.start,
-                end: t.end,
-                holder: person_ix
-                    .get(t.person.as_str())
-                    .map_or_else(|| Holder::Former(t.person.clone()), |&p| Holder::Person(p)),
-            })
-            .collect();
-        before.sort();
+        // The slot as `id` knew it: what they were told, and what others were told of the
+        // rest of it (a fact of someone else's over the same time was told after theirs).
+        let before = |id: &str| -> Vec<Piece> {
+            let known = |t: &&&Told| !t.is_nothing();
+            let mine: Vec<&&Told> = all
+                .iter()
+                .filter(known)
+                .filter(|t| t.person == id)
+                .collect();
+            let mut pieces: Vec<Piece> = all
+                .iter()
+                .filter(known)
+                .filter(|t| {
+                    t.person == id || !mine.iter().any(|m| m.start < t.end && t.start < m.end)
+                })
+                .map(|t| Piece {
+                    start: t.start,
+                    end: t.end,
+                    holder: person_ix
+                        .get(t.person.as_str())
+                        .map_or_else(|| Holder::Former(t.person.clone()), |&p| Holder::Person(p)),
+                })
+                .collect();
+            pieces.sort();
+            pieces
+        };
         let shifts = current.shifts.get(slot).cloned().unwrap_or_default();
         let after = pieces(&shifts);
         let held = |p: PersonIx| -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
@@ -297,7 +311,7 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
             let change = SlotChange {
                 slot: slot.clone(),
                 rotation: rotation_ix.get(slot.rotation.as_str()).copied(),
-                before: before.clone(),
+                before: before(id),
                 after: after.clone(),
                 shifts: shifts.clone(),
             };
