@@ -5,7 +5,7 @@
 use chrono_tz::Tz;
 
 use crate::model::{Alarms, Model};
-use crate::plan::handover::Handover;
+use crate::plan::handover::Handovers;
 
 /// One feed: its name (the file's without `.ics`, the CalDAV collection's), what it says
 /// about itself, and which events it holds.
@@ -30,14 +30,14 @@ impl FeedSpec {
 }
 
 /// The team's feed, one per rotation and one per person, each even when it holds no event
-/// (a subscribed URL must not turn into a 404 in a quiet month). `handovers` are in plan
-/// order, and so is each feed.
-pub fn feeds(model: &Model, handovers: &[Handover], display_tz: Tz) -> Vec<FeedSpec> {
+/// (a subscribed URL must not turn into a 404 in a quiet month), each in plan order.
+pub fn feeds(model: &Model, handovers: &Handovers, display_tz: Tz) -> Vec<FeedSpec> {
     // Sorted out to their rotation and person in one pass: selecting each feed's events from
     // all of them would be quadratic in a large organisation.
     let mut by_rotation = vec![Vec::new(); model.rotations.len()];
     let mut by_person = vec![Vec::new(); model.people.len()];
-    for (i, handover) in handovers.iter().enumerate() {
+    for &i in &handovers.order {
+        let handover = &handovers.all[i];
         by_rotation[handover.shift.rotation].push(i);
         if let Some(p) = handover.shift.person {
             by_person[p].push(i);
@@ -51,7 +51,7 @@ pub fn feeds(model: &Model, handovers: &[Handover], display_tz: Tz) -> Vec<FeedS
         title: format!("{team} rota"),
         description: format!("Every shift of every rotation of {team}"),
         timezone: display_tz,
-        events: (0..handovers.len()).collect(),
+        events: handovers.order.clone(),
         alarms: alarms == Alarms::All,
     });
     for (rotation, events) in model.rotations.iter().zip(by_rotation) {

@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
     let duties = crate::plan::in_order(model, &duties, |d| &d.shift);
     let emailed = mail::Emailed::of(run.log());
     let history = emailed.history(model, now, duties.iter().map(|d| &d.shift), false);
-    let events = ics::events(model, &duties, &history);
+    let renderer = ics::Renderer::new(model, &history);
     let mut pending = 0;
     for person in plan.people() {
         let key = AnnouncementKey {
@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
             continue;
         }
         pending += 1;
-        let calendar = ics::person_feed(model, person, &duties, &events);
+        let calendar = ics::person_feed(&renderer, person, &duties);
         let email =
             announcement::person(model, &plan, person, calendar, now, &from).map_err(bug)?;
         let delivered = run.deliver(Outgoing {

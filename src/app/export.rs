@@ -14,23 +14,20 @@ use crate::error::Result;
 use crate::feeds::{self, FeedSpec};
 use crate::io::files::{self, Publication};
 use crate::local_time::start_of_day;
-use crate::plan::{self, Period, handover::Handover};
+use crate::plan::handover::{Handover, Handovers};
+use crate::plan::{self, Period};
 use crate::render::html;
-use crate::render::ics::{self, Events, Feed};
+use crate::render::ics::{self, Feed};
 use crate::revision::{self, History};
 
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let period = period(ctx, &args.period)?;
-    let handovers = handovers(ctx, period);
+    let shifts = Handovers::of(&ctx.model, period);
     let history = History::new(&ctx.model, ctx.now, previous(&args.out));
-    // Every event is rendered before the first file is touched, and wrapping them in a feed
-    // cannot fail, so a failure to render leaves the folder as it was.
-    let events = ics::events(&ctx.model, &handovers, &history);
-    let mut feeds = feeds::feeds(&ctx.model, &handovers, ctx.display_tz);
+    let renderer = ics::Renderer::new(&ctx.model, &history);
+    let mut feeds = feeds::feeds(&ctx.model, &shifts, ctx.display_tz);
     // Rendered before anything is written, and published with the feeds in one commit.
-    let page = args
-        .html
-        .then(|| html_page(ctx, period, &handovers, &feeds));
+    let page = args.html.then(|| html_page(ctx, period, &shifts, &feeds));
     let gone = gone(&args.out, &feeds);
     let remove = if args.prune {
         gone.iter().map(|name| format!("{name}.ics")).collect()
@@ -40,7 +37,10 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
     };
     let mut files: Vec<Publication> = feeds
         .iter()
-        .map(|f| Publication::new(f.file_name(), Box::new(|out| write(f, &events, out))))
+        .map(|f| {
+            let write = |out: &mut dyn Write| write(&renderer, f, &shifts.all, out);
+            Publication::new(f.file_name(), Box::new(write))
+        })
         .collect();
     if let Some(page) = page {
         files.push(Publication::bytes("index.html", page.into_bytes()));
@@ -55,8 +55,8 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
 }
 
 /// `index.html`: the period's calendars, turns and coverage, linking the feeds.
-fn html_page(ctx: &Context, period: Period, handovers: &[Handover], feeds: &[FeedSpec]) -> String {
-    let shifts: Vec<plan::Shift> = handovers.iter().map(|h| h.shift).collect();
+fn html_page(ctx: &Context, period: Period, handovers: &Handovers, feeds: &[FeedSpec]) -> String {
+    let shifts: Vec<plan::Shift> = handovers.in_order().map(|h| h.shift).collect();
     let coverage = coverage::coverage(
         &ctx.model,
         period,
@@ -112,14 +112,6 @@ pub fn period(ctx: &Context, args: &PeriodArgs) -> Result<Period> {
     ))
 }
 
-/// Every shift that overlaps `period` (a shift running at its start is still going on), with
-/// who hands over before and after it, in plan order.
-pub fn handovers(ctx: &Context, period: Period) -> Vec<Handover> {
-    let per_rotation = plan::handover::per_rotation(&ctx.model, period, |_| true);
-    let all: Vec<Handover> = per_rotation.into_iter().flatten().collect();
-    plan::in_order(&ctx.model, &all, |h| &h.shift)
-}
-
 /// The events of the team's feed a previous export left in `dir`: what each event said and
 /// its revision. Anything unreadable counts as no previous export.
 fn previous(dir: &Path) -> HashMap<String, revision::Previous> {
@@ -161,14 +153,19 @@ fn starts_like_ours(path: &Path) -> bool {
         .is_ok_and(|_| ics::is_ours(&head))
 }
 
-fn write(feed: &FeedSpec, events: &Events, out: &mut dyn Write) -> std::io::Result<()> {
+fn write(
+    renderer: &ics::Renderer,
+    feed: &FeedSpec,
+    all: &[Handover],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let head = Feed {
         name: &feed.title,
         description: &feed.description,
         timezone: feed.timezone,
     };
-    let list = feed.events.iter().map(|&i| events.get(i, feed.alarms));
-    ics::write_feed(&head, list, out)
+    let events = feed.events.iter().map(|&i| &all[i]);
+    renderer.write_feed(&head, events, feed.alarms, out)
 }
 
 fn text(args: &ExportArgs, published: &files::Report, gone: &[String]) -> String {

@@ -17,7 +17,8 @@ use crate::io::caldav::{Dav, Precondition, percent_encode};
 use crate::io::delivery::warn;
 use crate::io::{files, lock};
 use crate::model::CaldavSettings;
-use crate::render::ics::{self, Events};
+use crate::plan::handover::{Handover, Handovers};
+use crate::render::ics::Renderer;
 use crate::revision::{self, Fnv, History, Revision};
 use crate::sync::{self as plan, Action, Synced, Wanted};
 
@@ -34,9 +35,9 @@ pub fn run(ctx: &Context, args: &SyncArgs, out: &mut dyn Write) -> Result<Outcom
     let mut state = State::load(&state_path, &settings.url)?;
 
     let period = export::period(ctx, &args.period)?;
-    let handovers = export::handovers(ctx, period);
+    let handovers = Handovers::of(&ctx.model, period);
     let history = History::new(&ctx.model, ctx.now, state.history());
-    let events = ics::events(&ctx.model, &handovers, &history);
+    let renderer = Renderer::new(&ctx.model, &history);
     let mut feeds = feeds::feeds(&ctx.model, &handovers, ctx.display_tz);
     // Collections synced before whose rotation or person is gone: emptied, not left stale.
     let gone: Vec<String> = state
@@ -51,7 +52,14 @@ pub fn run(ctx: &Context, args: &SyncArgs, out: &mut dyn Write) -> Result<Outcom
     let mut report = Report::default();
     for feed in &feeds {
         let last = state.collections.remove(&feed.name).unwrap_or_default();
-        let synced = sync_feed(&dav, settings, feed, &events, last, &mut report);
+        let synced = sync_feed(
+            &dav,
+            settings,
+            feed,
+            (&renderer, &handovers.all),
+            last,
+            &mut report,
+        );
         if !synced.is_empty() || !gone.contains(&feed.name) {
             state.collections.insert(feed.name.clone(), synced);
         }
@@ -98,7 +106,7 @@ fn sync_feed(
     dav: &Dav,
     settings: &CaldavSettings,
     feed: &FeedSpec,
-    events: &Events,
+    (renderer, all): (&Renderer, &[Handover]),
     last: BTreeMap<String, Entry>,
     report: &mut Report,
 ) -> BTreeMap<String, Entry> {
@@ -106,7 +114,7 @@ fn sync_feed(
     let wanted: Vec<(Wanted, Option<Entry>)> = feed
         .events
         .iter()
-        .map(|&i| resource(&ics::resource(events.get(i, feed.alarms))))
+        .map(|&i| resource(&renderer.resource(&all[i], feed.alarms)))
         .collect();
     let listing = match dav.list(&collection) {
         Ok(Some(listing)) => listing,

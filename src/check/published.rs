@@ -88,22 +88,45 @@ fn days(
     (from, to)
 }
 
-/// The `[[override]]` that gives the finding's shifts to `person`, in the rotation's local
-/// time, ready to paste into the config.
+/// The `[[override]]`s that give the finding's shifts to `person`, in the rotation's local
+/// time, ready to paste into the config: one for the finding's time, or, where overrides of the
+/// config already give part of it away, one for each stretch between them, so that pasting
+/// them (after the others, where they would win) takes nothing from the people those give it to.
 pub fn override_toml(model: &Model, c: &Conflict, person: PersonIx) -> String {
-    let rotation = &model.rotations[c.rotations[0]];
+    let ix = c.rotations[0];
+    let rotation = &model.rotations[ix];
     let local = |t: DateTime<Utc>| {
         t.with_timezone(&rotation.timezone)
             .format("%Y-%m-%dT%H:%M:%S")
             .to_string()
     };
-    format!(
-        "[[override]]\nrotation = {}\nperson = {}\nfrom = {}\nto = {}\n",
-        toml_string(&rotation.name),
-        toml_string(&model.people[person].id),
-        local(c.start),
-        local(c.end)
-    )
+    let mut runs = vec![(c.start, c.end)];
+    for o in model
+        .overrides
+        .iter()
+        .filter(|o| o.rotation == ix && o.from < c.end && o.to > c.start)
+    {
+        runs = runs
+            .into_iter()
+            .flat_map(|(from, to)| {
+                [(from, to.min(o.from)), (from.max(o.to), to)]
+                    .into_iter()
+                    .filter(|(a, b)| a < b)
+            })
+            .collect();
+    }
+    runs.iter()
+        .map(|&(from, to)| {
+            format!(
+                "[[override]]\nrotation = {}\nperson = {}\nfrom = {}\nto = {}\n",
+                toml_string(&rotation.name),
+                toml_string(&model.people[person].id),
+                local(from),
+                local(to)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn toml_string(text: &str) -> String {

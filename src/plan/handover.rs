@@ -45,9 +45,7 @@ pub fn per_rotation(
     period: Period,
     keep: impl Fn(&Shift) -> bool + Sync,
 ) -> Vec<Vec<Handover>> {
-    // A shift lasts at most two days, so this holds every shift near those of the period.
-    let slack = TimeDelta::days(MARGIN_DAYS + 2);
-    let near = super::per_rotation(model, Period::new(period.from - slack, period.to + slack));
+    let near = near(model, period);
     parallel::map_parts(&near, 16, |part| {
         part.iter()
             .map(|list| {
@@ -58,6 +56,39 @@ pub fn per_rotation(
             })
             .collect()
     })
+}
+
+/// Every shift that overlaps a period (a shift running at its start is still going on), with
+/// who hands over before and after it.
+pub struct Handovers {
+    /// Rotation by rotation, in config order, each in time order: a rotation's feed reads
+    /// one stretch, and a person's a few, which in a large organisation is several times
+    /// faster than gathering them from all over.
+    pub all: Vec<Handover>,
+    /// The positions in `all` in plan order.
+    pub order: Vec<usize>,
+}
+
+impl Handovers {
+    pub fn of(model: &Model, period: Period) -> Self {
+        let near = near(model, period);
+        let kept = |list: &[Shift]| list.iter().filter(|s| overlaps(s, period)).count();
+        // Filled in one vector of the exact size rather than one per rotation gathered
+        // afterwards: a year of a large organisation is hundreds of megabytes of hand-overs,
+        // which would otherwise be held twice over while they were gathered.
+        let mut all = Vec::with_capacity(near.iter().map(|list| kept(list)).sum());
+        for list in &near {
+            let overlapping = list.iter().filter(|s| overlaps(s, period));
+            all.extend(overlapping.map(|shift| handover(model, list, shift)));
+        }
+        drop(near);
+        let order = super::order_of(model, &all, |h| &h.shift);
+        Handovers { all, order }
+    }
+
+    pub fn in_order(&self) -> impl Iterator<Item = &Handover> {
+        self.order.iter().map(|&i| &self.all[i])
+    }
 }
 
 /// The handovers of `shifts` (of any rotations), in their order: planned once around them.
@@ -74,6 +105,13 @@ pub fn around(model: &Model, shifts: &[Shift]) -> Vec<Handover> {
         .iter()
         .map(|shift| handover(model, &near[shift.rotation], shift))
         .collect()
+}
+
+/// Every rotation's shifts around `period`, per rotation in config order.
+fn near(model: &Model, period: Period) -> Vec<Vec<Shift>> {
+    // A shift lasts at most two days, so this holds every shift near those of the period.
+    let slack = TimeDelta::days(MARGIN_DAYS + 2);
+    super::per_rotation(model, Period::new(period.from - slack, period.to + slack))
 }
 
 fn overlaps(shift: &Shift, period: Period) -> bool {

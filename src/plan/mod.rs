@@ -137,6 +137,11 @@ pub fn order(model: &Model, shifts: &[Shift]) -> Vec<usize> {
     order_by(model, shifts.len(), |i| &shifts[i])
 }
 
+/// The positions of `items` (things holding a shift) in plan order.
+pub fn order_of<T>(model: &Model, items: &[T], shift: impl Fn(&T) -> &Shift) -> Vec<usize> {
+    order_by(model, items.len(), |i| shift(&items[i]))
+}
+
 /// The positions `0..len` in plan order of the shifts `shift` gives for them.
 fn order_by<'s>(model: &Model, len: usize, shift: impl Fn(usize) -> &'s Shift) -> Vec<usize> {
     // Rotations ranked by name once, so that the many shifts starting at one instant (every

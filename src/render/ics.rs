@@ -9,12 +9,13 @@
 //! files; and its `Property` allocates several strings per line, which for a year of a large
 //! organisation (a million lines) was most of `rota export`.
 //!
-//! Each event is rendered once ([`events`]) and the same bytes go into every feed that holds it
-//! ([`feed`]): the team's, its rotation's and its assignee's show one event identically.
-//! Everything an event says comes with its [`Handover`]: the renderer never plans.
+//! One [`Renderer`] renders every feed of an export, so the team's, a rotation's and an
+//! assignee's feed show one event identically. Everything an event says comes with its
+//! [`Handover`]: the renderer never plans.
 
 use std::fmt::Write as _;
 use std::io::Write;
+use std::sync::Mutex;
 
 use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
@@ -22,7 +23,6 @@ use chrono_tz::Tz;
 use crate::ical_text::{escape, escape_pieces};
 use crate::memo::Memo;
 use crate::model::{Alarms, Model, PersonIx};
-use crate::parallel;
 use crate::plan::Shift;
 use crate::plan::handover::Handover;
 use crate::revision::{self, History};
@@ -73,24 +73,18 @@ pub fn calendar_with_cancelled(
         .iter()
         .map(|c| cancelled_event(model, c))
         .collect();
-    let events = events(model, handovers, history);
     let description = format!("{} rota", model.team.name);
-    let mut out = Vec::new();
     let feed = Feed {
         name,
         description: &description,
         timezone: model.team.timezone,
     };
     let alarms = model.calendar.alarms != Alarms::None;
-    let all = (0..handovers.len())
-        .map(|i| events.get(i, alarms))
-        .chain(cancelled.iter().map(|body| Event { body, alarm: "" }));
-    // Writing to memory cannot fail.
-    let _ = write_feed(&feed, all, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    let renderer = Renderer::new(model, history);
+    to_string(|out| renderer.write_feed_with(&feed, handovers, alarms, &cancelled, out))
 }
 
-/// The lines of a cancelled event up to its end.
+/// The lines of a cancelled event.
 fn cancelled_event(model: &Model, c: &Cancelled) -> String {
     let mut text = String::new();
     let mut lines = Lines(&mut text);
@@ -108,17 +102,14 @@ fn cancelled_event(model: &Model, c: &Cancelled) -> String {
     );
     lines.line("STATUS", "CANCELLED");
     lines.line("TRANSP", "TRANSPARENT");
+    lines.line("END", "VEVENT");
     text
 }
 
-/// A person's feed of a period's `handovers` (in plan order) and their `events`: what `rota
-/// export` writes to `person-<id>.ics` for that period, for an announcement's attachment.
-pub fn person_feed(
-    model: &Model,
-    person: PersonIx,
-    handovers: &[Handover],
-    events: &Events,
-) -> String {
+/// A person's feed of a period's `handovers` (in plan order): what `rota export` writes to
+/// `person-<id>.ics` for that period, for an announcement's attachment.
+pub fn person_feed(renderer: &Renderer, person: PersonIx, handovers: &[Handover]) -> String {
+    let model = renderer.model;
     let p = &model.people[person];
     // Named as `rota export` names the person's feed.
     let title = format!("{} rota: {}", model.team.name, p.name);
@@ -129,44 +120,105 @@ pub fn person_feed(
         timezone: p.timezone,
     };
     let alarms = model.calendar.alarms != Alarms::None;
-    let own = (0..handovers.len())
-        .filter(|&i| handovers[i].shift.person == Some(person))
-        .map(|i| events.get(i, alarms));
+    let own = handovers.iter().filter(|h| h.shift.person == Some(person));
+    to_string(|out| renderer.write_feed(&feed, own, alarms, out))
+}
+
+/// What `write` puts out, as text: rendering into memory cannot fail.
+fn to_string(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> String {
     let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write_feed(&feed, own, &mut out);
+    let _ = write(&mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// A `VCALENDAR` holding one already rendered event: a CalDAV resource.
-pub fn resource(event: Event) -> String {
-    let mut text = String::new();
-    let mut out = Lines(&mut text);
-    out.line("BEGIN", "VCALENDAR");
-    out.line("VERSION", "2.0");
-    out.line("PRODID", PRODID);
-    out.line("CALSCALE", "GREGORIAN");
-    for part in event.parts() {
-        text.push_str(part);
-    }
-    text.push_str(TAIL);
-    text
+/// Renders the events of one export, for any number of feeds, from any number of threads.
+///
+/// Each feed renders its own events as it is written, rather than every event being rendered
+/// once and copied into the three feeds that hold it: a year of a large organisation is a
+/// million events, and holding them all rendered took more memory than the rest of an export
+/// together, while reading them back in each feed's order missed the cache on every event.
+pub struct Renderer<'m> {
+    model: &'m Model,
+    shared: Shared<'m>,
+    /// Scratch space of feeds finished, for the next feed to reuse, so that the times a
+    /// thread has formatted stay at hand for its next feed.
+    spare: Mutex<Vec<Scratch>>,
 }
 
-/// A feed around already rendered events, written to `out` as it is put together: a team's
-/// feed of a large organisation is tens of megabytes that need not be held at once.
-pub fn write_feed<'e>(
-    feed: &Feed,
-    events: impl IntoIterator<Item = Event<'e>>,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    out.write_all(head(feed).as_bytes())?;
-    for event in events {
-        for part in event.parts() {
-            out.write_all(part.as_bytes())?;
+impl<'m> Renderer<'m> {
+    pub fn new(model: &'m Model, history: &'m History) -> Self {
+        Renderer {
+            model,
+            shared: Shared {
+                uids: UidParts::new(model),
+                names: Names::new(model),
+                history,
+                trigger: format!("-{}", slot::iso_duration(model.remind.before)),
+                lead: lead_time(model.remind.before),
+            },
+            spare: Mutex::new(Vec::new()),
         }
     }
-    out.write_all(TAIL.as_bytes())
+
+    /// Writes a feed of one event per hand-over, in the order given, each with its alarm if
+    /// `alarms` and it opens its holder's turn; to `out` as it is put together: a team's
+    /// feed of a large organisation is hundreds of megabytes that need not be held at once.
+    pub fn write_feed<'h>(
+        &self,
+        feed: &Feed,
+        handovers: impl IntoIterator<Item = &'h Handover>,
+        alarms: bool,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        self.write_feed_with(feed, handovers, alarms, &[], out)
+    }
+
+    /// As [`Renderer::write_feed`], with the `rendered` events after the others.
+    fn write_feed_with<'h>(
+        &self,
+        feed: &Feed,
+        handovers: impl IntoIterator<Item = &'h Handover>,
+        alarms: bool,
+        rendered: &[String],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let mut scratch = self.scratch();
+        out.write_all(head(feed).as_bytes())?;
+        for handover in handovers {
+            scratch.event.clear();
+            event(self.model, handover, &self.shared, &mut scratch, alarms);
+            out.write_all(scratch.event.as_bytes())?;
+        }
+        for event in rendered {
+            out.write_all(event.as_bytes())?;
+        }
+        out.write_all(TAIL.as_bytes())?;
+        self.spare
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(scratch);
+        Ok(())
+    }
+
+    /// The `VCALENDAR` of a CalDAV resource: the event of `handover` alone.
+    pub fn resource(&self, handover: &Handover, alarms: bool) -> String {
+        let mut scratch = self.scratch();
+        let mut text = String::new();
+        let mut out = Lines(&mut text);
+        out.line("BEGIN", "VCALENDAR");
+        out.line("VERSION", "2.0");
+        out.line("PRODID", PRODID);
+        out.line("CALSCALE", "GREGORIAN");
+        event(self.model, handover, &self.shared, &mut scratch, alarms);
+        text.push_str(&scratch.event);
+        text.push_str(TAIL);
+        text
+    }
+
+    fn scratch(&self) -> Scratch {
+        let spare = self.spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        spare.unwrap_or_default()
+    }
 }
 
 const PRODID: &str = "-//rota//rota//EN";
@@ -197,97 +249,6 @@ pub fn is_ours(text: &[u8]) -> bool {
     let head = &text[..text.len().min(200)];
     head.starts_with(b"BEGIN:VCALENDAR\r\n")
         && head.windows(PRODID.len()).any(|w| w == PRODID.as_bytes())
-}
-
-/// One `VEVENT` per hand-over, in the order of `handovers`, each with its revision from
-/// `history`; an event that opens its holder's turn also gets its alarm, which a feed may
-/// leave out.
-pub fn events(model: &Model, handovers: &[Handover], history: &History) -> Events {
-    let shared = Shared {
-        uids: UidParts::new(model),
-        names: Names::new(model),
-        history,
-        trigger: format!("-{}", slot::iso_duration(model.remind.before)),
-        lead: lead_time(model.remind.before),
-    };
-    // Chunks are shared out whole, so that the `i`th event is in chunk `i / CHUNK_EVENTS`.
-    let parts: Vec<&[Handover]> = handovers.chunks(CHUNK_EVENTS).collect();
-    let chunks = parallel::map_parts(&parts, 2, |part| {
-        let mut scratch = Scratch::default();
-        part.iter()
-            .map(|chunk| {
-                // Room for typical events, which would otherwise grow the string many times.
-                let mut text = String::with_capacity(chunk.len() * 700);
-                let mut ends = Vec::with_capacity(chunk.len());
-                for handover in *chunk {
-                    let body = event(model, handover, &shared, &mut scratch, &mut text);
-                    ends.push((body, text.len()));
-                }
-                text.shrink_to_fit();
-                (text, ends)
-            })
-            .collect()
-    });
-    let mut events = Events {
-        chunks: Vec::with_capacity(chunks.len()),
-        ends: Vec::with_capacity(handovers.len()),
-    };
-    for (text, ends) in chunks {
-        events.chunks.push(text);
-        events.ends.extend(ends);
-    }
-    events
-}
-
-/// Rendered events, kept in a few large strings rather than a string each: a year of a large
-/// organisation is a million events, and as many allocations were a good part of an export.
-/// Each string holds [`CHUNK_EVENTS`] consecutive events, each event its body, then its
-/// alarm (empty but for the first shift of a turn).
-pub struct Events {
-    chunks: Vec<String>,
-    /// Per event: where its body and its alarm end in its chunk.
-    ends: Vec<(usize, usize)>,
-}
-
-/// Events per chunk: large enough to spare allocations, small enough to share out evenly.
-const CHUNK_EVENTS: usize = 2048;
-
-/// One rendered event: its lines up to its alarm, the alarm (possibly empty), the end line.
-#[derive(Debug, Clone, Copy)]
-pub struct Event<'e> {
-    pub body: &'e str,
-    pub alarm: &'e str,
-}
-
-impl<'e> Event<'e> {
-    fn parts(self) -> [&'e str; 3] {
-        [self.body, self.alarm, "END:VEVENT\r\n"]
-    }
-}
-
-impl Events {
-    /// The `i`th event, with its alarm if `alarm`.
-    pub fn get(&self, i: usize, alarm: bool) -> Event<'_> {
-        let start = if i.is_multiple_of(CHUNK_EVENTS) {
-            0
-        } else {
-            self.ends[i - 1].1
-        };
-        let (body, end) = self.ends[i];
-        let text = &self.chunks[i / CHUNK_EVENTS];
-        Event {
-            body: &text[start..body],
-            alarm: if alarm { &text[body..end] } else { "" },
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
 }
 
 /// What the events of one rendering share, worked out once for all of them.
@@ -326,6 +287,8 @@ impl Names {
 /// Strings an event is put together in, reused from one event to the next.
 #[derive(Default)]
 struct Scratch {
+    /// The event being rendered.
+    event: String,
     uid: String,
     summary: String,
     text: String,
@@ -347,15 +310,9 @@ impl ShortTimes {
     }
 }
 
-/// Appends the `VEVENT` of `handover` to `out`, but for its end line, and returns where its
-/// body ends and its alarm begins.
-fn event(
-    model: &Model,
-    handover: &Handover,
-    shared: &Shared,
-    scratch: &mut Scratch,
-    out: &mut String,
-) -> usize {
+/// Appends the `VEVENT` of `handover` to `scratch.event`, with its alarm if `alarms` and it
+/// opens its holder's turn.
+fn event(model: &Model, handover: &Handover, shared: &Shared, scratch: &mut Scratch, alarms: bool) {
     let shift = &handover.shift;
     scratch.uid.clear();
     shared.uids.push(&mut scratch.uid, shift);
@@ -383,7 +340,7 @@ fn event(
     let fingerprint = revision::fingerprint(content.map(String::as_str));
     let revision = shared.history.revise(&scratch.uid, fingerprint);
 
-    let mut lines = Lines(out);
+    let mut lines = Lines(&mut scratch.event);
     lines.line("BEGIN", "VEVENT");
     // UIDs hold nothing TEXT escapes.
     lines.escaped("UID", &scratch.uid);
@@ -396,10 +353,8 @@ fn event(
     lines.escaped("DESCRIPTION", &scratch.text);
     // Being on duty is not being busy: it must not block invitations in anyone's calendar.
     lines.line("TRANSP", "TRANSPARENT");
-    let body = out.len();
     // One alarm per turn: a week's turn rings once, ahead of its first shift.
-    if handover.opens_turn {
-        let mut lines = Lines(out);
+    if alarms && handover.opens_turn {
         lines.line("BEGIN", "VALARM");
         lines.line("ACTION", "DISPLAY");
         lines.line("TRIGGER", &shared.trigger);
@@ -409,7 +364,7 @@ fn event(
         lines.escaped("DESCRIPTION", &scratch.text);
         lines.line("END", "VALARM");
     }
-    body
+    lines.line("END", "VEVENT");
 }
 
 /// "Starts in 24 hours: ", the alarm's text before the summary.
@@ -709,8 +664,16 @@ mod tests {
         let one = calendar(&model, "Your turn", &handovers[1..2], &history);
         assert_eq!(one.matches("BEGIN:VEVENT").count(), 1);
         assert!(one.contains("X-WR-CALNAME:Your turn\r\n"));
-        let events = events(&model, &handovers, &history);
-        assert!(one.contains(&events.get(1, true).parts().concat()));
+        let feed = Feed {
+            name: "all",
+            description: "",
+            timezone: chrono_tz::UTC,
+        };
+        let renderer = Renderer::new(&model, &history);
+        let all = to_string(|out| renderer.write_feed(&feed, &handovers, true, out));
+        let start = one.find("BEGIN:VEVENT").unwrap();
+        let end = one.find("END:VEVENT\r\n").unwrap();
+        assert!(all.contains(&one[start..end]));
         assert!(one.contains(&format!("UID:2026-12-08-r@{}\r\n", uid_domain(&model))));
         assert!(
             one.replace("\r\n ", "")

@@ -620,3 +620,53 @@ fn remind_goes_to_the_person_the_lock_names_not_the_one_the_edited_config_would_
         mail[0]["text"]
     );
 }
+
+#[test]
+fn the_override_to_paste_for_a_leaver_s_week_leaves_an_override_inside_it_alone() {
+    let weekly = |members: &str, extra: &str| {
+        config(members, extra).replace(
+            "shift = \"09:00-17:00\"",
+            "shift = \"09:00-17:00\"\nturn = \"week\"",
+        )
+    };
+    // Eve already holds the Wednesday of Ana's first week.
+    let eve = "[[override]]\nrotation = \"duty\"\nperson = \"eve\"\nfrom = 2026-12-09T09:00:00\nto = 2026-12-09T17:00:00\n\n";
+    let p = Project::new(&weekly(FOUR, eve));
+    p.run(&["publish", "--through", "2026-12-07"], 0);
+    // Ana leaves.
+    let mut text = weekly("\"bo\", \"cy\", \"dan\"", eve);
+    std::fs::write(p.file("rotation.toml"), &text).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&p.run(
+        &[
+            "check",
+            "--from",
+            "2026-12-07",
+            "--to",
+            "2026-12-12",
+            "--format",
+            "json",
+        ],
+        1,
+    ))
+    .unwrap();
+    let unserved: Vec<&serde_json::Value> = json["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "published-turn-unserved")
+        .collect();
+    assert_eq!(unserved.len(), 1, "{json}");
+    let fix = unserved[0]["fix"].as_str().unwrap();
+    assert_eq!(
+        fix,
+        "[[override]]\nrotation = \"duty\"\nperson = \"bo\"\nfrom = 2026-12-07T09:00:00\nto = 2026-12-09T09:00:00\n\n\
+[[override]]\nrotation = \"duty\"\nperson = \"bo\"\nfrom = 2026-12-09T17:00:00\nto = 2026-12-11T17:00:00\n"
+    );
+    text.push_str(fix);
+    std::fs::write(p.file("rotation.toml"), &text).unwrap();
+    p.run(&["check", "--from", "2026-12-07", "--to", "2026-12-12"], 0);
+    assert_eq!(
+        people(&p, "2026-12-07", "2026-12-12"),
+        ["bo", "bo", "eve", "bo", "bo"]
+    );
+}
