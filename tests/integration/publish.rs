@@ -503,6 +503,20 @@ fn diff_by_default_lists_what_changed_since_publishing_not_the_overrides_the_tea
     let ana = "[[override]]\nrotation = \"duty\"\nperson = \"ana\"\nfrom = 2026-12-08T00:00:00\nto = 2026-12-09T00:00:00\n\n";
     let bo = "[[override]]\nrotation = \"duty\"\nperson = \"bo\"\nfrom = 2026-12-10T00:00:00\nto = 2026-12-11T00:00:00\n\n";
     let p = Project::new(&config(FOUR, &format!("{eve}{ana}")));
+    let json = p.json(&[
+        "publish",
+        "--through",
+        "2026-12-11",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["added"][2]["person"], "cy", "{json}");
+    assert_eq!(
+        json["added"][2]["overrides"],
+        serde_json::json!([{"from": "2026-12-09T13:00:00+01:00", "to": "2026-12-09T17:00:00+01:00", "person": "eve"}])
+    );
+    assert_eq!(json["added"][0]["overrides"], serde_json::json!([]));
     let out = p.run(&["publish", "--through", "2026-12-11"], 0);
     assert!(
         out.contains("cy, with overrides: eve 2026-12-09 13:00 .. 2026-12-09 17:00"),
