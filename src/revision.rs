@@ -7,12 +7,13 @@
 //! previous feed (or the last sync), so the revisions are reproducible for the same inputs.
 //! Pure: "now" is a value.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
 use crate::ical_text::escape;
 use crate::model::Model;
+use crate::slot::Slot;
 
 /// An event's revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub struct History {
     now: DateTime<Utc>,
     /// The stamp of an event never published before.
     first: DateTime<Utc>,
+    /// The slots of published turns that changed since they were published.
+    changed: HashSet<Slot>,
     /// For an email's attachment: whether the email tells of a change (`None`: a feed).
     emailed: Option<bool>,
 }
@@ -50,8 +53,17 @@ impl History {
             events,
             now,
             first: midnight(model.team.start).min(midnight(now.date_naive())),
+            changed: HashSet::new(),
             emailed: None,
         }
+    }
+
+    /// The slots of published turns whose shifts changed since publishing
+    /// ([`crate::published::digest::changed`]): their events, where no previous feed says
+    /// what they were, are revision 1, not 0.
+    pub fn with_published_changes(mut self, changed: HashSet<Slot>) -> Self {
+        self.changed = changed;
+        self
     }
 
     /// The revisions of the events an email attaches, from the `SEQUENCE` rota last emailed
@@ -80,9 +92,14 @@ impl History {
         history
     }
 
-    /// The revision of the event `uid` whose content now has `fingerprint`: unchanged if it
-    /// was published with that content, one higher and stamped now if its content changed.
-    pub fn revise(&self, uid: &str, fingerprint: u64) -> Revision {
+    /// The revision of the event `uid` of `slot` whose content now has `fingerprint`:
+    /// unchanged if it was published with that content, one higher and stamped now if its
+    /// content changed.
+    ///
+    /// Without a previous version, an event of a published turn that changed since publishing
+    /// is revision 1, stamped 00:00 UTC of today: newer than the version of the published plan
+    /// (revision 0), never in the future, and the same for every export of the day.
+    pub fn revise(&self, uid: &str, slot: Slot, fingerprint: u64) -> Revision {
         if let Some(changed) = self.emailed {
             let sequence = self.events.get(uid).map_or(0, |e| e.revision.sequence);
             return if changed {
@@ -98,6 +115,12 @@ impl History {
             };
         }
         match self.events.get(uid) {
+            None if self.changed.contains(&slot) => Revision {
+                sequence: 1,
+                stamp: (self.first + TimeDelta::seconds(1))
+                    .max(self.now.date_naive().and_time(NaiveTime::MIN).and_utc())
+                    .min(self.now),
+            },
             None => Revision {
                 sequence: 0,
                 stamp: self.first,
@@ -226,13 +249,21 @@ mod tests {
     fn an_event_rises_only_when_its_content_changes_and_is_never_stamped_in_the_future() {
         let now = at("2027-02-01T12:00:00Z");
         let fresh = History::new(&model("2026-12-07"), now, HashMap::new());
-        let first = fresh.revise("x@t", 1);
+        let slot = Slot {
+            rotation: 0,
+            date: "2027-01-04".parse().unwrap(),
+        };
+        let first = fresh.revise("x@t", slot, 1);
         assert_eq!(first.sequence, 0);
         assert_eq!(first.stamp, at("2026-12-07T00:00:00Z"));
 
         let ahead = History::new(&model("2028-01-01"), now, HashMap::new());
         let today = at("2027-02-01T00:00:00Z");
-        assert_eq!(ahead.revise("x@t", 1).stamp, today, "team.start lies ahead");
+        assert_eq!(
+            ahead.revise("x@t", slot, 1).stamp,
+            today,
+            "team.start lies ahead"
+        );
 
         let published = Previous {
             revision: first,
@@ -243,10 +274,54 @@ mod tests {
             now,
             HashMap::from([("x@t".to_string(), published)]),
         );
-        assert_eq!(later.revise("x@t", 1), first, "same content, same revision");
-        let changed = later.revise("x@t", 2);
+        assert_eq!(
+            later.revise("x@t", slot, 1),
+            first,
+            "same content, same revision"
+        );
+        let changed = later.revise("x@t", slot, 2);
         assert_eq!(changed.sequence, 1);
         assert_eq!(changed.stamp, now);
+    }
+
+    #[test]
+    fn an_event_of_a_published_turn_changed_since_publishing_is_newer_than_the_published_plan() {
+        let now = at("2027-02-01T12:00:00Z");
+        let slot = Slot {
+            rotation: 0,
+            date: "2027-02-03".parse().unwrap(),
+        };
+        let other = Slot {
+            date: "2027-02-10".parse().unwrap(),
+            ..slot
+        };
+        let fresh = History::new(&model("2026-12-07"), now, HashMap::new())
+            .with_published_changes(HashSet::from([slot]));
+        let changed = fresh.revise("x@t", slot, 1);
+        assert_eq!(changed.sequence, 1);
+        assert_eq!(
+            changed.stamp,
+            at("2027-02-01T00:00:00Z"),
+            "today, not the future"
+        );
+        assert_eq!(fresh.revise("y@t", other, 1).sequence, 0);
+
+        // What a previous feed says wins: it knows what subscribers were shown.
+        let shown = Previous {
+            revision: Revision {
+                sequence: 4,
+                stamp: at("2027-01-20T08:00:00Z"),
+            },
+            fingerprint: 1,
+        };
+        let kept = History::new(
+            &model("2026-12-07"),
+            now,
+            HashMap::from([("x@t".to_string(), shown)]),
+        )
+        .with_published_changes(HashSet::from([slot]));
+        assert_eq!(kept.revise("x@t", slot, 1), shown.revision);
+        assert_eq!(kept.revise("x@t", slot, 2).sequence, 5);
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::feeds::{self, FeedSpec};
 use crate::io::files::{self, Publication};
 use crate::local_time::start_of_day;
 use crate::plan::handover::{Handover, Handovers};
-use crate::plan::{self, Period};
+use crate::plan::{self, Period, Slot};
+use crate::published::digest;
 use crate::render::html;
 use crate::render::ics::{self, Feed};
 use crate::revision::{self, History};
@@ -23,7 +24,8 @@ use crate::revision::{self, History};
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let period = period(ctx, &args.period)?;
     let shifts = Handovers::of(&ctx.model, period);
-    let history = History::new(&ctx.model, ctx.now, previous(&args.out));
+    let history = History::new(&ctx.model, ctx.now, previous(&args.out))
+        .with_published_changes(published_changes(ctx, &shifts));
     let renderer = ics::Renderer::new(&ctx.model, &history);
     let mut feeds = feeds::feeds(&ctx.model, &shifts, ctx.display_tz);
     // Rendered before anything is written, and published with the feeds in one commit.
@@ -110,6 +112,12 @@ pub fn period(ctx: &Context, args: &PeriodArgs) -> Result<Period> {
         months.from,
         horizon.map_or(months.to, |h| h.max(months.to)),
     ))
+}
+
+/// The slots of published turns that changed since they were published: for the revisions
+/// of events no previous feed holds.
+pub fn published_changes(ctx: &Context, handovers: &Handovers) -> HashSet<Slot> {
+    digest::changed(&ctx.model, handovers.all.iter().map(|h| &h.shift))
 }
 
 /// The events of the team's feed a previous export left in `dir`: what each event said and

@@ -36,7 +36,8 @@ pub fn run(ctx: &Context, args: &SyncArgs, out: &mut dyn Write) -> Result<Outcom
 
     let period = export::period(ctx, &args.period)?;
     let handovers = Handovers::of(&ctx.model, period);
-    let history = History::new(&ctx.model, ctx.now, state.history());
+    let history = History::new(&ctx.model, ctx.now, state.history())
+        .with_published_changes(export::published_changes(ctx, &handovers));
     let renderer = Renderer::new(&ctx.model, &history);
     let mut feeds = feeds::feeds(&ctx.model, &handovers, ctx.display_tz);
     // Collections synced before whose rotation or person is gone: emptied, not left stale.

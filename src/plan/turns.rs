@@ -44,22 +44,8 @@ pub fn assign(model: &Model, ix: RotationIx, period: Period, times: &mut Times) 
         times,
         |turn| {
             out.extend(
-                turn.shifts
-                    .iter()
-                    .filter(|s| s.end > period.from && s.start < period.to)
-                    .map(|s| Shift {
-                        rotation: ix,
-                        person: turn.person,
-                        start: s.start,
-                        end: s.end,
-                        is_override: false,
-                        slot: Slot {
-                            rotation: ix,
-                            date: s.date,
-                        },
-                        slot_start: s.start,
-                        turn: turn.number,
-                    }),
+                turn.assigned(ix)
+                    .filter(|s| s.end > period.from && s.start < period.to),
             );
         },
     );
@@ -76,6 +62,25 @@ pub struct WalkedTurn<'a> {
     pub shifts: &'a [CalendarShift],
     /// Who waits for the next turn the queue hands out, the next first.
     pub queue: &'a [PersonIx],
+}
+
+impl WalkedTurn<'_> {
+    /// The turn's shifts of rotation `ix`, assigned to its person, before overrides.
+    pub fn assigned(&self, ix: RotationIx) -> impl Iterator<Item = Shift> + '_ {
+        self.shifts.iter().map(move |s| Shift {
+            rotation: ix,
+            person: self.person,
+            start: s.start,
+            end: s.end,
+            is_override: false,
+            slot: Slot {
+                rotation: ix,
+                date: s.date,
+            },
+            slot_start: s.start,
+            turn: self.number,
+        })
+    }
 }
 
 /// The turns of rotation `ix` whose blocks start on or before `until`, in order: published

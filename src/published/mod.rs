@@ -3,6 +3,7 @@
 //! [`Lock`], and [`Lock::resolve`] checks it against the model into the [`Published`] value
 //! planning takes from [`Model::published`].
 
+pub mod digest;
 pub mod overrides;
 pub mod publish;
 pub mod text;
@@ -45,6 +46,9 @@ pub struct LockedTurn {
     pub last: NaiveDate,
     /// The person's id; `None` for a turn nobody was free to take.
     pub person: Option<String>,
+    /// [`digest::of`] its shifts when it was published; `None` in a lock written before rota
+    /// recorded them.
+    pub digest: Option<u32>,
     /// The config's overrides in effect on the turn's shifts when it was published: part of
     /// the plan the team was told, so `rota diff` compares with it. Sorted, disjoint.
     pub overrides: Vec<LockedOverride>,
@@ -125,6 +129,8 @@ pub struct PublishedTurn {
     /// Its last calendar day, inclusive.
     pub last: NaiveDate,
     pub holder: Holder,
+    /// What its shifts were when it was published ([`digest::of`]), if the lock says.
+    pub digest: Option<u32>,
     /// The overrides in effect on it when it was published, by person id (they may have left
     /// since); sorted, disjoint.
     pub overrides: Vec<LockedOverride>,
@@ -225,6 +231,7 @@ impl Lock {
                 first: turn.slot.date,
                 last: turn.last,
                 holder,
+                digest: turn.digest,
                 overrides: turn.overrides.clone(),
                 line: turn.line,
             });

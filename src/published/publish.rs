@@ -3,9 +3,10 @@
 
 use chrono::{NaiveDate, TimeDelta};
 
-use super::{Lock, LockProblem, LockedOverride, LockedQueue, LockedTurn, overrides};
+use super::{Lock, LockProblem, LockedOverride, LockedQueue, LockedTurn, digest, overrides};
 use crate::model::{Model, Override, PersonIx, RotationIx};
 use crate::parallel;
+use crate::plan::overrides as planned;
 use crate::plan::shifts::Times;
 use crate::plan::turns;
 use crate::slot::SlotId;
@@ -127,6 +128,11 @@ fn new_turns(
                 },
                 last: turn.block.last,
                 person: turn.person.map(|p| model.people[p].id.clone()),
+                // The turn as every command plans it: overrides applied.
+                digest: Some(digest::of(
+                    model,
+                    &planned::apply(turn.assigned(ix).collect(), overrides),
+                )),
                 overrides: overrides::in_effect(
                     rotation,
                     overrides,

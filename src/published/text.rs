@@ -4,15 +4,17 @@
 //! # rotation.lock: the published rota, written by `rota publish`. Commit it with the config.
 //! rota-lock 2
 //! through 2027-01-31
-//! turn 2026-12-01-support-hero 2026-12-07 ana
-//! turn 2026-12-08-support-hero 2026-12-14 (none)
+//! turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b
+//! turn 2026-12-08-support-hero 2026-12-14 (none) 0d94e711
 //! override 2026-12-01-support-hero 2026-12-03T09:00:00+01:00 2026-12-04T00:00:00+01:00 sarah
 //! queue support-hero mehmet sarah ana
 //! ```
 //!
-//! `turn SLOT LAST PERSON`: the turn's first slot (`DATE-ROTATION`, the one slot text of
+//! `turn SLOT LAST PERSON DIGEST`: the turn's first slot (`DATE-ROTATION`, the one slot text of
 //! [`crate::slot::SlotId`]), its last calendar day, and its person's id, or `(none)` when nobody
-//! was free. Turns are sorted by slot, so each publication adds lines at the end.
+//! was free; then, in eight hex digits, what its shifts were when published
+//! ([`super::digest::of`]), which locks written by older versions of rota leave out.
+//! Turns are sorted by slot, so each publication adds lines at the end.
 //! `override SLOT FROM TO PERSON`: an override in effect on the published turn starting at SLOT
 //! when it was published (RFC 3339 times), sorted by slot and start after the turns; what the
 //! team was told, for `rota diff`. Version 1 locks have none and read as before.
@@ -37,7 +39,8 @@ const READS: [u32; 2] = [1, 2];
 const NOBODY: &str = "(none)";
 
 const HEADER: &str = "# rotation.lock: the published rota, written by `rota publish`; commit it with the config.\n\
-# turn FIRST-SLOT LAST-DAY PERSON: a published turn (PERSON (none): nobody was free).\n\
+# turn FIRST-SLOT LAST-DAY PERSON DIGEST: a published turn (PERSON (none): nobody was free;\n\
+#   DIGEST: its shifts' times and holders when published, for calendar revisions).\n\
 # override FIRST-SLOT FROM TO PERSON: an [[override]] in effect on that turn when it was published.\n\
 # queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n";
 
@@ -60,6 +63,9 @@ pub fn render(lock: &Lock) -> String {
         match &t.person {
             Some(p) => out.push_str(&slot::escape(p)),
             None => out.push_str(NOBODY),
+        }
+        if let Some(digest) = t.digest {
+            out.push_str(&format!(" {digest:08x}"));
         }
         out.push('\n');
     }
@@ -137,7 +143,7 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                 Ok(_) => problem("a second `through` line".into(), RESTORE),
                 Err(_) => problem(format!("`{date}` is not a date (YYYY-MM-DD)"), RESTORE),
             },
-            ["turn", slot_text, last, person] => {
+            ["turn", slot_text, last, person, digest @ ..] if digest.len() <= 1 => {
                 let slot = match slot_text.parse::<SlotId>() {
                     Ok(s) => s,
                     Err(e) => {
@@ -167,10 +173,21 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                         }
                     }
                 };
+                let digest = match digest.first() {
+                    None => None,
+                    Some(hex) => match u32::from_str_radix(hex, 16) {
+                        Ok(d) if hex.len() == 8 => Some(d),
+                        _ => {
+                            problem(format!("`{hex}` is not a turn's digest (eight hex digits)"), RESTORE);
+                            continue;
+                        }
+                    },
+                };
                 lock.turns.push(LockedTurn {
                     slot,
                     last,
                     person,
+                    digest,
                     overrides: Vec::new(),
                     line,
                 });
@@ -218,7 +235,7 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                 RESTORE,
             ),
             ["turn", ..] => problem(
-                "a turn line is `turn FIRST-SLOT LAST-DAY PERSON`, e.g. `turn 2026-12-01-support-hero 2026-12-07 ana`".into(),
+                "a turn line is `turn FIRST-SLOT LAST-DAY PERSON DIGEST`, e.g. `turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b`".into(),
                 RESTORE,
             ),
             ["queue", rotation, people @ ..] => {
@@ -335,11 +352,12 @@ mod tests {
     #[test]
     fn a_lock_reads_back_from_its_text_byte_for_byte() {
         let text = "# rotation.lock: the published rota, written by `rota publish`; commit it with the config.\n\
-# turn FIRST-SLOT LAST-DAY PERSON: a published turn (PERSON (none): nobody was free).\n\
+# turn FIRST-SLOT LAST-DAY PERSON DIGEST: a published turn (PERSON (none): nobody was free;\n\
+#   DIGEST: its shifts' times and holders when published, for calendar revisions).\n\
 # override FIRST-SLOT FROM TO PERSON: an [[override]] in effect on that turn when it was published.\n\
 # queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n\
 rota-lock 2\nthrough 2026-12-31\n\
-turn 2026-12-01-support-hero 2026-12-07 ana\n\
+turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b\n\
 turn 2026-12-08-%C3%A9quipe 2026-12-08 (none)\n\
 turn 2026-12-08-support-hero 2026-12-14 mehmet\n\
 override 2026-12-01-support-hero 2026-12-02T13:00:00+01:00 2026-12-02T17:00:00+01:00 sarah\n\
@@ -349,9 +367,11 @@ queue support-hero sarah ana mehmet\n";
         assert_eq!(lock.turns.len(), 3);
         assert_eq!(lock.turns[1].slot.rotation, "équipe");
         assert_eq!(lock.turns[1].person, None);
+        assert_eq!(lock.turns[0].digest, Some(0x3f0c_2a9b));
+        assert_eq!(lock.turns[1].digest, None, "written before digests were");
         assert_eq!(lock.turns[0].overrides.len(), 2);
         assert_eq!(lock.turns[0].overrides[0].person, "sarah");
-        assert_eq!(lock.turns[0].overrides[0].line, 10);
+        assert_eq!(lock.turns[0].overrides[0].line, 11);
         assert_eq!(render(&lock), text);
     }
 

@@ -338,7 +338,7 @@ fn event(model: &Model, handover: &Handover, shared: &Shared, scratch: &mut Scra
         &scratch.text,
     ];
     let fingerprint = revision::fingerprint(content.map(String::as_str));
-    let revision = shared.history.revise(&scratch.uid, fingerprint);
+    let revision = shared.history.revise(&scratch.uid, shift.slot, fingerprint);
 
     let mut lines = Lines(&mut scratch.event);
     lines.line("BEGIN", "VEVENT");

@@ -636,6 +636,80 @@ fn sequence_and_stamps_rise_exactly_for_the_events_whose_content_changed() {
 }
 
 #[test]
+fn an_export_into_an_empty_folder_still_shows_a_published_turn_changed_since_as_newer() {
+    // CI exports into a fresh folder each run: no previous feed says what subscribers saw.
+    let p = Project::new(&weekly(""));
+    p.run(&["publish", "--month", "2027-03"], 0);
+    let period = ["--from", "2027-03-01", "--to", "2027-03-29"];
+    let export = |p: &Project| {
+        p.run(&[&["export"], &period[..]].concat(), 0);
+        let plan = p.run(&[&["plan", "--format", "json"], &period[..]].concat(), 0);
+        std::fs::write(p.file("plan.json"), plan).expect("write plan");
+        let args = ["calendar", "plan.json", "--before-hours", "36"].map(String::from);
+        revisions(&check_with_python(p.path(), &args), "team.ics")
+    };
+    let fresh_export = |p: &Project| {
+        let _ = std::fs::remove_dir_all(p.file("calendar"));
+        export(p)
+    };
+    let published = fresh_export(&p);
+    assert!(published.values().all(|(_, seq, _, _)| *seq == 0));
+
+    // B takes over a day of A's first week after it was published.
+    let config = format!(
+        "{}\n[[override]]\nrotation = \"weekly\"\nperson = \"b\"\n\
+         from = 2027-03-03T09:00:00\nto = 2027-03-03T17:00:00\n",
+        weekly("")
+    );
+    std::fs::write(p.file("rotation.toml"), &config).unwrap();
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let changed = fresh_export(&p);
+    for (uid, (content, seq, stamp, modified)) in &changed {
+        let (old_content, old_seq, old_stamp, _) = &published[uid];
+        if uid.as_str() < "2027-03-08" {
+            // The events of the turn that changed, the override's among them.
+            assert_eq!(*seq, 1, "{uid}");
+            assert!(stamp > old_stamp && stamp <= &now, "{uid}: {stamp}");
+            assert_eq!(modified, stamp);
+        } else {
+            assert_eq!(
+                (content, seq, stamp),
+                (old_content, old_seq, old_stamp),
+                "{uid}"
+            );
+        }
+    }
+    let taken = changed
+        .iter()
+        .find(|(uid, _)| uid.starts_with("2027-03-03-"));
+    assert!(
+        taken.unwrap().1.0.to_string().contains("B — weekly"),
+        "{taken:?}"
+    );
+    let files = read_folder(&p.file("calendar"));
+    fresh_export(&p);
+    assert_eq!(read_folder(&p.file("calendar")), files, "reproducible");
+
+    // With the previous feed kept, the override's removal is one revision more.
+    std::fs::write(p.file("rotation.toml"), weekly("")).unwrap();
+    let kept = export(&p);
+    let third = kept
+        .keys()
+        .find(|uid| uid.starts_with("2027-03-03-"))
+        .unwrap();
+    assert_eq!(kept[third].1, 2);
+
+    // A new shift window changes every published event.
+    std::fs::write(
+        p.file("rotation.toml"),
+        weekly("").replace("09:00-17:00", "10:00-18:00"),
+    )
+    .unwrap();
+    let moved = fresh_export(&p);
+    assert!(moved.values().all(|(_, seq, _, _)| *seq == 1), "{moved:?}");
+}
+
+#[test]
 fn the_feed_of_a_removed_person_or_rotation_is_emptied_and_prune_deletes_it() {
     let p = Project::new(TRICKY);
     p.run(&["export", "--month", "2027-03"], 0);

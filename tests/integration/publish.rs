@@ -50,8 +50,17 @@ fn publishing_writes_one_sorted_line_per_turn_and_a_second_run_adds_nothing() {
     let lines: Vec<&str> = lock.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(lines[0], "rota-lock 2");
     assert_eq!(lines[1], "through 2026-12-31");
-    assert_eq!(lines[2], "turn 2026-12-07-duty 2026-12-07 ana");
-    assert_eq!(lines[3], "turn 2026-12-08-duty 2026-12-08 bo");
+    // Each turn line ends with the digest of the turn's shifts as published.
+    let without_digest = |line: &str| line.rsplit_once(' ').unwrap().0.to_string();
+    assert_eq!(
+        without_digest(lines[2]),
+        "turn 2026-12-07-duty 2026-12-07 ana"
+    );
+    assert_eq!(
+        without_digest(lines[3]),
+        "turn 2026-12-08-duty 2026-12-08 bo"
+    );
+    assert_ne!(lines[2].rsplit_once(' '), lines[3].rsplit_once(' '));
     assert_eq!(lines.last().unwrap(), &"queue duty dan ana bo cy");
 
     let again = p.run(&["publish", "--month", "2026-12"], 0);
@@ -161,10 +170,12 @@ fn a_lock_that_does_not_parse_is_named_by_file_and_line_and_nothing_changes() {
     let p = Project::new(&config(FOUR, ""));
     p.run(&["publish", "--through", "2026-12-11"], 0);
     let mut lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
-    lock = lock.replace(
-        "turn 2026-12-09-duty 2026-12-09 cy",
-        "turn 2026-12-09-duty cy",
-    );
+    let turn = lock
+        .lines()
+        .find(|l| l.starts_with("turn 2026-12-09-duty 2026-12-09 cy"))
+        .unwrap()
+        .to_string();
+    lock = lock.replace(&turn, "turn 2026-12-09-duty cy");
     std::fs::write(p.file("rotation.lock"), &lock).unwrap();
     let line = lock
         .lines()
@@ -231,7 +242,7 @@ fn reopening_drops_the_later_turns_so_they_are_planned_afresh() {
     );
     let lock = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
     assert!(
-        lock.contains("turn 2026-12-14-duty 2026-12-14 cy\n"),
+        lock.contains("turn 2026-12-14-duty 2026-12-14 cy "),
         "{lock}"
     );
 }
