@@ -37,6 +37,13 @@ pub struct Told {
 }
 
 impl Told {
+    /// Whether this says the person holds nothing of the slot (`start == end`): they were
+    /// told they lost it. Kept so that the slot is still watched (whoever takes it later, or
+    /// their getting it back, is news) and its `SEQUENCE` still known.
+    pub fn is_nothing(&self) -> bool {
+        self.start == self.end
+    }
+
     /// The slot part of the event the person was sent for this fact.
     pub fn part(&self) -> SlotPart {
         SlotPart {
@@ -111,23 +118,44 @@ pub struct Notice {
 
 impl Notice {
     /// What the person now holds of the slots in this notice: the facts that replace what
-    /// they were told once it is delivered, each with the `sequence` its event is sent with.
-    pub fn facts(&self, model: &Model, sequence: impl Fn(&Shift) -> u32) -> Vec<Told> {
-        self.held()
-            .map(|shift| Told {
-                slot: shift.slot.id(model),
-                person: model.people[self.person].id.clone(),
-                start: shift.start,
-                end: shift.end,
-                turn: self
-                    .turns
-                    .iter()
-                    .find(|t| t.shifts.contains(shift))
-                    .map(|t| t.key(model).turn),
-                sequence: sequence(shift),
-                offset: shift.offset(),
+    /// they were told once it is delivered, each with the `sequence` its slot's events are
+    /// sent with; for a slot they lost whole, that they hold nothing of it.
+    pub fn facts(&self, model: &Model, sequence: impl Fn(&SlotId) -> u32) -> Vec<Told> {
+        let id = &model.people[self.person].id;
+        let mut facts: Vec<Told> = self
+            .held()
+            .map(|shift| {
+                let slot = shift.slot.id(model);
+                Told {
+                    sequence: sequence(&slot),
+                    slot,
+                    person: id.clone(),
+                    start: shift.start,
+                    end: shift.end,
+                    turn: self
+                        .turns
+                        .iter()
+                        .find(|t| t.shifts.contains(shift))
+                        .map(|t| t.key(model).turn),
+                    offset: shift.offset(),
+                }
             })
-            .collect()
+            .collect();
+        for change in &self.changes {
+            let had = self.told.iter().filter(|t| t.slot == change.slot);
+            let holds = change.shifts.iter().any(|s| s.person == Some(self.person));
+            if let Some(last) = had.clone().max_by_key(|t| t.end)
+                && !holds
+            {
+                facts.push(Told {
+                    start: last.end,
+                    sequence: sequence(&change.slot),
+                    offset: TimeDelta::zero(),
+                    ..last.clone()
+                });
+            }
+        }
+        facts
     }
 
     /// What the person was told about and holds no more: the events their calendar should
@@ -136,7 +164,7 @@ impl Notice {
         let held: Vec<SlotPart> = self.held().map(|s| s.part(model)).collect();
         self.told
             .iter()
-            .filter(|t| !held.contains(&t.part()))
+            .filter(|t| !t.is_nothing() && !held.contains(&t.part()))
             .collect()
     }
 
@@ -195,17 +223,32 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
     let mut changed: BTreeMap<PersonIx, Vec<Changed>> = BTreeMap::new();
     for (slot, mut all) in by_slot {
         all.sort();
-        let mut before: Vec<Piece> = all
-            .iter()
-            .map(|t| Piece {
-                start: t.start,
-                end: t.end,
-                holder: person_ix
-                    .get(t.person.as_str())
-                    .map_or_else(|| Holder::Former(t.person.clone()), |&p| Holder::Person(p)),
-            })
-            .collect();
-        before.sort();
+        // The slot as `id` knew it: what they were told, and what others were told of the
+        // rest of it (a fact of someone else's over the same time was told after theirs).
+        let before = |id: &str| -> Vec<Piece> {
+            let known = |t: &&&Told| !t.is_nothing();
+            let mine: Vec<&&Told> = all
+                .iter()
+                .filter(known)
+                .filter(|t| t.person == id)
+                .collect();
+            let mut pieces: Vec<Piece> = all
+                .iter()
+                .filter(known)
+                .filter(|t| {
+                    t.person == id || !mine.iter().any(|m| m.start < t.end && t.start < m.end)
+                })
+                .map(|t| Piece {
+                    start: t.start,
+                    end: t.end,
+                    holder: person_ix
+                        .get(t.person.as_str())
+                        .map_or_else(|| Holder::Former(t.person.clone()), |&p| Holder::Person(p)),
+                })
+                .collect();
+            pieces.sort();
+            pieces
+        };
         let shifts = current.shifts.get(slot).cloned().unwrap_or_default();
         let after = pieces(&shifts);
         let held = |p: PersonIx| -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
@@ -228,7 +271,7 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
             };
             let mine: Vec<_> = all
                 .iter()
-                .filter(|t| t.person == *id)
+                .filter(|t| t.person == *id && !t.is_nothing())
                 .map(|t| (t.start, t.end))
                 .collect();
             if held(p) != mine {
@@ -268,7 +311,7 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
             let change = SlotChange {
                 slot: slot.clone(),
                 rotation: rotation_ix.get(slot.rotation.as_str()).copied(),
-                before: before.clone(),
+                before: before(id),
                 after: after.clone(),
                 shifts: shifts.clone(),
             };
@@ -500,6 +543,36 @@ turn = "{turn}"
             facts.retain(|t| &t.person != id || !n.changes.iter().any(|c| c.slot == t.slot));
             facts.extend(n.facts(m, |_| 1));
         }
+    }
+
+    #[test]
+    fn a_turn_lost_to_nobody_is_still_watched_for_who_takes_it_later() {
+        // Ana's Monday goes to Cy, who has no address and so is never told; then back to Ana.
+        let mut facts = told(&model("day", ""));
+        let gone = model(
+            "day",
+            &override_("cy", "2026-12-07T00:00:00", "2026-12-08T00:00:00"),
+        );
+        let refs: Vec<&Told> = facts.iter().collect();
+        let notices = due(&gone, at("2026-12-01T00:00"), &refs);
+        let ana: Vec<Notice> = notices
+            .into_iter()
+            .filter(|n| gone.people[n.person].id == "ana")
+            .collect();
+        assert_eq!(ana.len(), 1);
+        deliver(&gone, &mut facts, &ana);
+        let monday = |t: &&Told| t.slot.date.to_string() == "2026-12-07";
+        assert!(
+            facts
+                .iter()
+                .filter(monday)
+                .all(|t| t.is_nothing() || t.person == "cy")
+        );
+        let back = model("day", "");
+        let refs: Vec<&Told> = facts.iter().filter(|t| t.person == "ana").collect();
+        let notices = due(&back, at("2026-12-01T00:00"), &refs);
+        assert_eq!(summary(&back, &notices), ["ana: 2026-12-07-duty"]);
+        assert!(notices[0].lost(&back).is_empty());
     }
 
     #[test]

@@ -169,7 +169,7 @@ fn send_notices(
                 told: Some(Telling {
                     person: person.id.clone(),
                     slots: notice.changes.iter().map(|c| c.slot.clone()).collect(),
-                    facts: notice.facts(model, |s| emailed.sequence(model, s, true)),
+                    facts: notice.facts(model, |slot| emailed.last(slot).saturating_add(1)),
                 }),
                 ..Record::default()
             },

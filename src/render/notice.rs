@@ -211,7 +211,10 @@ pub fn outbox_name(model: &Model, notice: &Notice) -> String {
     )
 }
 
-/// FNV-1a of the notice's slots and pieces, before and after: stable across runs and builds.
+/// FNV-1a of the notice's slots, what its recipient was told of them (with the `SEQUENCE`s
+/// they were sent) and the slots as planned now: stable across runs and builds, and across
+/// retries (what others are told meanwhile does not enter), yet another for each later change
+/// (what the recipient was told rises with every notice they get).
 fn change_hash(model: &Model, notice: &Notice) -> String {
     let mut text = String::new();
     let holder = |h: &Holder| match h {
@@ -221,16 +224,23 @@ fn change_hash(model: &Model, notice: &Notice) -> String {
     };
     for c in &notice.changes {
         let _ = write!(text, "{}\0", c.slot);
-        for (side, pieces) in [("b", &c.before), ("a", &c.after)] {
-            for p in pieces {
-                let _ = write!(
-                    text,
-                    "{side}\0{}\0{}\0{}\0",
-                    holder(&p.holder),
-                    p.start.timestamp(),
-                    p.end.timestamp()
-                );
-            }
+        for t in notice.told.iter().filter(|t| t.slot == c.slot) {
+            let _ = write!(
+                text,
+                "b\0{}\0{}\0{}\0",
+                t.start.timestamp(),
+                t.end.timestamp(),
+                t.sequence
+            );
+        }
+        for p in &c.after {
+            let _ = write!(
+                text,
+                "a\0{}\0{}\0{}\0",
+                holder(&p.holder),
+                p.start.timestamp(),
+                p.end.timestamp()
+            );
         }
     }
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

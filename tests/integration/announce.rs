@@ -1032,3 +1032,73 @@ fn concurrent_runs_send_each_notice_once() {
         ]
     );
 }
+
+#[test]
+fn a_turn_lost_to_someone_never_told_is_news_again_when_it_comes_back() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let no_address = |extra: &str| {
+        config(&smtp, "09:00-17:00", extra).replace("email = \"kenji@example.com\"\n", "")
+    };
+    let p = published(&no_address(""));
+    announce(&p, "2026-12-01T10:00");
+    assert_eq!(server.messages().len(), 2);
+    // Kenji, who cannot be emailed, takes Ana's Thursday; then the override goes again.
+    edit(&p, &no_address(OVERRIDE));
+    remind(&p, "2026-12-02T10:00");
+    edit(&p, &no_address(""));
+    remind(&p, "2026-12-02T11:00");
+    remind(&p, "2026-12-02T12:00");
+    let mail = server.messages();
+    let ana: Vec<&str> = by_recipient(&mail[2..], "ana@example.com")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(ana.len(), 2, "{ana:?}");
+    assert!(ana[0].contains("you no longer have it"), "{}", ana[0]);
+    assert!(ana[1].contains("it is yours now"), "{}", ana[1]);
+    // Her calendar gets the event back above the cancellation.
+    let back = &by_recipient(&mail[2..], "ana@example.com")[1]["attachments"][0]["events"][0];
+    assert_eq!(back["sequence"], 2);
+    assert_eq!(back["status"], "");
+}
+
+#[test]
+fn a_notice_retried_after_the_others_went_out_keeps_its_message_id() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let p = published(&config(&smtp, "09:00-17:00", ""));
+    announce(&p, "2026-12-01T10:00");
+    edit(&p, &config(&smtp, "09:00-17:00", OVERRIDE));
+    // Ana's mailbox is unavailable for a while; Kenji gets his notice.
+    server.treat(&[("ana@example.com", "451")]);
+    let (stdout, _) = run(
+        &p,
+        &["remind", "--now", "2026-12-02T10:00", "--format", "json"],
+        1,
+    );
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let failed = report["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["to"] == "ana@example.com")
+        .unwrap()["message_id"]
+        .clone();
+    server.treat(&[]);
+    remind(&p, "2026-12-02T11:00");
+    remind(&p, "2026-12-02T12:00");
+    let mail = server.messages();
+    assert_eq!(
+        recipients(&mail[3..]),
+        ["ana@example.com", "kenji@example.com"]
+    );
+    let ana = by_recipient(&mail[3..], "ana@example.com")[0];
+    assert_eq!(ana["message_id"], failed);
+    // What Kenji was told meanwhile is not what Ana knew before.
+    assert!(
+        text(ana).contains("before:\n    Thu 10 Dec 10:00 EET to 18:00 EET  you\n  after:"),
+        "{}",
+        text(ana)
+    );
+}
