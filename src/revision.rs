@@ -11,7 +11,6 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
-use crate::ical_text::escape;
 use crate::model::Model;
 use crate::slot::Slot;
 
@@ -152,47 +151,119 @@ pub fn fingerprint<'v>(values: impl IntoIterator<Item = &'v str>) -> u64 {
 
 /// The events of a feed rota wrote before, by UID; events it cannot read are skipped (they
 /// are then published as new). `None` when the text is not an iCalendar feed.
+///
+/// Read line by line here rather than with the icalendar crate's parser: the feed is one rota
+/// wrote (the caller checks its `PRODID`), a large organisation's team feed is hundreds of
+/// megabytes, and parsing each event into components, unescaping its text and escaping it
+/// again to fingerprint it took longer than rendering and writing every feed anew. A value
+/// read raw is the escaped text rota wrote, so it fingerprints as written.
 pub fn read_feed(text: &str) -> Option<HashMap<String, Previous>> {
     if !text.trim_start().starts_with("BEGIN:VCALENDAR") {
         return None;
     }
-    // Event by event: a large organisation's team feed is tens of megabytes, and parsed whole
-    // it took ten times that in memory.
     let mut events = HashMap::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("BEGIN:VEVENT") {
-        let block = &rest[start..];
-        let Some(end) = block.find("END:VEVENT") else {
-            break;
-        };
-        let (event, after) = block.split_at(end + "END:VEVENT".len());
-        rest = after;
-        let unfolded = icalendar::parser::unfold(event);
-        let Ok(components) = icalendar::parser::read_components(&unfolded) else {
-            continue;
-        };
-        let Some(component) = components.first() else {
-            continue;
-        };
-        let value = |name: &str| component.find_prop(name).map(|p| p.val.as_str());
-        let Some(uid) = value("UID") else { continue };
-        let Some(stamp) = value("DTSTAMP").and_then(parse_utc) else {
-            continue;
-        };
-        let sequence = value("SEQUENCE")
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(0);
-        // The parser hands TEXT back unescaped; escaped again, it reads as it was written.
-        let content = CONTENT.map(|name| escape(value(name).unwrap_or("")));
-        events.insert(
-            uid.to_string(),
-            Previous {
-                revision: Revision { sequence, stamp },
-                fingerprint: fingerprint(content.iter().map(String::as_str)),
-            },
-        );
-    }
+    // The event being read, and how deep inside it (an alarm has a DESCRIPTION of its own).
+    let mut event: Option<EventLines> = None;
+    let mut nested = 0usize;
+    for_each_line(text, |line| {
+        let (name, value) = property(line);
+        match (name, value) {
+            ("BEGIN", "VEVENT") => {
+                event = Some(EventLines::default());
+                nested = 0;
+            }
+            ("END", "VEVENT") => {
+                if let Some((uid, previous)) = event.take().and_then(EventLines::finish) {
+                    events.insert(uid, previous);
+                }
+            }
+            ("BEGIN", _) if event.is_some() => nested += 1,
+            ("END", _) if event.is_some() => nested = nested.saturating_sub(1),
+            _ if nested > 0 => {}
+            _ => {
+                if let Some(e) = &mut event {
+                    e.take(name, value);
+                }
+            }
+        }
+    });
     Some(events)
+}
+
+/// The properties of one event that its revision is read from, as written.
+#[derive(Default)]
+struct EventLines {
+    uid: Option<String>,
+    stamp: Option<DateTime<Utc>>,
+    sequence: u32,
+    /// The values of [`CONTENT`], in that order.
+    content: [String; 4],
+}
+
+impl EventLines {
+    fn take(&mut self, name: &str, value: &str) {
+        match name {
+            "UID" => self.uid = Some(value.to_string()),
+            "DTSTAMP" => self.stamp = parse_utc(value),
+            "SEQUENCE" => self.sequence = value.trim().parse().unwrap_or(0),
+            _ => {
+                if let Some(i) = CONTENT.iter().position(|&c| c == name) {
+                    self.content[i] = value.to_string();
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Option<(String, Previous)> {
+        let previous = Previous {
+            revision: Revision {
+                sequence: self.sequence,
+                stamp: self.stamp?,
+            },
+            fingerprint: fingerprint(self.content.iter().map(String::as_str)),
+        };
+        Some((self.uid?, previous))
+    }
+}
+
+/// A content line's name (without parameters) and value.
+fn property(line: &str) -> (&str, &str) {
+    let (head, value) = line.split_once(':').unwrap_or((line, ""));
+    let name = head.split_once(';').map_or(head, |(name, _)| name);
+    (name, value)
+}
+
+/// Calls `f` with each content line of `text`, unfolded (RFC 5545: a line break followed by
+/// a space or tab continues the line); a line that was not folded is passed without a copy.
+fn for_each_line(text: &str, mut f: impl FnMut(&str)) {
+    let mut folded = String::new();
+    // The line read last, while it may still be continued by the next.
+    let mut last: Option<&str> = None;
+    let mut is_folded = false;
+    for raw in text.split('\n') {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        if let Some(rest) = raw.strip_prefix([' ', '\t']) {
+            if let Some(start) = last.take() {
+                folded.clear();
+                folded.push_str(start);
+                is_folded = true;
+            }
+            folded.push_str(rest);
+            continue;
+        }
+        if is_folded {
+            f(&folded);
+            is_folded = false;
+        } else if let Some(line) = last {
+            f(line);
+        }
+        last = Some(raw);
+    }
+    if is_folded {
+        f(&folded);
+    } else if let Some(line) = last {
+        f(line);
+    }
 }
 
 /// `20261207T080000Z`.
@@ -345,5 +416,26 @@ mod tests {
             ])
         );
         assert!(read_feed("not a calendar").is_none_or(|e| e.is_empty()));
+    }
+
+    #[test]
+    fn an_alarm_inside_an_event_is_not_read_as_the_event_and_bare_line_feeds_read_too() {
+        let with_alarm = |ending: &str| {
+            String::from(
+                "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u@t\r\nDTSTAMP:20261207T000000Z\r\n\
+                 SEQUENCE:1\r\nDTSTART:20261207T090000Z\r\nDTEND:20261207T170000Z\r\n\
+                 SUMMARY:A — r\r\nDESCRIPTION:the event\r\nBEGIN:VALARM\r\n\
+                 DESCRIPTION:the alarm\r\nEND:VALARM\r\nEND:VEVENT\r\n\
+                 BEGIN:VEVENT\r\nUID:no-stamp@t\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            )
+            .replace("\r\n", ending)
+        };
+        let expected = fingerprint(["20261207T090000Z", "20261207T170000Z", "A — r", "the event"]);
+        for ending in ["\r\n", "\n"] {
+            let events = read_feed(&with_alarm(ending)).expect("a feed");
+            assert_eq!(events.len(), 1, "an event without DTSTAMP is skipped");
+            assert_eq!(events["u@t"].fingerprint, expected);
+            assert_eq!(events["u@t"].revision.sequence, 1);
+        }
     }
 }
