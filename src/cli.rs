@@ -247,6 +247,10 @@ pub struct ExportArgs {
 pub struct SyncArgs {
     #[command(flatten)]
     pub period: PeriodArgs,
+    /// Delete the collections of rotations and people no longer on the rota (only ones an
+    /// earlier sync wrote) instead of emptying them.
+    #[arg(long)]
+    pub prune: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

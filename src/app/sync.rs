@@ -40,17 +40,22 @@ pub fn run(ctx: &Context, args: &SyncArgs, out: &mut dyn Write) -> Result<Outcom
         .with_published_changes(export::published_changes(ctx, &handovers));
     let renderer = Renderer::new(&ctx.model, &history);
     let mut feeds = feeds::feeds(&ctx.model, &handovers, ctx.display_tz);
-    // Collections synced before whose rotation or person is gone: emptied, not left stale.
+    // Collections synced before whose rotation or person is gone: emptied, not left stale,
+    // or with --prune deleted. Only those the state knows: a collection rota never wrote is
+    // not rota's to touch.
     let gone: Vec<String> = state
         .collections
         .keys()
         .filter(|name| !feeds.iter().any(|f| &f.name == *name))
         .cloned()
         .collect();
-    feeds.extend(gone.iter().map(|name| feeds::emptied(&ctx.model, name)));
-
     let dav = Dav::new(settings.username.as_deref(), password.as_deref());
     let mut report = Report::default();
+    if args.prune {
+        prune(&dav, settings, &gone, &mut state, &mut report);
+    } else {
+        feeds.extend(gone.iter().map(|name| feeds::emptied(&ctx.model, name)));
+    }
     for feed in &feeds {
         let last = state.collections.remove(&feed.name).unwrap_or_default();
         let synced = sync_feed(
@@ -61,9 +66,8 @@ pub fn run(ctx: &Context, args: &SyncArgs, out: &mut dyn Write) -> Result<Outcom
             last,
             &mut report,
         );
-        if !synced.is_empty() || !gone.contains(&feed.name) {
-            state.collections.insert(feed.name.clone(), synced);
-        }
+        // An emptied collection stays in the state, so that a later `--prune` knows it.
+        state.collections.insert(feed.name.clone(), synced);
     }
     state.save(&state_path)?;
     emit(out, report.summary(feeds.len(), &settings.url).as_bytes())?;
@@ -84,6 +88,27 @@ fn password(settings: &CaldavSettings) -> Result<Option<String>> {
             format!("set {var} to the CalDAV password before running rota sync"),
         )
     })
+}
+
+/// Deletes the collections of the feeds that are `gone`, and forgets each one deleted; one
+/// that cannot be deleted is reported and kept in the state, so the next run retries it.
+fn prune(
+    dav: &Dav,
+    settings: &CaldavSettings,
+    gone: &[String],
+    state: &mut State,
+    report: &mut Report,
+) {
+    for name in gone {
+        let collection = format!("{}{}/", settings.url, percent_encode(name));
+        match dav.delete_collection(&collection) {
+            Ok(()) => {
+                state.collections.remove(name);
+                report.removed.push(name.clone());
+            }
+            Err(e) => report.fail(&format!("cannot delete the collection {collection}: {e}")),
+        }
+    }
 }
 
 /// One sync at a time per state file, so that two never write the same resources at once.
@@ -249,6 +274,8 @@ struct Report {
     deleted: usize,
     unchanged: usize,
     failed: usize,
+    /// The collections `--prune` deleted, by feed name.
+    removed: Vec<String>,
 }
 
 impl Report {
@@ -262,6 +289,12 @@ impl Report {
             "synced {feeds} feeds to {url}: {} created, {} updated, {} deleted, {} unchanged\n",
             self.created, self.updated, self.deleted, self.unchanged
         );
+        if !self.removed.is_empty() {
+            text.push_str(&format!(
+                "removed the collections of rotations and people no longer on the rota: {}\n",
+                self.removed.join(", ")
+            ));
+        }
         if self.failed > 0 {
             text.push_str(&format!(
                 "{} writes failed; the next run retries them\n",

@@ -131,6 +131,16 @@ impl Dav {
     }
 }
 
+impl Dav {
+    /// Deletes the collection at `url` with everything in it; one already gone is fine.
+    pub fn delete_collection(&self, url: &str) -> Result<(), DavError> {
+        match self.request("DELETE", url).call() {
+            Ok(_) | Err(ureq::Error::Status(404, _)) => Ok(()),
+            Err(e) => Err(error(e)),
+        }
+    }
+}
+
 fn error(e: ureq::Error) -> DavError {
     match e {
         ureq::Error::Status(code, response) => {

@@ -168,9 +168,14 @@ fn caldav(url: &str) -> String {
 }
 
 fn sync(p: &Project, code: i32) -> (String, String) {
+    sync_with(p, &[], code)
+}
+
+fn sync_with(p: &Project, extra: &[&str], code: i32) -> (String, String) {
     let out = p
         .rota()
         .args(["sync", "--month", "2026-12"])
+        .args(extra)
         .env("TEST_CALDAV_PASSWORD", "secret")
         .output()
         .expect("run rota");
@@ -318,6 +323,70 @@ fn collections_hold_exactly_the_feeds_through_hand_overs_removals_and_server_edi
     // And once more nothing to do.
     let writes = server.writes();
     sync(&p, 0);
+    assert_eq!(server.writes(), writes);
+}
+
+#[test]
+fn prune_deletes_the_collections_of_people_and_rotations_gone_and_only_those_rota_wrote() {
+    let server = Radicale::start();
+    let with_night = format!(
+        "{CONFIG}\n[[rotation]]\nname = \"night\"\nmembers = [\"ana\"]\nshift = \"22:00-06:00\"\n"
+    );
+    let p = Project::new(&format!("{with_night}{}", caldav(&server.url())));
+    sync(&p, 0);
+    assert!(!server.events("person-bob").is_empty());
+    assert!(!server.events("rotation-night").is_empty());
+    // A calendar of someone else's beside rota's, with an event in it.
+    let stranger = format!("{}person-stranger/", server.url());
+    ureq::request("MKCALENDAR", &stranger)
+        .call()
+        .expect("make a calendar by hand");
+    let event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n\
+        UID:mine@example\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20261202T100000Z\r\n\
+        DTEND:20261202T110000Z\r\nSUMMARY:Mine\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    ureq::put(&format!("{stranger}mine.ics"))
+        .set("Content-Type", "text/calendar")
+        .send_string(event)
+        .expect("an event by hand");
+
+    // Bob leaves and the night rotation goes: one sync empties their collections, as without
+    // --prune; the next, with it, deletes them.
+    let without = CONFIG
+        .replace("[[person]]\nid = \"bob\"\nname = \"Bob Stone\"\n", "")
+        .replace(", \"bob\"]", "]");
+    std::fs::write(
+        p.file("rotation.toml"),
+        format!("{without}{}", caldav(&server.url())),
+    )
+    .unwrap();
+    sync(&p, 0);
+    assert!(server.events("person-bob").is_empty());
+    assert!(
+        server.collection("person-bob").exists(),
+        "emptied, not deleted"
+    );
+    let (stdout, _) = sync_with(&p, &["--prune"], 0);
+    assert!(
+        stdout.contains(
+            "removed the collections of rotations and people no longer on the rota: person-bob, rotation-night"
+        ),
+        "{stdout}"
+    );
+    assert!(!server.collection("person-bob").exists());
+    assert!(!server.collection("rotation-night").exists());
+    assert!(server.collection("person-ana").exists());
+    assert_eq!(
+        keys(&server.events("person-stranger")),
+        ["mine@example"],
+        "a collection rota never wrote is left alone"
+    );
+    let state = std::fs::read_to_string(p.file(".rota/caldav.json")).unwrap();
+    assert!(!state.contains("person-bob"), "{state}");
+
+    // Pruned once: the next run has nothing to delete and writes nothing.
+    let writes = server.writes();
+    let (stdout, _) = sync_with(&p, &["--prune"], 0);
+    assert!(!stdout.contains("removed"), "{stdout}");
     assert_eq!(server.writes(), writes);
 }
 
