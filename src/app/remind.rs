@@ -127,30 +127,7 @@ fn send_notices(
             .iter()
             .filter(|t| now <= t.start && t.start <= horizon && !reminded(model, run, t))
             .collect();
-        let held: Vec<_> = notice.held().copied().collect();
-        // What they were sent and lost goes out cancelled, so an imported event does not stay.
-        let cancelled: Vec<Cancelled> = notice
-            .lost(model)
-            .into_iter()
-            .map(|t| Cancelled {
-                part: t.part(),
-                start: t.start,
-                end: t.end,
-                revision: Revision {
-                    sequence: emailed.last(&t.slot).saturating_add(1),
-                    stamp: now,
-                },
-            })
-            .collect();
-        let calendar = (!held.is_empty() || !cancelled.is_empty()).then(|| {
-            render::ics::calendar_with_cancelled(
-                model,
-                &format!("{} — {}", notice.changes[0].slot.rotation, person.name),
-                &handover::around(model, &held),
-                &emailed.history(model, now, &held, true),
-                &cancelled,
-            )
-        });
+        let calendar = attachment(model, notice, emailed, now);
         let email =
             render::notice::notice(model, notice, now, from, calendar, &reminds).map_err(|e| {
                 Error::failed(
@@ -178,6 +155,43 @@ fn send_notices(
         stood_in.extend(reminds.iter().map(|t| t.key(model)));
     }
     Ok(stood_in)
+}
+
+/// A notice's calendar: what the person now holds of the changed slots, and what they were
+/// sent and lost, cancelled, so that an imported event does not stay; `None` if neither.
+fn attachment(
+    model: &Model,
+    notice: &Notice,
+    emailed: &Emailed,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    let held: Vec<_> = notice.held().copied().collect();
+    let cancelled: Vec<Cancelled> = notice
+        .lost(model)
+        .into_iter()
+        .map(|t| Cancelled {
+            part: t.part(),
+            start: t.start,
+            end: t.end,
+            revision: Revision {
+                sequence: emailed.last(&t.slot).saturating_add(1),
+                stamp: now,
+            },
+        })
+        .collect();
+    let name = format!(
+        "{} — {}",
+        notice.changes[0].slot.rotation, model.people[notice.person].name
+    );
+    (!held.is_empty() || !cancelled.is_empty()).then(|| {
+        render::ics::calendar_with_cancelled(
+            model,
+            &name,
+            &handover::around(model, &held),
+            &emailed.history(model, now, &held, true),
+            &cancelled,
+        )
+    })
 }
 
 /// When the last piece a notice is about ends: its warning is kept until then.

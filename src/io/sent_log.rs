@@ -618,6 +618,19 @@ mod tests {
     }
 
     #[test]
+    fn a_version_2_file_is_read_with_facts_of_no_known_turn() {
+        let v2 = br#"{"version": 2, "sent": [], "told": [{"rotation": "emea",
+            "slot": "2026-12-07", "person": "ana", "start": "2026-12-07T08:00:00Z",
+            "end": "2026-12-07T16:00:00Z"}]}"#;
+        let log = SentLog::parse(v2).unwrap();
+        let facts: Vec<&Told> = log.told().collect();
+        assert_eq!(facts.len(), 1);
+        assert_eq!(facts[0].turn, None);
+        assert_eq!(facts[0].sequence, 0);
+        assert_eq!(facts[0].offset, chrono::TimeDelta::zero());
+    }
+
+    #[test]
     fn telling_a_person_replaces_only_their_facts_about_those_slots() {
         let mut log = SentLog::default();
         let at = "2026-12-01T00:00:00Z".parse().unwrap();
