@@ -1,6 +1,8 @@
 //! `rota publish`: the lock extended with the turns the plan gives up to a date, or reopened
 //! from one. Pure: the current lock and the model come in, the new lock comes out.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, TimeDelta};
 
 use super::{Lock, LockProblem, LockedOverride, LockedQueue, LockedTurn, digest, overrides};
@@ -85,6 +87,7 @@ pub fn publish(
         }
         lock.through = Some(through);
     }
+    keep_first_digests(&mut added, &dropped);
     super::sort(&mut added);
     super::sort(&mut dropped);
     lock.turns.extend(added.iter().cloned());
@@ -154,6 +157,24 @@ fn new_turns(
         },
     );
     (turns, queue)
+}
+
+/// A turn reopened and published again at once keeps the digest it was first published
+/// with: subscribers were shown that version, so calendar events of a turn that now differs
+/// from it must read as newer ([`super::digest`]), even where no earlier feed is at hand.
+fn keep_first_digests(added: &mut [LockedTurn], dropped: &[LockedTurn]) {
+    if dropped.is_empty() {
+        return;
+    }
+    let first: HashMap<&SlotId, u32> = dropped
+        .iter()
+        .filter_map(|t| Some((&t.slot, t.digest?)))
+        .collect();
+    for turn in added {
+        if let Some(&digest) = first.get(&turn.slot) {
+            turn.digest = Some(digest);
+        }
+    }
 }
 
 /// After turns were dropped, each recorded queue is put back in the order of the turns that
