@@ -188,6 +188,10 @@ enum TurnKey {
     Slot(SlotId),
     /// Their turn as planned now, by its place in the turns seen.
     Now(usize),
+    /// A change no override made (a changed shift window, reopened turns, a roster edit),
+    /// in the rotation of that name: one edit that moves many turns is one notice, not one
+    /// per turn.
+    Rotation(String),
 }
 
 /// The notices due as of `now`, given every fact people were told: one per person and turn
@@ -308,6 +312,22 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
                     .filter_map(|s| current.turn_of(s))
                     .map(TurnKey::Now),
             );
+            // An override that was not told as it stands now is a change of its own, turn
+            // by turn; everything else that moved in the rotation is one change.
+            let told_as_is = |s: &Shift| {
+                all.iter().any(|t| {
+                    !t.is_nothing()
+                        && s.person.is_some_and(|q| model.people[q].id == t.person)
+                        && t.start <= s.start
+                        && s.end <= t.end
+                })
+            };
+            let by_override = shifts
+                .iter()
+                .any(|s| s.is_override && s.end > now && !told_as_is(s));
+            if !by_override {
+                keys = vec![TurnKey::Rotation(slot.rotation.clone())];
+            }
             let change = SlotChange {
                 slot: slot.clone(),
                 rotation: rotation_ix.get(slot.rotation.as_str()).copied(),

@@ -343,7 +343,7 @@ fn an_override_after_the_announcement_tells_who_lost_and_who_gained_once() {
 }
 
 #[test]
-fn a_changed_shift_window_tells_each_person_once_per_turn_that_moved() {
+fn a_changed_shift_window_tells_each_person_once_with_every_turn_that_moved() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
     let p = published(&config(&smtp, "09:00-17:00", ""));
@@ -352,7 +352,8 @@ fn a_changed_shift_window_tells_each_person_once_per_turn_that_moved() {
     remind(&p, "2026-12-02T10:00");
     remind(&p, "2026-12-02T11:00");
     let mail = server.messages();
-    // Turns are one day each: Ana's seven December turns, Zoë's six and Kenji's six.
+    // One edit, one notice each, listing every turn of theirs that moved: turns are one day
+    // each, Ana's seven December turns, Zoë's six and Kenji's six.
     let count = |to: &str| by_recipient(&mail[3..], to).len();
     assert_eq!(
         [
@@ -360,16 +361,16 @@ fn a_changed_shift_window_tells_each_person_once_per_turn_that_moved() {
             count("zoe@example.com"),
             count("kenji@example.com")
         ],
-        [7, 6, 6]
+        [1, 1, 1]
     );
-    assert_eq!(mail.len(), 3 + 19);
+    assert_eq!(mail.len(), 3 + 3);
     let ana = by_recipient(&mail[3..], "ana@example.com")[0];
     assert_eq!(
         ana["subject"],
-        "Your rota changed: support-hero on Mon 7 Dec"
+        "Your rota changed: 7 support-hero shifts, from Mon 7 Dec"
     );
     let body = text(ana);
-    assert_eq!(body.matches("your part of it changed").count(), 1, "{body}");
+    assert_eq!(body.matches("your part of it changed").count(), 7, "{body}");
     assert!(
         body.contains(
             "before:\n    Mon 7 Dec 10:00 EET to 18:00 EET  you\n  after:\n    Mon 7 Dec 11:00 EET to 19:00 EET  you\n"
@@ -428,30 +429,25 @@ fn turns_reopened_after_the_announcement_tell_each_person_whose_turns_moved_once
         people,
         ["ana@example.com", "kenji@example.com", "zoe@example.com"]
     );
-    // One notice per turn that moved: Kenji's turns from the 14th were handed round anew,
-    // five of his lost and three of others' gained.
+    // One notice each for the one edit: Kenji's turns from the 14th were handed round anew,
+    // five of his lost and three of others' gained, all in his one email.
     let kenji: Vec<&str> = by_recipient(notices, "kenji@example.com")
         .into_iter()
         .map(text)
         .collect();
-    assert_eq!(kenji.len(), 8, "{kenji:?}");
-    assert_eq!(
-        kenji
-            .iter()
-            .filter(|t| t.contains("you no longer have it"))
-            .count(),
-        5
-    );
-    assert!(
-        kenji[0].contains("support-hero, Mon 14 Dec 2026: you no longer have it"),
-        "{}",
-        kenji[0]
-    );
-    assert!(
-        kenji[1].contains("support-hero, Thu 17 Dec 2026: you no longer have it"),
-        "{}",
-        kenji[1]
-    );
+    assert_eq!(kenji.len(), 1, "{kenji:?}");
+    assert_eq!(kenji[0].matches("you no longer have it").count(), 5);
+    assert_eq!(kenji[0].matches("it is yours now").count(), 3);
+    let lost = kenji[0]
+        .find("support-hero, Mon 14 Dec 2026: you no longer have it")
+        .expect(kenji[0]);
+    let next = kenji[0]
+        .find("support-hero, Thu 17 Dec 2026: you no longer have it")
+        .expect(kenji[0]);
+    assert!(lost < next, "in date order: {}", kenji[0]);
+    for person in ["ana@example.com", "zoe@example.com"] {
+        assert_eq!(by_recipient(notices, person).len(), 1, "{person}");
+    }
     // Nothing before the reopened days moved, so nobody hears about it.
     for m in notices {
         assert!(!text(m).contains(" 7 Dec 2026:"), "{}", text(m));
