@@ -23,8 +23,10 @@
 //! Blank lines and lines starting with `#` are ignored.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat};
+use rustc_hash::FxHashMap;
 
 use super::{Lock, LockProblem, LockedOverride, LockedQueue, LockedTurn};
 use crate::slot::{self, SlotId};
@@ -47,38 +49,47 @@ const HEADER: &str = "# rotation.lock: the published rota, written by `rota publ
 const RESTORE: &str = "the lock is written by `rota publish`; restore it from git (`git checkout -- rotation.lock`), or fix this line";
 
 /// The lock's text: deterministic, turns sorted by slot, queues by rotation.
-pub fn render(lock: &Lock) -> String {
+pub fn render<'t>(lock: &'t Lock) -> String {
     let mut out = String::from(HEADER);
     out.push_str(&format!("rota-lock {VERSION}\n"));
     if let Some(through) = lock.through {
         out.push_str(&format!("through {through}\n"));
     }
-    let mut turns = lock.turns.clone();
-    super::sort(&mut turns);
+    let turns = super::in_order(&lock.turns);
     out.reserve(turns.len() * 48);
-    for t in &turns {
+    // Each rotation's slot text escaped once, for its many turns.
+    let mut escaped: FxHashMap<&str, String> = FxHashMap::default();
+    let mut push_slot = |out: &mut String, t: &'t LockedTurn| {
+        let rotation = escaped
+            .entry(t.slot.rotation.as_str())
+            .or_insert_with(|| slot::escape(&t.slot.rotation));
+        slot::push_text(out, t.slot.date, rotation);
+    };
+    for &t in &turns {
         out.push_str("turn ");
-        slot::push_text(&mut out, t.slot.date, &slot::escape(&t.slot.rotation));
-        out.push_str(&format!(" {} ", t.last));
+        push_slot(&mut out, t);
+        let _ = write!(out, " {} ", t.last);
         match &t.person {
-            Some(p) => out.push_str(&slot::escape(p)),
+            Some(p) => slot::push_escaped(&mut out, p),
             None => out.push_str(NOBODY),
         }
         if let Some(digest) = t.digest {
-            out.push_str(&format!(" {digest:08x}"));
+            let _ = write!(out, " {digest:08x}");
         }
         out.push('\n');
     }
-    for t in &turns {
+    for &t in &turns {
         for o in &t.overrides {
             out.push_str("override ");
-            slot::push_text(&mut out, t.slot.date, &slot::escape(&t.slot.rotation));
-            out.push_str(&format!(
-                " {} {} {}\n",
+            push_slot(&mut out, t);
+            let _ = write!(
+                out,
+                " {} {} ",
                 o.from.to_rfc3339_opts(SecondsFormat::AutoSi, false),
                 o.to.to_rfc3339_opts(SecondsFormat::AutoSi, false),
-                slot::escape(&o.person)
-            ));
+            );
+            slot::push_escaped(&mut out, &o.person);
+            out.push('\n');
         }
     }
     for (rotation, queue) in &lock.queues {

@@ -1,5 +1,7 @@
 //! What `rota publish` did, as text or JSON.
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 
 use crate::published::LockedTurn;
@@ -17,37 +19,33 @@ pub struct PublishView<'a> {
 pub fn text(view: &PublishView) -> String {
     let p = view.publication;
     let mut out = String::new();
-    let line = |sign: char, t: &LockedTurn| {
-        let overrides: Vec<String> = t
-            .overrides
-            .iter()
-            .map(|o| {
-                format!(
-                    "{} {} .. {}",
-                    o.person,
-                    o.from.format("%Y-%m-%d %H:%M"),
-                    o.to.format("%Y-%m-%d %H:%M")
-                )
-            })
-            .collect();
-        format!(
-            "{sign} {:<20} {} .. {}  {}{}\n",
-            t.slot.rotation,
-            t.slot.date,
-            t.last,
-            t.person.as_deref().unwrap_or("(nobody)"),
-            if overrides.is_empty() {
-                String::new()
-            } else {
-                format!(", with overrides: {}", overrides.join(", "))
-            }
-        )
+    // Written straight into the text: a large organisation's year is hundreds of thousands
+    // of turns.
+    let line = |out: &mut String, sign: char, t: &LockedTurn| {
+        let person = t.person.as_deref().unwrap_or("(nobody)");
+        let rotation = &t.slot.rotation;
+        let _ = write!(
+            out,
+            "{sign} {rotation:<20} {} .. {}  {person}",
+            t.slot.date, t.last
+        );
+        for (i, o) in t.overrides.iter().enumerate() {
+            out.push_str(if i == 0 { ", with overrides: " } else { ", " });
+            let _ = write!(
+                out,
+                "{} {} .. {}",
+                o.person,
+                o.from.format("%Y-%m-%d %H:%M"),
+                o.to.format("%Y-%m-%d %H:%M")
+            );
+        }
+        out.push('\n');
     };
     for t in &p.dropped {
-        out.push_str(&line('-', t));
+        line(&mut out, '-', t);
     }
     for t in &p.added {
-        out.push_str(&line('+', t));
+        line(&mut out, '+', t);
     }
     let through = p
         .lock
