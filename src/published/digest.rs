@@ -3,9 +3,9 @@
 //! feed to compare with can still tell an event that changed since publishing from one that
 //! did not. Pure.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use chrono::TimeDelta;
+use chrono::{NaiveDate, TimeDelta};
 
 use super::PublishedTurn;
 use crate::local_time::start_of_day;
@@ -61,56 +61,64 @@ pub fn changed<'s>(model: &Model, shifts: impl IntoIterator<Item = &'s Shift>) -
     if model.published.is_empty() {
         return changed;
     }
-    // Per rotation: the digests of the turns at hand, and the span of slot dates at hand.
-    let mut turns: HashMap<(RotationIx, usize), Digest> = HashMap::new();
-    let mut spans: HashMap<RotationIx, (chrono::NaiveDate, chrono::NaiveDate)> = HashMap::new();
+    // Per rotation (by index): the span of slot dates at hand, and the digest of each of its
+    // published turns with shifts at hand (by position): no hashing per shift, which a
+    // published year of a large organisation has a million of.
+    let mut at_hand: Vec<Option<RotationAtHand>> = vec![None; model.rotations.len()];
     for shift in shifts {
         let Some(published) = model.published.rotation(shift.rotation) else {
             continue;
         };
         let date = shift.slot.date;
-        spans
-            .entry(shift.rotation)
-            .and_modify(|(from, to)| {
-                *from = (*from).min(date);
-                *to = (*to).max(date);
-            })
-            .or_insert((date, date));
         let list = &published.turns;
+        let rotation = at_hand[shift.rotation].get_or_insert_with(|| RotationAtHand {
+            from: date,
+            to: date,
+            turns: vec![None; list.len()],
+        });
+        rotation.from = rotation.from.min(date);
+        rotation.to = rotation.to.max(date);
         let i = list.partition_point(|t| t.last < date);
         if list
             .get(i)
             .is_some_and(|t| t.first <= date && t.digest.is_some())
         {
-            turns
-                .entry((shift.rotation, i))
-                .or_default()
+            rotation.turns[i]
+                .get_or_insert_with(Digest::default)
                 .add(model, shift);
         }
     }
-    for ((rotation, i), at_hand) in turns {
-        let Some(turn) = model
-            .published
-            .rotation(rotation)
-            .and_then(|r| r.turns.get(i))
-        else {
+    for (ix, rotation) in at_hand.into_iter().enumerate() {
+        let (Some(rotation), Some(published)) = (rotation, model.published.rotation(ix)) else {
             continue;
         };
-        let (from, to) = spans[&rotation];
-        // Shifts at hand on both sides of the turn: all of its own are at hand too.
-        let now = if from < turn.first && turn.last < to {
-            at_hand.value()
-        } else {
-            of(model, &planned_whole(model, rotation, turn))
-        };
-        if Some(now) != turn.digest {
-            changed.extend((0..=(turn.last - turn.first).num_days()).map(|d| Slot {
-                rotation,
-                date: turn.first + TimeDelta::days(d),
-            }));
+        for (turn, digest) in published.turns.iter().zip(rotation.turns) {
+            let Some(digest) = digest else { continue };
+            // Shifts at hand on both sides of the turn: all of its own are at hand too.
+            let now = if rotation.from < turn.first && turn.last < rotation.to {
+                digest.value()
+            } else {
+                of(model, &planned_whole(model, ix, turn))
+            };
+            if Some(now) != turn.digest {
+                changed.extend((0..=(turn.last - turn.first).num_days()).map(|d| Slot {
+                    rotation: ix,
+                    date: turn.first + TimeDelta::days(d),
+                }));
+            }
         }
     }
     changed
+}
+
+/// One rotation's shifts at hand, as [`changed`] gathers them.
+#[derive(Debug, Clone)]
+struct RotationAtHand {
+    /// The first and last slot dates at hand.
+    from: NaiveDate,
+    to: NaiveDate,
+    /// Per published turn of the rotation, by position: the digest of its shifts at hand.
+    turns: Vec<Option<Digest>>,
 }
 
 /// Every shift of a published turn, as planned now.
