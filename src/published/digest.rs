@@ -133,3 +133,59 @@ fn planned_whole(model: &Model, rotation: RotationIx, turn: &PublishedTurn) -> V
         .filter(|s| turn.first <= s.slot.date && s.slot.date <= turn.last)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Model {
+        let config = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2027-03-01\n\
+            [[person]]\nid = \"a\"\nname = \"A\"\n[[person]]\nid = \"b\"\nname = \"B\"\n\
+            [[rotation]]\nname = \"r\"\nmembers = [\"a\", \"b\"]\nshift = \"09:00-17:00\"\n\
+            turn = \"week\"\n";
+        crate::config::load(config, "rotation.toml").expect("valid config")
+    }
+
+    fn week(model: &Model) -> Vec<Shift> {
+        let day = |d: u32| {
+            NaiveDate::from_ymd_opt(2027, 3, d)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+        };
+        plan::one_rotation(model, 0, Period::new(day(1), day(8)))
+    }
+
+    #[test]
+    fn a_digest_never_changes_between_builds_since_locks_keep_it() {
+        // Locks committed to git hold these: a new value would make every published turn
+        // look changed.
+        let model = model();
+        let shifts = week(&model);
+        assert_eq!(shifts.len(), 7);
+        // FNV-1a of each shift's start and end (i64 LE), `p` and the id, `\0r`; folded to 32 bits.
+        assert_eq!(
+            of(&model, &shifts),
+            0xe185_8226,
+            "{:08x}",
+            of(&model, &shifts)
+        );
+    }
+
+    #[test]
+    fn a_digest_tells_holders_times_and_overrides_apart() {
+        let model = model();
+        let shifts = week(&model);
+        let base = of(&model, &shifts);
+        let mut other = shifts.clone();
+        other[2].person = Some(1);
+        assert_ne!(of(&model, &other), base);
+        other[2].is_override = true;
+        assert_ne!(of(&model, &other), base);
+        let mut later = shifts.clone();
+        later[6].end += TimeDelta::hours(1);
+        assert_ne!(of(&model, &later), base);
+        assert_ne!(of(&model, &shifts[..6]), base);
+    }
+}
