@@ -175,6 +175,11 @@ for n in $TEAMS; do
     measure "export-pub-$n" "$ROTA" --config "$locked" export --from $FROM --to $TO --out "$OUT/feeds-pub-$n-{run}"
     [ "$STATUS" = 0 ] || { cat "$OUT/export-pub-$n.err" >&2; exit 1; }
     row "$n, published" "" "export" "$WALL" "$PEAK_MB" "$(published_verdict "$WALL" "$PEAK_MB" "$n")"
+    # Again into the folder of the first run: every feed is read back, compared and kept,
+    # and the previous team feed gives each event its revision.
+    measure "reexport-pub-$n" "$ROTA" --config "$locked" export --from $FROM --to $TO --out "$OUT/feeds-pub-$n-1"
+    [ "$STATUS" = 0 ] || { cat "$OUT/reexport-pub-$n.err" >&2; exit 1; }
+    row "$n, published" "" "export again, nothing changed" "$WALL" "$PEAK_MB" "$(published_verdict "$WALL" "$PEAK_MB" "$n")"
 done
 
 # The plan replays turns from team.start: the same organisation started four years earlier.

@@ -8,6 +8,7 @@
 //! Pure: "now" is a value.
 
 use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
@@ -158,14 +159,25 @@ pub fn fingerprint<'v>(values: impl IntoIterator<Item = &'v str>) -> u64 {
 /// again to fingerprint it took longer than rendering and writing every feed anew. A value
 /// read raw is the escaped text rota wrote, so it fingerprints as written.
 pub fn read_feed(text: &str) -> Option<HashMap<String, Previous>> {
-    if !text.trim_start().starts_with("BEGIN:VCALENDAR") {
-        return None;
-    }
+    read_feed_from(text.as_bytes()).ok().flatten()
+}
+
+/// [`read_feed`] of a feed read as it goes: a large organisation's team feed need not be held
+/// in memory at once. An error reading it is passed on.
+pub fn read_feed_from(input: impl BufRead) -> std::io::Result<Option<HashMap<String, Previous>>> {
     let mut events = HashMap::new();
+    let mut first = true;
+    let mut calendar = true;
     // The event being read, and how deep inside it (an alarm has a DESCRIPTION of its own).
     let mut event: Option<EventLines> = None;
     let mut nested = 0usize;
-    for_each_line(text, |line| {
+    for_each_line(input, |line| {
+        if std::mem::take(&mut first) && line.trim_start() != "BEGIN:VCALENDAR" {
+            calendar = false;
+        }
+        if !calendar {
+            return;
+        }
         let (name, value) = property(line);
         match (name, value) {
             ("BEGIN", "VEVENT") => {
@@ -186,8 +198,8 @@ pub fn read_feed(text: &str) -> Option<HashMap<String, Previous>> {
                 }
             }
         }
-    });
-    Some(events)
+    })?;
+    Ok(calendar.then_some(events))
 }
 
 /// The properties of one event that its revision is read from, as written.
@@ -233,37 +245,34 @@ fn property(line: &str) -> (&str, &str) {
     (name, value)
 }
 
-/// Calls `f` with each content line of `text`, unfolded (RFC 5545: a line break followed by
-/// a space or tab continues the line); a line that was not folded is passed without a copy.
-fn for_each_line(text: &str, mut f: impl FnMut(&str)) {
-    let mut folded = String::new();
-    // The line read last, while it may still be continued by the next.
-    let mut last: Option<&str> = None;
-    let mut is_folded = false;
-    for raw in text.split('\n') {
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
-        if let Some(rest) = raw.strip_prefix([' ', '\t']) {
-            if let Some(start) = last.take() {
-                folded.clear();
-                folded.push_str(start);
-                is_folded = true;
-            }
-            folded.push_str(rest);
+/// Calls `f` with each content line of `input`, unfolded (RFC 5545: a line break followed by
+/// a space or tab continues the line).
+fn for_each_line(mut input: impl BufRead, mut f: impl FnMut(&str)) -> std::io::Result<()> {
+    let mut line = String::new();
+    let mut raw = String::new();
+    let mut started = false;
+    loop {
+        raw.clear();
+        if input.read_line(&mut raw)? == 0 {
+            break;
+        }
+        let text = raw.strip_suffix('\n').unwrap_or(&raw);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if let Some(rest) = text.strip_prefix([' ', '\t']) {
+            line.push_str(rest);
             continue;
         }
-        if is_folded {
-            f(&folded);
-            is_folded = false;
-        } else if let Some(line) = last {
-            f(line);
+        if started {
+            f(&line);
         }
-        last = Some(raw);
+        line.clear();
+        line.push_str(text);
+        started = true;
     }
-    if is_folded {
-        f(&folded);
-    } else if let Some(line) = last {
-        f(line);
+    if started {
+        f(&line);
     }
+    Ok(())
 }
 
 /// `20261207T080000Z`.

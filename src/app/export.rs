@@ -123,10 +123,14 @@ pub fn published_changes(ctx: &Context, handovers: &Handovers) -> HashSet<Slot> 
 /// The events of the team's feed a previous export left in `dir`: what each event said and
 /// its revision. Anything unreadable counts as no previous export.
 fn previous(dir: &Path) -> HashMap<String, revision::Previous> {
-    match std::fs::read_to_string(dir.join("team.ics")) {
-        Ok(text) if ics::is_ours(text.as_bytes()) => revision::read_feed(&text).unwrap_or_default(),
-        _ => HashMap::new(),
+    let path = dir.join("team.ics");
+    if !starts_like_ours(&path) {
+        return HashMap::new();
     }
+    let read = std::fs::File::open(&path).and_then(|file| {
+        revision::read_feed_from(std::io::BufReader::with_capacity(256 * 1024, file))
+    });
+    read.ok().flatten().unwrap_or_default()
 }
 
 /// The rotation and person feeds rota wrote into `dir` whose rotation or person is gone,
