@@ -99,6 +99,32 @@ fn recipients(messages: &[Value]) -> Vec<&str> {
 }
 
 /// The messages after the first `skip`, with the config rewritten to `text` in between.
+/// `rota ARGS` run `times` times at once in `p`; each must succeed.
+fn at_once(p: &Project, times: usize, args: &[&str]) {
+    let runs: Vec<_> = (0..times)
+        .map(|_| {
+            Command::new(assert_cmd::cargo::cargo_bin("rota"))
+                .current_dir(p.path())
+                .env("NO_COLOR", "1")
+                .env_remove("ROTA_CONFIG")
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 fn edit(p: &Project, text: &str) {
     std::fs::write(p.file("rotation.toml"), text).unwrap();
 }
@@ -204,34 +230,17 @@ fn a_month_is_announced_once_to_each_person_with_their_turns_and_their_feed_of_t
 fn concurrent_announcements_go_out_once_per_person() {
     let server = SmtpServer::start();
     let p = published(&config(&server.smtp_config(), "09:00-17:00", ""));
-    let runs: Vec<_> = (0..4)
-        .map(|_| {
-            Command::new(assert_cmd::cargo::cargo_bin("rota"))
-                .current_dir(p.path())
-                .env("NO_COLOR", "1")
-                .env_remove("ROTA_CONFIG")
-                .args([
-                    "announce",
-                    "--month",
-                    "2026-12",
-                    "--now",
-                    "2026-12-01T10:00",
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for run in runs {
-        let out = run.wait_with_output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    at_once(
+        &p,
+        4,
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T10:00",
+        ],
+    );
     assert_eq!(
         recipients(&server.messages()),
         ["ana@example.com", "kenji@example.com", "zoe@example.com"]
@@ -995,28 +1004,7 @@ fn concurrent_runs_send_each_notice_once() {
     let overrides = takes("kenji", "2026-12-09T00:00:00", "2026-12-11T00:00:00")
         + &takes("ana", "2026-12-15T00:00:00", "2026-12-16T00:00:00");
     edit(&p, &weekly(&smtp, &overrides));
-    let runs: Vec<_> = (0..4)
-        .map(|_| {
-            Command::new(assert_cmd::cargo::cargo_bin("rota"))
-                .current_dir(p.path())
-                .env("NO_COLOR", "1")
-                .env_remove("ROTA_CONFIG")
-                .args(["remind", "--now", "2026-12-02T10:00"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    for run in runs {
-        let out = run.wait_with_output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    at_once(&p, 4, &["remind", "--now", "2026-12-02T10:00"]);
     // Ana lost two days of her week and gained Zoë's Tuesday: two notices; Kenji and Zoë one.
     assert_eq!(
         recipients(&server.messages()[3..]),
