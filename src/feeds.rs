@@ -5,6 +5,7 @@
 use chrono_tz::Tz;
 
 use crate::model::{Alarms, Model};
+use crate::plan::PlanOrder;
 use crate::plan::handover::Handovers;
 
 /// One feed: its name (the file's without `.ics`, the CalDAV collection's), what it says
@@ -17,7 +18,9 @@ pub struct FeedSpec {
     pub title: String,
     pub description: String,
     pub timezone: Tz,
-    /// Positions of its events among the hand-overs, in plan order.
+    /// Positions of its events among the hand-overs: a rotation's and a person's in plan
+    /// order, the team's rotation by rotation (each rotation's feed in turn, so that the
+    /// team's feed can be put together from theirs).
     pub events: Vec<usize>,
     /// Whether its events carry their turn's alarm.
     pub alarms: bool,
@@ -30,17 +33,25 @@ impl FeedSpec {
 }
 
 /// The team's feed, one per rotation and one per person, each even when it holds no event
-/// (a subscribed URL must not turn into a 404 in a quiet month), each in plan order.
+/// (a subscribed URL must not turn into a 404 in a quiet month).
 pub fn feeds(model: &Model, handovers: &Handovers, display_tz: Tz) -> Vec<FeedSpec> {
     // Sorted out to their rotation and person in one pass: selecting each feed's events from
-    // all of them would be quadratic in a large organisation.
+    // all of them would be quadratic in a large organisation. The hand-overs are held
+    // rotation by rotation, each in time order, which is the order of a rotation's feed.
+    let all = &handovers.all;
     let mut by_rotation = vec![Vec::new(); model.rotations.len()];
     let mut by_person = vec![Vec::new(); model.people.len()];
-    for &i in &handovers.order {
-        let handover = &handovers.all[i];
+    for (i, handover) in all.iter().enumerate() {
         by_rotation[handover.shift.rotation].push(i);
         if let Some(p) = handover.shift.person {
             by_person[p].push(i);
+        }
+    }
+    // A person on several rotations holds a stretch of each.
+    let plan_order = PlanOrder::new(model);
+    for events in &mut by_person {
+        if !events.is_sorted_by_key(|&i| plan_order.key(&all[i].shift)) {
+            events.sort_unstable_by_key(|&i| plan_order.key(&all[i].shift));
         }
     }
     let alarms = model.calendar.alarms;
@@ -51,7 +62,7 @@ pub fn feeds(model: &Model, handovers: &Handovers, display_tz: Tz) -> Vec<FeedSp
         title: format!("{team} rota"),
         description: format!("Every shift of every rotation of {team}"),
         timezone: display_tz,
-        events: handovers.order.clone(),
+        events: (0..all.len()).collect(),
         alarms: alarms == Alarms::All,
     });
     for (rotation, events) in model.rotations.iter().zip(by_rotation) {

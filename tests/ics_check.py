@@ -203,7 +203,12 @@ def main():
     by_uid = {}
     for name, events in feeds.items():
         if name == "team.ics":
-            want = plan
+            # Rotation by rotation (the order rota writes them in), each in plan order.
+            first_seen = {}
+            for event in events:
+                rotation = event["summary"].rsplit(" — ", 1)[-1]
+                first_seen.setdefault(rotation, len(first_seen))
+            want = sorted(plan, key=lambda s: first_seen.get(s["rotation"], len(first_seen)))
         elif name.startswith("rotation-"):
             rotation = name[len("rotation-") : -len(".ics")]
             want = [s for s in plan if s["rotation"] == rotation]

@@ -12,7 +12,7 @@ use crate::cli::{ExportArgs, ExportFormat, PeriodArgs};
 use crate::coverage;
 use crate::error::Result;
 use crate::feeds::{self, FeedSpec};
-use crate::io::files::{self, Publication};
+use crate::io::files::{self, Joined, Publication};
 use crate::local_time::start_of_day;
 use crate::plan::handover::{Handover, Handovers};
 use crate::plan::{self, Period, Slot};
@@ -40,10 +40,15 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
     let mut files: Vec<Publication> = feeds
         .iter()
         .map(|f| {
-            let write = |out: &mut dyn Write| write(&renderer, f, &shifts.all, out);
-            Publication::new(f.file_name(), Box::new(write))
+            Publication::new(f.file_name(), |out: &mut dyn Write| {
+                write(&renderer, f, &shifts.all, out)
+            })
         })
         .collect();
+    // Copied from the rotations' feeds rather than rendered a second time.
+    if let Some(joined) = joined_team(&feeds) {
+        files[0] = Publication::joined(feeds[0].file_name(), joined);
+    }
     if let Some(page) = page {
         files.push(Publication::bytes("index.html", page.into_bytes()));
     }
@@ -58,7 +63,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
 
 /// `index.html`: the period's calendars, turns and coverage, linking the feeds.
 fn html_page(ctx: &Context, period: Period, handovers: &Handovers, feeds: &[FeedSpec]) -> String {
-    let shifts: Vec<plan::Shift> = handovers.in_order().map(|h| h.shift).collect();
+    let shifts: Vec<plan::Shift> = handovers.in_order(&ctx.model).map(|h| h.shift).collect();
     let coverage = coverage::coverage(
         &ctx.model,
         period,
@@ -165,19 +170,50 @@ fn starts_like_ours(path: &Path) -> bool {
         .is_ok_and(|_| ics::is_ours(&head))
 }
 
+/// The team's feed (the first) as the rotations' feeds after it put together: their events
+/// are the team's, rotation by rotation, shown the same way. `None` when they are not.
+fn joined_team(feeds: &[FeedSpec]) -> Option<Joined> {
+    let (team, rest) = feeds.split_first()?;
+    let rotations: Vec<(usize, &FeedSpec)> = rest
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (i + 1, f))
+        .take_while(|(_, f)| f.name.starts_with("rotation-"))
+        .collect();
+    let events = rotations.iter().flat_map(|(_, f)| f.events.iter());
+    let same =
+        rotations.iter().all(|(_, f)| f.alarms == team.alarms) && events.eq(team.events.iter());
+    if !same {
+        return None;
+    }
+    let parts = rotations.iter().map(|&(file, f)| files::Part {
+        file,
+        skip: ics::head(&head(f)).len() as u64,
+        trim: ics::TAIL.len() as u64,
+    });
+    Some(Joined {
+        head: ics::head(&head(team)).into_bytes(),
+        parts: parts.collect(),
+        tail: ics::TAIL.as_bytes().to_vec(),
+    })
+}
+
+fn head(feed: &FeedSpec) -> Feed<'_> {
+    Feed {
+        name: &feed.title,
+        description: &feed.description,
+        timezone: feed.timezone,
+    }
+}
+
 fn write(
     renderer: &ics::Renderer,
     feed: &FeedSpec,
     all: &[Handover],
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let head = Feed {
-        name: &feed.title,
-        description: &feed.description,
-        timezone: feed.timezone,
-    };
     let events = feed.events.iter().map(|&i| &all[i]);
-    renderer.write_feed(&head, events, feed.alarms, out)
+    renderer.write_feed(&head(feed), events, feed.alarms, out)
 }
 
 fn text(args: &ExportArgs, published: &files::Report, gone: &[String]) -> String {

@@ -9,17 +9,43 @@
 use std::fs::TryLockError;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use tempfile::TempPath;
 
 use crate::error::{Error, Result};
 
-/// How a published file is written: called once to compare with the file in place, and once
-/// more to stage it if it differs. Writing as it goes spares holding a large feed in memory.
-pub type Contents<'a> = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + Sync + 'a>;
+/// Puts out a file's bytes.
+pub type Writer<'a> = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + Sync + 'a>;
+
+/// What a published file holds.
+pub enum Contents<'a> {
+    /// What a writer puts out, called once to compare with the file in place and once more
+    /// to stage it if it differs. Writing as it goes spares holding a large feed in memory.
+    Written(Writer<'a>),
+    /// Stretches of other files of the same set, copied once those are staged.
+    Joined(Joined),
+}
+
+/// A file made of a head, stretches of other files of its set, and a tail: the team's feed
+/// holds every rotation's feed's events, and copying them costs a fraction of rendering them
+/// again.
+pub struct Joined {
+    pub head: Vec<u8>,
+    pub parts: Vec<Part>,
+    pub tail: Vec<u8>,
+}
+
+/// The bytes of the `file`-th file of the set (a [`Contents::Written`] one) less its first
+/// `skip` and its last `trim` bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Part {
+    pub file: usize,
+    pub skip: u64,
+    pub trim: u64,
+}
 
 /// One file of a set published together: its name in the folder and its contents.
 pub struct Publication<'a> {
@@ -28,16 +54,26 @@ pub struct Publication<'a> {
 }
 
 impl<'a> Publication<'a> {
-    pub fn new(name: impl Into<String>, contents: Contents<'a>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        write: impl Fn(&mut dyn Write) -> std::io::Result<()> + Sync + 'a,
+    ) -> Self {
         Publication {
             name: name.into(),
-            contents,
+            contents: Contents::Written(Box::new(write)),
         }
     }
 
     /// A file whose bytes are at hand.
     pub fn bytes(name: impl Into<String>, bytes: Vec<u8>) -> Self {
-        Publication::new(name, Box::new(move |out| out.write_all(&bytes)))
+        Publication::new(name, move |out| out.write_all(&bytes))
+    }
+
+    pub fn joined(name: impl Into<String>, joined: Joined) -> Self {
+        Publication {
+            name: name.into(),
+            contents: Contents::Joined(joined),
+        }
     }
 }
 
@@ -64,54 +100,49 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<R
     let turn = FolderLock::take(dir);
     remove_stale_temporaries(dir, turn.0.is_some());
 
+    let queue = schedule(files);
     let next = AtomicUsize::new(0);
-    let failure = OnceLock::new();
+    let board = Board::new(files.len());
     let writer = || {
-        let mut staged = Vec::new();
-        while failure.get().is_none() {
-            let ix = next.fetch_add(1, Ordering::Relaxed);
-            let Some(file) = files.get(ix) else { break };
+        while !board.failed() {
+            let Some(&ix) = queue.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                break;
+            };
+            let file = &files[ix];
             let path = dir.join(&file.name);
-            if holds(&path, &file.contents) {
-                continue;
-            }
-            match stage(&path, &file.contents) {
-                Ok(s) => staged.push((ix, s)),
-                Err(e) => {
-                    let _ = failure.set((path, e));
-                    break;
-                }
-            }
+            let done = match &file.contents {
+                Contents::Written(write) => place(&path, write),
+                Contents::Joined(joined) => match board.sources(dir, files, &joined.parts) {
+                    Some(sources) => place(&path, |out| put_joined(joined, &sources, out)),
+                    None => break,
+                },
+            };
+            board.record(ix, done.map_err(|e| (path, e)));
         }
-        staged
     };
     let writers = crate::parallel::cores().min(files.len()).max(1);
-    let mut staged: Vec<(usize, Staged)> = std::thread::scope(|scope| {
-        let running: Vec<_> = (0..writers).map(|_| scope.spawn(writer)).collect();
-        running
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    std::thread::scope(|scope| {
+        for _ in 0..writers {
+            scope.spawn(writer);
+        }
     });
-    if let Some((path, e)) = failure.into_inner() {
+    let Progress { done, failure } = board.finish();
+    if let Some((path, e)) = failure {
         // Dropping the staged files deletes them.
         return Err(cannot_write(&path, &e, dir));
     }
-    staged.sort_by_key(|(ix, _)| *ix);
     let mut published = Report::default();
-    let mut is_written = vec![false; files.len()];
-    for (ix, _) in &staged {
-        is_written[*ix] = true;
+    let mut staged = Vec::new();
+    for (file, done) in files.iter().zip(done) {
+        match done {
+            Done::Staged(s) => {
+                published.written.push(file.name.clone());
+                staged.push(s);
+            }
+            Done::Unchanged | Done::Pending => published.unchanged.push(file.name.clone()),
+        }
     }
-    for (file, written) in files.iter().zip(is_written) {
-        let list = if written {
-            &mut published.written
-        } else {
-            &mut published.unchanged
-        };
-        list.push(file.name.clone());
-    }
-    commit(staged.into_iter().map(|(_, s)| s).collect()).map_err(|failed| {
+    commit(staged).map_err(|failed| {
         Error::failed(
             format!("cannot write `{}`: {}", failed.path.display(), failed.error),
             format!(
@@ -140,6 +171,158 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<R
         sync_folder(dir);
     }
     Ok(published)
+}
+
+/// The order files are staged in: as given, each joined file right after the last of the
+/// files it copies from, so that a writer taking it waits only for files already taken.
+fn schedule(files: &[Publication]) -> Vec<usize> {
+    let mut after: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    let mut queue = Vec::with_capacity(files.len());
+    for (ix, file) in files.iter().enumerate() {
+        match &file.contents {
+            Contents::Joined(j) => match j.parts.iter().map(|p| p.file).max() {
+                // A writer waiting for a joined file could wait for one queued after it.
+                _ if j
+                    .parts
+                    .iter()
+                    .any(|p| !matches!(files[p.file].contents, Contents::Written(_))) =>
+                {
+                    panic!(
+                        "{} copies a file that is not written: a bug in rota",
+                        file.name
+                    )
+                }
+                Some(last) => after[last].push(ix),
+                None => queue.push(ix),
+            },
+            Contents::Written(_) => {}
+        }
+    }
+    for (ix, file) in files.iter().enumerate() {
+        if matches!(file.contents, Contents::Written(_)) {
+            queue.push(ix);
+            queue.append(&mut after[ix]);
+        }
+    }
+    queue
+}
+
+/// Stages `path` with what `write` puts out, unless it holds that already.
+fn place(
+    path: &Path,
+    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<Done> {
+    if holds(path, &write) {
+        return Ok(Done::Unchanged);
+    }
+    stage(path, write).map(Done::Staged)
+}
+
+/// Puts out a joined file, its parts copied from the files at `sources`.
+fn put_joined(joined: &Joined, sources: &[PathBuf], out: &mut dyn Write) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    out.write_all(&joined.head)?;
+    for (part, path) in joined.parts.iter().zip(sources) {
+        let mut file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        let keep = len.checked_sub(part.skip + part.trim).ok_or_else(|| {
+            std::io::Error::other(format!(
+                "{} is shorter than its head and tail",
+                path.display()
+            ))
+        })?;
+        file.seek(SeekFrom::Start(part.skip))?;
+        let mut stretch = BufReader::with_capacity(256 * 1024, file.take(keep));
+        if std::io::copy(&mut stretch, out)? != keep {
+            return Err(std::io::Error::other(format!(
+                "{} changed while it was copied",
+                path.display()
+            )));
+        }
+    }
+    out.write_all(&joined.tail)
+}
+
+/// What became of one file of a set.
+enum Done {
+    Pending,
+    Unchanged,
+    Staged(Staged),
+}
+
+/// A file that could not be staged, and why.
+type Failure = (PathBuf, std::io::Error);
+
+/// The files of a set as the writers get through them, for a joined file to wait for the
+/// files it copies from.
+struct Board {
+    state: Mutex<Progress>,
+    changed: Condvar,
+}
+
+struct Progress {
+    /// By file.
+    done: Vec<Done>,
+    /// The first failure; the writers stop at it.
+    failure: Option<Failure>,
+}
+
+impl Board {
+    fn new(files: usize) -> Self {
+        let done = std::iter::repeat_with(|| Done::Pending)
+            .take(files)
+            .collect();
+        Board {
+            state: Mutex::new(Progress {
+                done,
+                failure: None,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Progress> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn failed(&self) -> bool {
+        self.lock().failure.is_some()
+    }
+
+    fn record(&self, ix: usize, done: std::result::Result<Done, Failure>) {
+        let mut state = self.lock();
+        match done {
+            Ok(done) => state.done[ix] = done,
+            Err(failure) => {
+                state.failure.get_or_insert(failure);
+            }
+        }
+        self.changed.notify_all();
+    }
+
+    /// Where the files `parts` copy from are once they are done: staged, or unchanged in
+    /// `dir`. `None` once any file of the set failed.
+    fn sources(&self, dir: &Path, files: &[Publication], parts: &[Part]) -> Option<Vec<PathBuf>> {
+        let mut state = self.lock();
+        loop {
+            if state.failure.is_some() {
+                return None;
+            }
+            let pending = |p: &Part| matches!(state.done[p.file], Done::Pending);
+            if !parts.iter().any(pending) {
+                let sources = parts.iter().map(|p| match &state.done[p.file] {
+                    Done::Staged(s) => s.temp.to_path_buf(),
+                    _ => dir.join(&files[p.file].name),
+                });
+                return Some(sources.collect());
+            }
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn finish(self) -> Progress {
+        self.state.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 fn cannot_write(path: &Path, e: &std::io::Error, dir: &Path) -> Error {
@@ -562,5 +745,64 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["index.html", "notes.txt", "team.ics"]);
+    }
+
+    #[test]
+    fn a_joined_file_copies_the_stretches_of_its_parts_and_changes_with_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let set = |a: &'static [u8], b: &'static [u8]| {
+            let part = |file| Part {
+                file,
+                skip: 2,
+                trim: 1,
+            };
+            let joined = Joined {
+                head: b"<".to_vec(),
+                parts: vec![part(2), part(0)],
+                tail: b">".to_vec(),
+            };
+            vec![
+                Publication::bytes("a", a.to_vec()),
+                Publication::joined("all", joined),
+                Publication::bytes("b", b.to_vec()),
+            ]
+        };
+        let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+        let first = publish(dir.path(), &set(b"h:one;", b"h:two;"), &[]).unwrap();
+        assert_eq!(first.written, ["a", "all", "b"]);
+        assert_eq!(read("all"), b"<twoone>");
+
+        let again = publish(dir.path(), &set(b"h:one;", b"h:two;"), &[]).unwrap();
+        assert!(again.written.is_empty(), "{again:?}");
+        // An unchanged part is copied from the file in place.
+        let changed = publish(dir.path(), &set(b"h:one;", b"h:three;"), &[]).unwrap();
+        assert_eq!(changed.written, ["all", "b"]);
+        assert_eq!(read("all"), b"<threeone>");
+        assert_eq!(read("a"), b"h:one;");
+    }
+
+    #[test]
+    fn a_failed_part_fails_the_joined_file_and_replaces_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("all"), b"old").unwrap();
+        let joined = Joined {
+            head: Vec::new(),
+            parts: vec![Part {
+                file: 0,
+                skip: 0,
+                trim: 0,
+            }],
+            tail: Vec::new(),
+        };
+        let files = [
+            Publication::new("a", |out: &mut dyn Write| {
+                out.write_all(b"half")?;
+                Err(std::io::Error::other("disk full"))
+            }),
+            Publication::joined("all", joined),
+        ];
+        assert!(publish(dir.path(), &files, &[]).is_err());
+        assert_eq!(std::fs::read(dir.path().join("all")).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

@@ -65,8 +65,6 @@ pub struct Handovers {
     /// one stretch, and a person's a few, which in a large organisation is several times
     /// faster than gathering them from all over.
     pub all: Vec<Handover>,
-    /// The positions in `all` in plan order.
-    pub order: Vec<usize>,
 }
 
 impl Handovers {
@@ -81,13 +79,13 @@ impl Handovers {
             let overlapping = list.iter().filter(|s| overlaps(s, period));
             all.extend(overlapping.map(|shift| handover(model, list, shift)));
         }
-        drop(near);
-        let order = super::order_of(model, &all, |h| &h.shift);
-        Handovers { all, order }
+        Handovers { all }
     }
 
-    pub fn in_order(&self) -> impl Iterator<Item = &Handover> {
-        self.order.iter().map(|&i| &self.all[i])
+    /// The hand-overs in plan order.
+    pub fn in_order(&self, model: &Model) -> impl Iterator<Item = &Handover> {
+        let order = super::order_of(model, &self.all, |h| &h.shift);
+        order.into_iter().map(|i| &self.all[i])
     }
 }
 

@@ -142,33 +142,47 @@ pub fn order_of<T>(model: &Model, items: &[T], shift: impl Fn(&T) -> &Shift) -> 
     order_by(model, items.len(), |i| shift(&items[i]))
 }
 
+/// Plan order as a sort key: by start, then rotation name, then end and slot date, which
+/// together tell any two shifts of a plan apart.
+pub struct PlanOrder {
+    /// Per rotation, its place among the rotations sorted by name: the many shifts starting
+    /// at one instant (every team's leg at 08:00) compare by a number instead of by name.
+    rank: Vec<u32>,
+}
+
+/// A shift's [`PlanOrder`] key.
+pub type PlanKey = ((i64, u32), u32, (i64, u32), i32);
+
+impl PlanOrder {
+    pub fn new(model: &Model) -> Self {
+        let mut by_name: Vec<RotationIx> = (0..model.rotations.len()).collect();
+        by_name.sort_by(|&a, &b| model.rotations[a].name.cmp(&model.rotations[b].name));
+        let mut rank = vec![0u32; by_name.len()];
+        for (position, &rotation) in by_name.iter().enumerate() {
+            rank[rotation] = u32::try_from(position).unwrap_or(u32::MAX);
+        }
+        PlanOrder { rank }
+    }
+
+    pub fn key(&self, s: &Shift) -> PlanKey {
+        let instant = |t: DateTime<Utc>| (t.timestamp(), t.timestamp_subsec_nanos());
+        (
+            instant(s.start),
+            self.rank[s.rotation],
+            instant(s.end),
+            s.slot.date.num_days_from_ce(),
+        )
+    }
+}
+
 /// The positions `0..len` in plan order of the shifts `shift` gives for them.
 fn order_by<'s>(model: &Model, len: usize, shift: impl Fn(usize) -> &'s Shift) -> Vec<usize> {
-    // Rotations ranked by name once, so that the many shifts starting at one instant (every
-    // team's leg at 08:00) compare by a number instead of by their rotations' names.
-    let mut by_name: Vec<RotationIx> = (0..model.rotations.len()).collect();
-    by_name.sort_by(|&a, &b| model.rotations[a].name.cmp(&model.rotations[b].name));
-    let mut rank = vec![0u32; by_name.len()];
-    for (position, &rotation) in by_name.iter().enumerate() {
-        rank[rotation] = u32::try_from(position).unwrap_or(u32::MAX);
-    }
+    let plan_order = PlanOrder::new(model);
     // Keys are sorted, then the shifts gathered in their order: a year of a large
     // organisation is a million shifts, and moving whole shifts while sorting cost more.
-    // The slot's date makes the order total, so an unstable sort gives the one order a stable
-    // sort of the shifts as built (each rotation's in time order) would.
-    let instant = |t: DateTime<Utc>| (t.timestamp(), t.timestamp_subsec_nanos());
-    let mut keys: Vec<_> = (0..len)
-        .map(|i| {
-            let s = shift(i);
-            (
-                instant(s.start),
-                rank[s.rotation],
-                instant(s.end),
-                s.slot.date.num_days_from_ce(),
-                i,
-            )
-        })
-        .collect();
+    // The key makes the order total, so an unstable sort gives the one order a stable sort
+    // of the shifts as built (each rotation's in time order) would.
+    let mut keys: Vec<_> = (0..len).map(|i| (plan_order.key(shift(i)), i)).collect();
     // Two halves sorted at once, then merged.
     let (left, right) = keys.split_at_mut(len / 2);
     parallel::join(|| left.sort_unstable(), || right.sort_unstable());
@@ -181,7 +195,7 @@ fn order_by<'s>(model: &Model, len: usize, shift: impl Fn(usize) -> &'s Shift) -
             (None, _) => right.next(),
         };
         let Some(key) = next else { break };
-        order.push(key.4);
+        order.push(key.1);
     }
     order
 }

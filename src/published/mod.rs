@@ -212,13 +212,13 @@ impl Lock {
     /// rotation's turns must not overlap. Unknown people are leavers, not errors: `check`
     /// reports their turns.
     pub fn resolve(&self, model: &Model) -> Result<Published, Vec<LockProblem>> {
-        let rotation_ix: BTreeMap<&str, RotationIx> = model
+        let rotation_ix: FxHashMap<&str, RotationIx> = model
             .rotations
             .iter()
             .enumerate()
             .map(|(i, r)| (r.name.as_str(), i))
             .collect();
-        let person_ix: BTreeMap<&str, PersonIx> = model
+        let person_ix: FxHashMap<&str, PersonIx> = model
             .people
             .iter()
             .enumerate()

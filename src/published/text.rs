@@ -306,16 +306,18 @@ fn attach(
     if overrides.is_empty() {
         return;
     }
-    let by_slot: BTreeMap<&SlotId, usize> = lock
-        .turns
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (&t.slot, i))
-        .collect();
+    // Indexed by the overrides' slots, which are few, rather than by every turn's.
+    let mut wanted: FxHashMap<&SlotId, Option<usize>> =
+        overrides.iter().map(|(slot, _)| (slot, None)).collect();
+    for (i, t) in lock.turns.iter().enumerate() {
+        if let Some(turn) = wanted.get_mut(&t.slot) {
+            *turn = Some(i);
+        }
+    }
     let mut placed: Vec<(usize, LockedOverride)> = Vec::with_capacity(overrides.len());
-    for (slot, o) in overrides {
-        match by_slot.get(&slot) {
-            Some(&i) => placed.push((i, o)),
+    for (slot, o) in &overrides {
+        match wanted.get(slot).copied().flatten() {
+            Some(i) => placed.push((i, o.clone())),
             None => problems.push(LockProblem {
                 line: o.line,
                 message: format!(

@@ -226,7 +226,7 @@ const PRODID: &str = "-//rota//rota//EN";
 /// A feed's lines before its events. No `METHOD`: RFC 5546 wants an `ORGANIZER` in every
 /// event of a `METHOD:PUBLISH` calendar, and strict parsers (libical) reject one without;
 /// a feed that is subscribed to, not sent as an invitation, needs neither.
-fn head(feed: &Feed) -> String {
+pub fn head(feed: &Feed) -> String {
     let mut text = String::new();
     let mut out = Lines(&mut text);
     out.line("BEGIN", "VCALENDAR");
@@ -242,7 +242,7 @@ fn head(feed: &Feed) -> String {
 }
 
 /// A feed's line after its events.
-const TAIL: &str = "END:VCALENDAR\r\n";
+pub const TAIL: &str = "END:VCALENDAR\r\n";
 
 /// Whether `text` begins like a feed rota writes (and so is rota's to empty or replace).
 pub fn is_ours(text: &[u8]) -> bool {

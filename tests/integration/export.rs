@@ -214,6 +214,34 @@ fn every_feed_matches_the_plan_event_for_event_when_read_by_an_independent_parse
     assert_eq!(ken_day[0]["end"], "2027-03-03T12:00:00Z");
 }
 
+/// The events of a feed's text: from its first event to the calendar's end.
+fn event_text(feed: &str) -> &str {
+    let start = feed.find("BEGIN:VEVENT\r\n").unwrap_or(feed.len());
+    let end = feed.rfind("END:VCALENDAR\r\n").expect("a calendar's end");
+    &feed[start.min(end)..end]
+}
+
+#[test]
+fn the_team_feed_holds_each_rotations_feed_byte_for_byte_in_config_order() {
+    let p = Project::new(TRICKY);
+    p.run(&["export", "--month", "2027-03"], 0);
+    let read = |name: &str| std::fs::read_to_string(p.file("calendar").join(name)).unwrap();
+    let team = read("team.ics");
+    // support-hero comes first in the config, though not by name.
+    let rotations: String = TRICKY_ROTATIONS
+        .iter()
+        .map(|r| event_text(&read(&format!("rotation-{r}.ics"))).to_string())
+        .collect();
+    assert!(!rotations.is_empty());
+    assert_eq!(event_text(&team), rotations);
+    assert!(team.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(
+        team.contains("X-WR-CALNAME:Ops\\; Support\\, Inc. rota\r\n"),
+        "{}",
+        &team[..400]
+    );
+}
+
 #[test]
 fn the_bundled_example_exports_across_both_dst_changes_as_planned() {
     let config = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rotation.toml"));
