@@ -92,14 +92,15 @@ impl History {
         history
     }
 
-    /// The revision of the event `uid` of `slot` whose content now has `fingerprint`:
+    /// The revision of the event `uid` of `slot` whose content now has `fingerprint()`:
     /// unchanged if it was published with that content, one higher and stamped now if its
-    /// content changed.
+    /// content changed. The fingerprint is taken only where there is a previous version to
+    /// compare with: hashing every event's text was a fifth of a first export.
     ///
     /// Without a previous version, an event of a published turn that changed since publishing
     /// is revision 1, stamped 00:00 UTC of today: newer than the version of the published plan
     /// (revision 0), never in the future, and the same for every export of the day.
-    pub fn revise(&self, uid: &str, slot: Slot, fingerprint: u64) -> Revision {
+    pub fn revise(&self, uid: &str, slot: Slot, fingerprint: impl FnOnce() -> u64) -> Revision {
         if let Some(changed) = self.emailed {
             let sequence = self.events.get(uid).map_or(0, |e| e.revision.sequence);
             return if changed {
@@ -125,7 +126,7 @@ impl History {
                 sequence: 0,
                 stamp: self.first,
             },
-            Some(old) if old.fingerprint == fingerprint => old.revision,
+            Some(old) if old.fingerprint == fingerprint() => old.revision,
             Some(old) => Revision {
                 sequence: old.revision.sequence.saturating_add(1),
                 stamp: self.now,
@@ -333,14 +334,14 @@ mod tests {
             rotation: 0,
             date: "2027-01-04".parse().unwrap(),
         };
-        let first = fresh.revise("x@t", slot, 1);
+        let first = fresh.revise("x@t", slot, || 1);
         assert_eq!(first.sequence, 0);
         assert_eq!(first.stamp, at("2026-12-07T00:00:00Z"));
 
         let ahead = History::new(&model("2028-01-01"), now, HashMap::new());
         let today = at("2027-02-01T00:00:00Z");
         assert_eq!(
-            ahead.revise("x@t", slot, 1).stamp,
+            ahead.revise("x@t", slot, || 1).stamp,
             today,
             "team.start lies ahead"
         );
@@ -355,11 +356,11 @@ mod tests {
             HashMap::from([("x@t".to_string(), published)]),
         );
         assert_eq!(
-            later.revise("x@t", slot, 1),
+            later.revise("x@t", slot, || 1),
             first,
             "same content, same revision"
         );
-        let changed = later.revise("x@t", slot, 2);
+        let changed = later.revise("x@t", slot, || 2);
         assert_eq!(changed.sequence, 1);
         assert_eq!(changed.stamp, now);
     }
@@ -377,14 +378,14 @@ mod tests {
         };
         let fresh = History::new(&model("2026-12-07"), now, HashMap::new())
             .with_published_changes(HashSet::from([slot]));
-        let changed = fresh.revise("x@t", slot, 1);
+        let changed = fresh.revise("x@t", slot, || 1);
         assert_eq!(changed.sequence, 1);
         assert_eq!(
             changed.stamp,
             at("2027-02-01T00:00:00Z"),
             "today, not the future"
         );
-        assert_eq!(fresh.revise("y@t", other, 1).sequence, 0);
+        assert_eq!(fresh.revise("y@t", other, || 1).sequence, 0);
 
         // What a previous feed says wins: it knows what subscribers were shown.
         let shown = Previous {
@@ -400,8 +401,8 @@ mod tests {
             HashMap::from([("x@t".to_string(), shown)]),
         )
         .with_published_changes(HashSet::from([slot]));
-        assert_eq!(kept.revise("x@t", slot, 1), shown.revision);
-        assert_eq!(kept.revise("x@t", slot, 2).sequence, 5);
+        assert_eq!(kept.revise("x@t", slot, || 1), shown.revision);
+        assert_eq!(kept.revise("x@t", slot, || 2).sequence, 5);
     }
 
     #[test]

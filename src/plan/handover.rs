@@ -75,9 +75,10 @@ impl Handovers {
         // afterwards: a year of a large organisation is hundreds of megabytes of hand-overs,
         // which would otherwise be held twice over while they were gathered.
         let mut all = Vec::with_capacity(near.iter().map(|list| kept(list)).sum());
-        for list in &near {
+        // Each rotation's shifts are let go as soon as its hand-overs are made.
+        for list in near {
             let overlapping = list.iter().filter(|s| overlaps(s, period));
-            all.extend(overlapping.map(|shift| handover(model, list, shift)));
+            all.extend(overlapping.map(|shift| handover(model, &list, shift)));
         }
         Handovers { all }
     }

@@ -162,7 +162,7 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                         continue;
                     }
                 };
-                let Ok(last) = last.parse::<NaiveDate>() else {
+                let Some(last) = slot::parse_date(last) else {
                     problem(format!("`{last}` is not a date (YYYY-MM-DD)"), RESTORE);
                     continue;
                 };

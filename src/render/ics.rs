@@ -21,7 +21,6 @@ use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::ical_text::{escape, escape_pieces};
-use crate::memo::Memo;
 use crate::model::{Alarms, Model, PersonIx};
 use crate::plan::Shift;
 use crate::plan::handover::Handover;
@@ -297,16 +296,39 @@ struct Scratch {
     end: String,
 }
 
-/// Short local times already written, by zone and instant. The rotations of a large
-/// organisation share a few zones and hand over at the same instants, and each time's zone
-/// lookup and formatting was a good part of rendering.
+/// The short local times written last, by zone and instant. An event shows each instant
+/// up to three times (its own times, and a neighbour's hand-over at its start or end), and the
+/// next event of its feed the same ones again, so the few written last are most of those
+/// needed, and looking them up among a few spares the zone lookups and formatting, which were
+/// a good part of rendering. (A map of every time written was slower: a large organisation's
+/// hundred thousand of them missed the cache on most lookups.)
 #[derive(Default)]
-struct ShortTimes(Memo<(Tz, DateTime<Utc>), String>);
+struct ShortTimes {
+    recent: [Option<(Tz, DateTime<Utc>, String)>; ShortTimes::KEPT],
+    /// Where the next new time goes, round the ring.
+    next: usize,
+}
 
 impl ShortTimes {
+    const KEPT: usize = 8;
+
     /// Appends [`timefmt::short`] of `instant` in `tz` to `text`.
     fn push(&mut self, text: &mut String, instant: DateTime<Utc>, tz: Tz) {
-        text.push_str(self.0.get((tz, instant), || timefmt::short(instant, tz)));
+        let known = self
+            .recent
+            .iter()
+            .flatten()
+            .find(|(z, at, _)| *at == instant && *z == tz);
+        if let Some((_, _, short)) = known {
+            text.push_str(short);
+            return;
+        }
+        let (zone, at, short) = self.recent[self.next].get_or_insert_default();
+        self.next = (self.next + 1) % Self::KEPT;
+        (*zone, *at) = (tz, instant);
+        short.clear();
+        timefmt::push_short(short, instant, tz);
+        text.push_str(short);
     }
 }
 
@@ -337,7 +359,7 @@ fn event(model: &Model, handover: &Handover, shared: &Shared, scratch: &mut Scra
         &scratch.summary,
         &scratch.text,
     ];
-    let fingerprint = revision::fingerprint(content.map(String::as_str));
+    let fingerprint = || revision::fingerprint(content.map(String::as_str));
     let revision = shared.history.revise(&scratch.uid, shift.slot, fingerprint);
 
     let mut lines = Lines(&mut scratch.event);
