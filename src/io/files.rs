@@ -113,7 +113,7 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<R
             let done = match &file.contents {
                 Contents::Written(write) => place(&path, write),
                 Contents::Joined(joined) => match board.sources(dir, files, &joined.parts) {
-                    Some(sources) => place(&path, |out| put_joined(joined, &sources, out)),
+                    Some(sources) => place_joined(&path, joined, &sources),
                     None => break,
                 },
             };
@@ -218,8 +218,22 @@ fn place(
     stage(path, write).map(Done::Staged)
 }
 
-/// Puts out a joined file, its parts copied from the files at `sources`.
-fn put_joined(joined: &Joined, sources: &[PathBuf], out: &mut dyn Write) -> std::io::Result<()> {
+/// Stages the joined file `path`, its parts copied from the files at `sources`, unless it
+/// holds that already.
+fn place_joined(path: &Path, joined: &Joined, sources: &[PathBuf]) -> std::io::Result<Done> {
+    if holds(path, |out| put_joined(joined, sources, out)) {
+        return Ok(Done::Unchanged);
+    }
+    stage_file(path, |file| put_joined(joined, sources, file)).map(Done::Staged)
+}
+
+/// Puts out a joined file, its parts copied from the files at `sources`: from file to file
+/// without passing through rota where the system can (`copy_file_range` on Linux).
+fn put_joined<W: Write + ?Sized>(
+    joined: &Joined,
+    sources: &[PathBuf],
+    out: &mut W,
+) -> std::io::Result<()> {
     use std::io::{Read, Seek, SeekFrom};
     out.write_all(&joined.head)?;
     for (part, path) in joined.parts.iter().zip(sources) {
@@ -461,6 +475,19 @@ pub fn stage(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<Staged> {
+    stage_file(path, |file| {
+        let mut buffered = BufWriter::with_capacity(256 * 1024, file);
+        write(&mut buffered)?;
+        buffered.flush()
+    })
+}
+
+/// As [`stage`], writing to the temporary file itself: copies from other files then stay in
+/// the kernel.
+fn stage_file(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<Staged> {
     let dir = folder(path);
     std::fs::create_dir_all(dir)?;
     // Dropping the temporary file on any error below deletes it.
@@ -470,11 +497,7 @@ pub fn stage(
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     publishable(file.as_file(), path)?;
-    {
-        let mut buffered = BufWriter::with_capacity(256 * 1024, file.as_file_mut());
-        write(&mut buffered)?;
-        buffered.flush()?;
-    }
+    write(file.as_file_mut())?;
     start_writeback(file.as_file());
     // Closed now: an export stages more files than a process may hold open.
     Ok(Staged {
