@@ -45,7 +45,8 @@ pub enum Outcome {
 pub struct Context {
     /// The config with the lock's published turns in it.
     pub model: Model,
-    /// The lock as read; `None` when there is none yet.
+    /// The lock as read, for `rota publish` to extend (other commands plan from the model,
+    /// which holds what it publishes); `None` when there is none yet, or for other commands.
     pub lock: Option<crate::published::Lock>,
     pub lock_path: PathBuf,
     pub config_path: PathBuf,
@@ -213,7 +214,10 @@ fn load(cli: &Cli) -> Result<Context> {
     let config_dir = inputs::config_dir(path);
     Ok(Context {
         model,
-        lock: inputs.lock,
+        // A year of a large organisation's lock is tens of megabytes, held again in the model.
+        lock: inputs
+            .lock
+            .filter(|_| matches!(cli.command, Command::Publish(_))),
         lock_path: inputs.lock_path,
         config_path: path.clone(),
         config_dir,

@@ -138,7 +138,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
 /// holds every turn starting up to its last day.
 fn published(ctx: &Context, month: NaiveDate) -> Result<()> {
     let last = announce::month_after(month).pred_opt().unwrap_or(month);
-    let through = ctx.lock.as_ref().and_then(|l| l.through);
+    let through = ctx.model.published.through;
     if through.is_some_and(|t| t >= last) {
         return Ok(());
     }

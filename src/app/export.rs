@@ -1,6 +1,6 @@
 //! `rota export`: the plan of a period as `team.ics`, `rotation-<name>.ics` and `person-<id>.ics`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::feeds::{self, FeedSpec};
 use crate::io::files::{self, Joined, Publication};
 use crate::local_time::start_of_day;
+use crate::parallel;
 use crate::plan::handover::{Handover, Handovers};
 use crate::plan::{self, Period, Slot};
 use crate::published::digest;
@@ -23,11 +24,15 @@ use crate::revision::{self, History};
 
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outcome> {
     let period = period(ctx, &args.period)?;
-    let shifts = Handovers::of(&ctx.model, period);
-    let history = History::new(&ctx.model, ctx.now, previous(&args.out))
-        .with_published_changes(published_changes(ctx, &shifts));
+    // Independent steps, each long for a large organisation, side by side.
+    let (shifts, previous) =
+        parallel::join(|| Handovers::of(&ctx.model, period), || previous(&args.out));
+    let (changed, mut feeds) = parallel::join(
+        || published_changes(ctx, &shifts),
+        || feeds::feeds(&ctx.model, &shifts, ctx.display_tz),
+    );
+    let history = History::new(&ctx.model, ctx.now, previous).with_published_changes(changed);
     let renderer = ics::Renderer::new(&ctx.model, &history);
-    let mut feeds = feeds::feeds(&ctx.model, &shifts, ctx.display_tz);
     // Rendered before anything is written, and published with the feeds in one commit.
     let page = args.html.then(|| html_page(ctx, period, &shifts, &feeds));
     let gone = gone(&args.out, &feeds);
@@ -127,10 +132,10 @@ pub fn published_changes(ctx: &Context, handovers: &Handovers) -> HashSet<Slot> 
 
 /// The events of the team's feed a previous export left in `dir`: what each event said and
 /// its revision. Anything unreadable counts as no previous export.
-fn previous(dir: &Path) -> HashMap<String, revision::Previous> {
+fn previous(dir: &Path) -> revision::Events {
     let path = dir.join("team.ics");
     if !starts_like_ours(&path) {
-        return HashMap::new();
+        return revision::Events::default();
     }
     let read = std::fs::File::open(&path).and_then(|file| {
         revision::read_feed_from(std::io::BufReader::with_capacity(256 * 1024, file))

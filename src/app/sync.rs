@@ -366,8 +366,8 @@ impl State {
     }
 
     /// The events synced before, by UID, for their revisions.
-    fn history(&self) -> HashMap<String, revision::Previous> {
-        let mut events = HashMap::new();
+    fn history(&self) -> revision::Events {
+        let mut events = revision::Events::default();
         for entry in self.collections.values().flat_map(|c| c.values()) {
             let (Ok(fingerprint), Some(stamp)) = (
                 u64::from_str_radix(&entry.content, 16),
@@ -376,7 +376,7 @@ impl State {
                 continue;
             };
             events.insert(
-                entry.uid.clone(),
+                revision::UidKey::of(&entry.uid),
                 revision::Previous {
                     revision: Revision {
                         sequence: entry.sequence,
