@@ -165,10 +165,10 @@ impl History {
 pub const CONTENT: [&str; 4] = ["DTSTART", "DTEND", "SUMMARY", "DESCRIPTION"];
 
 /// A fingerprint of an event's content: the values of [`CONTENT`], in that order.
-pub fn fingerprint<'v>(values: impl IntoIterator<Item = &'v str>) -> u64 {
+pub fn fingerprint<V: AsRef<[u8]>>(values: impl IntoIterator<Item = V>) -> u64 {
     let mut hash = Fnv::default();
     for value in values {
-        hash.write(value.as_bytes());
+        hash.write(value.as_ref());
         // A separator no value holds (values are single lines), so that parts never run
         // into each other.
         hash.write(b"\n");
@@ -194,8 +194,10 @@ pub fn read_feed(text: &str) -> Option<HashMap<String, Previous>> {
 
 /// [`read_feed`] of a feed read as it goes, by [`UidKey`]: a large organisation's team feed
 /// need not be held in memory at once. An error reading it is passed on.
-pub fn read_feed_from(input: impl BufRead) -> std::io::Result<Option<Events>> {
-    let mut events = Events::default();
+/// `events` is how many it is expected to hold, so that a large feed's are not moved as it is
+/// read.
+pub fn read_feed_from(input: impl BufRead, events: usize) -> std::io::Result<Option<Events>> {
+    let mut events = Events::with_capacity_and_hasher(events, Default::default());
     let calendar = each_event(input, |uid, previous| {
         events.insert(UidKey::of(uid), previous);
     })?;
@@ -213,7 +215,7 @@ fn each_event(input: impl BufRead, mut f: impl FnMut(&str, Previous)) -> std::io
     let mut in_event = false;
     let mut nested = 0usize;
     for_each_line(input, |line| {
-        if std::mem::take(&mut first) && line.trim_start() != "BEGIN:VCALENDAR" {
+        if std::mem::take(&mut first) && line.trim_ascii_start() != b"BEGIN:VCALENDAR" {
             calendar = false;
         }
         if !calendar {
@@ -221,19 +223,19 @@ fn each_event(input: impl BufRead, mut f: impl FnMut(&str, Previous)) -> std::io
         }
         let (name, value) = property(line);
         match (name, value) {
-            ("BEGIN", "VEVENT") => {
+            (b"BEGIN", b"VEVENT") => {
                 lines.clear();
                 in_event = true;
                 nested = 0;
             }
-            ("END", "VEVENT") if in_event => {
+            (b"END", b"VEVENT") if in_event => {
                 in_event = false;
                 if let Some((uid, previous)) = lines.finish() {
                     f(uid, previous);
                 }
             }
-            ("BEGIN", _) if in_event => nested += 1,
-            ("END", _) if in_event => nested = nested.saturating_sub(1),
+            (b"BEGIN", _) if in_event => nested += 1,
+            (b"END", _) if in_event => nested = nested.saturating_sub(1),
             _ if nested > 0 || !in_event => {}
             _ => lines.take(name, value),
         }
@@ -241,15 +243,17 @@ fn each_event(input: impl BufRead, mut f: impl FnMut(&str, Previous)) -> std::io
     Ok(calendar)
 }
 
-/// The properties of one event that its revision is read from, as written.
+/// The properties of one event that its revision is read from, as written. Read as bytes:
+/// only the UID and stamp need to be text, and checking every line of a large feed for UTF-8
+/// was a good part of reading it.
 #[derive(Default)]
 struct EventLines {
     /// Empty while the event has shown none.
-    uid: String,
+    uid: Vec<u8>,
     stamp: Option<DateTime<Utc>>,
     sequence: u32,
     /// The values of [`CONTENT`], in that order.
-    content: [String; 4],
+    content: [Vec<u8>; 4],
 }
 
 impl EventLines {
@@ -257,21 +261,22 @@ impl EventLines {
         self.uid.clear();
         self.stamp = None;
         self.sequence = 0;
-        self.content.iter_mut().for_each(String::clear);
+        self.content.iter_mut().for_each(Vec::clear);
     }
 
-    fn take(&mut self, name: &str, value: &str) {
+    fn take(&mut self, name: &[u8], value: &[u8]) {
+        let text = || std::str::from_utf8(value).ok();
         match name {
-            "UID" => {
+            b"UID" => {
                 self.uid.clear();
-                self.uid.push_str(value);
+                self.uid.extend_from_slice(value);
             }
-            "DTSTAMP" => self.stamp = parse_utc(value),
-            "SEQUENCE" => self.sequence = value.trim().parse().unwrap_or(0),
+            b"DTSTAMP" => self.stamp = text().and_then(parse_utc),
+            b"SEQUENCE" => self.sequence = text().and_then(|t| t.trim().parse().ok()).unwrap_or(0),
             _ => {
-                if let Some(i) = CONTENT.iter().position(|&c| c == name) {
+                if let Some(i) = CONTENT.iter().position(|c| c.as_bytes() == name) {
                     self.content[i].clear();
-                    self.content[i].push_str(value);
+                    self.content[i].extend_from_slice(value);
                 }
             }
         }
@@ -283,42 +288,45 @@ impl EventLines {
                 sequence: self.sequence,
                 stamp: self.stamp?,
             },
-            fingerprint: fingerprint(self.content.iter().map(String::as_str)),
+            fingerprint: fingerprint(&self.content),
         };
-        let uid = Some(self.uid.as_str()).filter(|uid| !uid.is_empty());
+        let uid = std::str::from_utf8(&self.uid)
+            .ok()
+            .filter(|uid| !uid.is_empty());
         Some((uid?, previous))
     }
 }
 
 /// A content line's name (without parameters) and value.
-fn property(line: &str) -> (&str, &str) {
-    let (head, value) = line.split_once(':').unwrap_or((line, ""));
-    let name = head.split_once(';').map_or(head, |(name, _)| name);
+fn property(line: &[u8]) -> (&[u8], &[u8]) {
+    let colon = line.iter().position(|&b| b == b':');
+    let (head, value) = colon.map_or((line, &[][..]), |at| (&line[..at], &line[at + 1..]));
+    let name = head.split(|&b| b == b';').next().unwrap_or(head);
     (name, value)
 }
 
 /// Calls `f` with each content line of `input`, unfolded (RFC 5545: a line break followed by
 /// a space or tab continues the line).
-fn for_each_line(mut input: impl BufRead, mut f: impl FnMut(&str)) -> std::io::Result<()> {
-    let mut line = String::new();
-    let mut raw = String::new();
+fn for_each_line(mut input: impl BufRead, mut f: impl FnMut(&[u8])) -> std::io::Result<()> {
+    let mut line = Vec::new();
+    let mut raw = Vec::new();
     let mut started = false;
     loop {
         raw.clear();
-        if input.read_line(&mut raw)? == 0 {
+        if input.read_until(b'\n', &mut raw)? == 0 {
             break;
         }
-        let text = raw.strip_suffix('\n').unwrap_or(&raw);
-        let text = text.strip_suffix('\r').unwrap_or(text);
-        if let Some(rest) = text.strip_prefix([' ', '\t']) {
-            line.push_str(rest);
+        let text = raw.strip_suffix(b"\n").unwrap_or(&raw);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if let Some(rest) = text.strip_prefix(b" ").or_else(|| text.strip_prefix(b"\t")) {
+            line.extend_from_slice(rest);
             continue;
         }
         if started {
             f(&line);
         }
         line.clear();
-        line.push_str(text);
+        line.extend_from_slice(text);
         started = true;
     }
     if started {

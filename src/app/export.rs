@@ -138,7 +138,10 @@ fn previous(dir: &Path) -> revision::Events {
         return revision::Events::default();
     }
     let read = std::fs::File::open(&path).and_then(|file| {
-        revision::read_feed_from(std::io::BufReader::with_capacity(256 * 1024, file))
+        // An event takes some 500 bytes; an estimate to size the table by.
+        let events = file.metadata().map_or(0, |m| m.len() / 500);
+        let events = usize::try_from(events).unwrap_or(0);
+        revision::read_feed_from(std::io::BufReader::with_capacity(256 * 1024, file), events)
     });
     read.ok().flatten().unwrap_or_default()
 }
