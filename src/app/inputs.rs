@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::config;
 use crate::error::{Error, Result};
 use crate::model::Model;
+use crate::parallel;
 use crate::published::{Lock, LockProblem, text};
 
 /// The lock's file name beside the config, unless `[team] lock` names another.
@@ -21,23 +22,35 @@ pub struct Inputs {
 
 /// Where the lock of the config at `config` lives.
 pub fn lock_path(model: &Model, config: &Path) -> PathBuf {
-    let lock = model.team.lock.as_deref().unwrap_or(Path::new(LOCK_FILE));
+    lock_path_named(model.team.lock.as_deref(), config)
+}
+
+fn lock_path_named(lock: Option<&Path>, config: &Path) -> PathBuf {
+    let lock = lock.unwrap_or(Path::new(LOCK_FILE));
     match config.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.join(lock),
         _ => lock.to_path_buf(),
     }
 }
 
+/// A lock's text parsed, or what is wrong with it.
+type Parsed = std::result::Result<Lock, Vec<LockProblem>>;
+
 /// `model` with the lock `lock` (its text and its name in errors) resolved into it.
-pub fn with_lock(
+pub fn with_lock(model: Model, lock: Option<(&str, &str)>, lock_path: PathBuf) -> Result<Inputs> {
+    let parsed = lock.map(|(text, name)| (text::parse(text), name));
+    with_parsed(model, parsed, lock_path)
+}
+
+fn with_parsed(
     mut model: Model,
-    lock: Option<(&str, &str)>,
+    parsed: Option<(Parsed, &str)>,
     lock_path: PathBuf,
 ) -> Result<Inputs> {
-    let lock = match lock {
+    let lock = match parsed {
         None => None,
-        Some((text, name)) => {
-            let lock = text::parse(text).map_err(|p| lock_error(name, &p))?;
+        Some((parsed, name)) => {
+            let lock = parsed.map_err(|p| lock_error(name, &p))?;
             model.published = lock.resolve(&model).map_err(|p| lock_error(name, &p))?;
             Some(lock)
         }
@@ -62,15 +75,21 @@ pub fn read(path: &Path) -> Result<Inputs> {
     let dir = config_dir(path);
     let read =
         |relative: &str| std::fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
-    let model = config::load_with(&text, &name, &read)?;
+    // The lock where it usually is, beside the config, is read while the config is: a
+    // published year of a large organisation takes about as long to read as its config.
+    // Where the config names another place, that one is read afterwards.
+    let usual = lock_path_named(None, path);
+    let read_usual = || read_lock(&usual).map(|text| text.map(|t| text::parse(&t)));
+    let (model, early) = parallel::join(|| config::load_with(&text, &name, &read), read_usual);
+    let model = model?;
     let lock_path = lock_path(&model, path);
-    let lock_text = read_lock(&lock_path)?;
+    let parsed = if lock_path == usual {
+        early?
+    } else {
+        read_lock(&lock_path)?.map(|t| text::parse(&t))
+    };
     let lock_name = lock_path.display().to_string();
-    with_lock(
-        model,
-        lock_text.as_deref().map(|t| (t, lock_name.as_str())),
-        lock_path,
-    )
+    with_parsed(model, parsed.map(|p| (p, lock_name.as_str())), lock_path)
 }
 
 /// The folder paths in the config are relative to.

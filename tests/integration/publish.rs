@@ -258,6 +258,24 @@ fn the_lock_can_live_where_the_team_says() {
     p.run(&["publish", "--through", "2026-12-08"], 0);
     assert!(p.file("published/duty.lock").exists());
     assert!(!p.file("rotation.lock").exists());
+    // A file where locks usually are is not this config's lock: it is not read.
+    std::fs::write(p.file("rotation.lock"), "not a lock\n").unwrap();
+    let planned = p.run(
+        &[
+            "plan",
+            "--from",
+            "2026-12-07",
+            "--to",
+            "2026-12-09",
+            "--format",
+            "csv",
+        ],
+        0,
+    );
+    assert_eq!(planned.lines().count(), 3, "{planned}");
+    std::fs::write(p.file("published/duty.lock"), "not a lock\n").unwrap();
+    let err = p.run_err(&["plan", "--from", "2026-12-07", "--to", "2026-12-09"], 2);
+    assert!(err.contains("published/duty.lock:1:"), "{err}");
 }
 
 fn git(p: &Project, args: &[&str]) {
