@@ -154,6 +154,14 @@ impl FromStr for SlotPart {
 /// `escaped_rotation`: the fast path for the million events of a large export, which escape
 /// each rotation's name once.
 pub fn push_text(out: &mut String, date: NaiveDate, escaped_rotation: &str) {
+    push_date(out, date);
+    out.push('-');
+    out.push_str(escaped_rotation);
+}
+
+/// Appends `date` as `YYYY-MM-DD`, its `Display` text, put together by hand for the
+/// hundreds of thousands of dates of a large organisation's lock and publish report.
+pub fn push_date(out: &mut String, date: NaiveDate) {
     match u32::try_from(date.year()) {
         Ok(year) if year <= 9999 => {
             push_two_digits(out, year / 100);
@@ -168,8 +176,6 @@ pub fn push_text(out: &mut String, date: NaiveDate, escaped_rotation: &str) {
             let _ = write!(out, "{date}");
         }
     }
-    out.push('-');
-    out.push_str(escaped_rotation);
 }
 
 /// [`push_text`] of a [`SlotPart`].

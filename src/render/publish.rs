@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::published::LockedTurn;
 use crate::published::publish::Publication;
+use crate::slot;
 
 /// A publication as the command reports it.
 pub struct PublishView<'a> {
@@ -24,11 +25,17 @@ pub fn text(view: &PublishView) -> String {
     let line = |out: &mut String, sign: char, t: &LockedTurn| {
         let person = t.person.as_deref().unwrap_or("(nobody)");
         let rotation = &t.slot.rotation;
-        let _ = write!(
-            out,
-            "{sign} {rotation:<20} {} .. {}  {person}",
-            t.slot.date, t.last
-        );
+        out.push(sign);
+        out.push(' ');
+        out.push_str(rotation);
+        // Padded to 20 columns, as `{:<20}` pads (by characters).
+        let width = rotation.chars().count();
+        out.extend(std::iter::repeat_n(' ', 20usize.saturating_sub(width) + 1));
+        slot::push_date(out, t.slot.date);
+        out.push_str(" .. ");
+        slot::push_date(out, t.last);
+        out.push_str("  ");
+        out.push_str(person);
         for (i, o) in t.overrides.iter().enumerate() {
             out.push_str(if i == 0 { ", with overrides: " } else { ", " });
             let _ = write!(
