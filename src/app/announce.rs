@@ -9,8 +9,9 @@ use super::{Context, Outcome, emit, mail};
 use crate::announce::{self, AnnouncementKey, MonthPlan};
 use crate::cli::{AnnounceArgs, MailFormat};
 use crate::error::{Error, Result};
-use crate::io::delivery::{self, Kind, Outgoing, Run};
+use crate::io::delivery::{Kind, Outgoing, Run};
 use crate::io::sent_log::{Record, Telling};
+use crate::local_time::start_of_day;
 use crate::model::{Model, PersonIx};
 use crate::notice::Told;
 use crate::plan::handover;
@@ -61,12 +62,18 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
         }
         let p = &model.people[person];
         if p.email.is_none() {
-            delivery::warn(&format!(
-                "{} ({}) has no email address: no announcement of {}; add `email` to the person",
-                p.name,
-                p.id,
-                announcement::month_name(&plan)
-            ));
+            // Once per month and person: a scheduled run would repeat it every time.
+            let until = start_of_day(model.team.timezone, announce::month_after(month));
+            run.warn_once(
+                &format!("announcement {month} {}", crate::slot::escape(&p.id)),
+                until,
+                &format!(
+                    "{} ({}) has no email address: no announcement of {}; add `email` to the person",
+                    p.name,
+                    p.id,
+                    announcement::month_name(&plan)
+                ),
+            );
             continue;
         }
         pending += 1;

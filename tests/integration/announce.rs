@@ -996,6 +996,43 @@ fn someone_without_an_address_is_warned_about_once_not_on_every_run() {
 }
 
 #[test]
+fn announcing_to_someone_without_an_address_warns_once_per_month() {
+    let server = SmtpServer::start();
+    let smtp = server.smtp_config();
+    let text = config(&smtp, "09:00-17:00", "").replace("email = \"kenji@example.com\"\n", "");
+    let p = published(&text);
+    let (_, first) = run(
+        &p,
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T10:00",
+        ],
+        0,
+    );
+    assert!(
+        first.contains(
+            "Kenji Watanabe (kenji) has no email address: no announcement of December 2026"
+        ),
+        "{first}"
+    );
+    let (_, again) = run(
+        &p,
+        &[
+            "announce",
+            "--month",
+            "2026-12",
+            "--now",
+            "2026-12-01T11:00",
+        ],
+        0,
+    );
+    assert!(!again.contains("no email address"), "{again}");
+}
+
+#[test]
 fn concurrent_runs_send_each_notice_once() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
