@@ -433,10 +433,20 @@ pub fn message(model: &Model, c: &Conflict) -> String {
                 Unserved::Away => format!("{id} is away on one of its days"),
             };
             let fix = match replacement {
-                Some(p) => format!(
-                    "; paste the [[override]] shown below to give it to {}",
-                    model.people[p].id
-                ),
+                Some(p) => {
+                    // A turn with days off in it takes one table per stretch.
+                    let tables = crate::check::override_toml(model, c, p)
+                        .matches("[[override]]")
+                        .count();
+                    let what = match tables {
+                        0 | 1 => "the [[override]]".to_string(),
+                        n => format!("the {n} [[override]] tables"),
+                    };
+                    format!(
+                        "; paste {what} shown below to give it to {}",
+                        model.people[p].id
+                    )
+                }
                 None => "; no member is free for it: add an [[override]]".to_string(),
             };
             format!("{id}'s published {first} turn (lock line {line}) cannot be served: {why}{fix}")

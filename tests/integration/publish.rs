@@ -166,6 +166,27 @@ fn a_published_turn_of_a_leaver_or_of_someone_now_away_is_an_error_with_the_over
 }
 
 #[test]
+fn a_published_turn_an_override_cuts_in_two_is_fixed_by_two_tables_and_says_so() {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    // Bo leaves; eve already has the middle of bo's Tuesday.
+    let lunch = "[[override]]\nrotation = \"duty\"\nperson = \"eve\"\n\
+                 from = 2026-12-08T12:00:00\nto = 2026-12-08T13:00:00\n";
+    let text = config("\"ana\", \"cy\", \"dan\"", lunch);
+    std::fs::write(p.file("rotation.toml"), &text).unwrap();
+    let out = p.run(&["check", "--from", "2026-12-07", "--to", "2026-12-12"], 1);
+    assert!(out.contains("bo is no longer a member of duty"), "{out}");
+    assert!(
+        out.contains("paste the 2 [[override]] tables shown below"),
+        "{out}"
+    );
+    for (from, to) in [("09:00", "12:00"), ("13:00", "17:00")] {
+        let table = format!("from = 2026-12-08T{from}:00\nto = 2026-12-08T{to}:00\n");
+        assert!(out.contains(&table), "{table} in {out}");
+    }
+}
+
+#[test]
 fn a_lock_that_does_not_parse_is_named_by_file_and_line_and_nothing_changes() {
     let p = Project::new(&config(FOUR, ""));
     p.run(&["publish", "--through", "2026-12-11"], 0);
