@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
         })
         .collect();
     // Copied from the rotations' feeds rather than rendered a second time.
-    if let Some(joined) = joined_team(&feeds) {
+    if let Some(joined) = joined_team(&feeds, ctx.model.rotations.len()) {
         files[0] = Publication::joined(feeds[0].file_name(), joined);
     }
     if let Some(page) = page {
@@ -178,12 +178,14 @@ fn starts_like_ours(path: &Path) -> bool {
         .is_ok_and(|_| ics::is_ours(&head))
 }
 
-/// The team's feed (the first) as the rotations' feeds after it put together: their events
-/// are the team's, rotation by rotation, shown the same way. `None` when they are not.
-fn joined_team(feeds: &[FeedSpec]) -> Option<Joined> {
+/// The team's feed (the first) as the feeds of the model's `rotations` rotations after it
+/// put together: their events are the team's, rotation by rotation, shown the same way.
+/// `None` when they are not.
+fn joined_team(feeds: &[FeedSpec], rotations: usize) -> Option<Joined> {
     let (team, rest) = feeds.split_first()?;
     let rotations: Vec<(usize, &FeedSpec)> = rest
         .iter()
+        .take(rotations)
         .enumerate()
         .map(|(i, f)| (i + 1, f))
         .take_while(|(_, f)| f.name.starts_with("rotation-"))
