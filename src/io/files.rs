@@ -104,6 +104,7 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<R
     let next = AtomicUsize::new(0);
     let board = Board::new(files.len());
     let writer = || {
+        let _unstuck = Unstuck(&board);
         while !board.failed() {
             let Some(&ix) = queue.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 break;
@@ -266,6 +267,19 @@ enum Done {
 
 /// A file that could not be staged, and why.
 type Failure = (PathBuf, std::io::Error);
+
+/// Held by each writer: one that panics stops the others, so that none is left waiting for a
+/// file it will never get (the panic then goes on once all have stopped).
+struct Unstuck<'b>(&'b Board);
+
+impl Drop for Unstuck<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let stopped = std::io::Error::other("a writer stopped");
+            self.0.record(usize::MAX, Err((PathBuf::new(), stopped)));
+        }
+    }
+}
 
 /// The files of a set as the writers get through them, for a joined file to wait for the
 /// files it copies from.
@@ -802,6 +816,40 @@ mod tests {
         assert_eq!(changed.written, ["all", "b"]);
         assert_eq!(read("all"), b"<threeone>");
         assert_eq!(read("a"), b"h:one;");
+    }
+
+    #[test]
+    fn a_writer_that_panics_leaves_no_joined_file_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_path_buf();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let joined = Joined {
+                head: Vec::new(),
+                parts: vec![Part {
+                    file: 0,
+                    skip: 0,
+                    trim: 0,
+                }],
+                tail: Vec::new(),
+            };
+            let files = [
+                Publication::new("a", |_: &mut dyn Write| -> std::io::Result<()> {
+                    std::thread::sleep(Duration::from_millis(50));
+                    panic!("a bug")
+                }),
+                Publication::joined("all", joined),
+            ];
+            let run = std::panic::AssertUnwindSafe(|| publish(&path, &files, &[]));
+            let _ = done.send(std::panic::catch_unwind(run).is_err());
+        });
+        let panicked = finished.recv_timeout(Duration::from_secs(20));
+        assert_eq!(
+            panicked,
+            Ok(true),
+            "publishing must end, and the panic go on"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
