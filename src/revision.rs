@@ -271,7 +271,7 @@ impl EventLines {
                 self.uid.clear();
                 self.uid.extend_from_slice(value);
             }
-            b"DTSTAMP" => self.stamp = text().and_then(parse_utc),
+            b"DTSTAMP" => self.stamp = text().and_then(crate::timefmt::parse_ical_utc),
             b"SEQUENCE" => self.sequence = text().and_then(|t| t.trim().parse().ok()).unwrap_or(0),
             _ => {
                 if let Some(i) = CONTENT.iter().position(|c| c.as_bytes() == name) {
@@ -333,38 +333,6 @@ fn for_each_line(mut input: impl BufRead, mut f: impl FnMut(&[u8])) -> std::io::
         f(&line);
     }
     Ok(())
-}
-
-/// `20261207T080000Z`: read by hand, as a million of them are in a large team feed; any
-/// other form as chrono reads `%Y%m%dT%H%M%SZ`.
-fn parse_utc(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim();
-    let b = text.as_bytes();
-    let number = |from: usize, len: usize| {
-        b.get(from..from + len)?.iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    let by_hand = || {
-        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
-            return None;
-        }
-        let date = chrono::NaiveDate::from_ymd_opt(
-            i32::try_from(number(0, 4)?).ok()?,
-            number(4, 2)?,
-            number(6, 2)?,
-        )?;
-        Some(
-            date.and_hms_opt(number(9, 2)?, number(11, 2)?, number(13, 2)?)?
-                .and_utc(),
-        )
-    };
-    if let Some(instant) = by_hand() {
-        return Some(instant);
-    }
-    chrono::NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%SZ")
-        .ok()
-        .map(|t| t.and_utc())
 }
 
 /// FNV-1a (64 bits): a small hash whose values never change between builds or machines, for

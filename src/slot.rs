@@ -17,7 +17,7 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
 use crate::model::{Model, RotationIx};
-use crate::timefmt::push_two_digits;
+use crate::timefmt::{self, push_two_digits};
 
 /// One rotation's shift on one local date (in the rotation's zone), within one config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,30 +81,10 @@ impl FromStr for SlotId {
             (Some(date), Some("-"), Some(rotation)) if !rotation.is_empty() => (date, rotation),
             _ => return Err(bad()),
         };
-        let date = parse_date(date).ok_or_else(bad)?;
+        let date = timefmt::parse_date(date).ok_or_else(bad)?;
         let rotation = unescape(rotation).ok_or_else(bad)?;
         Ok(SlotId { rotation, date })
     }
-}
-
-/// A `YYYY-MM-DD` date as the lock and state files write them: read by hand for the common
-/// form, since a lock holds hundreds of thousands and chrono's parser reads its format string
-/// each time; anything else as chrono reads `%Y-%m-%d`.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| {
-        b[range].iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    if b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
-    {
-        return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 /// A stretch of a slot: the whole shift (offset zero), or the part an override split off,
@@ -270,25 +250,6 @@ pub fn parse_iso_duration(text: &str) -> Option<TimeDelta> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        #[test]
-        fn dates_read_as_chrono_reads_them(text in r"[0-9+ -]{0,3}[0-9]{1,4}-[0-9]{1,3}-[0-9]{1,3}[0-9 ]{0,2}") {
-            let chrono = NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok();
-            proptest::prop_assert_eq!(parse_date(&text), chrono);
-        }
-    }
-
-    #[test]
-    fn every_day_of_four_centuries_reads_back() {
-        let mut day = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
-        while day.year() < 2300 {
-            assert_eq!(parse_date(&day.to_string()), Some(day));
-            day = day.succ_opt().unwrap();
-        }
-        assert_eq!(parse_date("2027-02-29"), None);
-        assert_eq!(parse_date("2027-13-01"), None);
-    }
 
     fn date(text: &str) -> NaiveDate {
         text.parse().unwrap()

@@ -113,8 +113,51 @@ pub fn parse_instant(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
         .map(|local| local_time::resolve(tz, local))
 }
 
+/// A `YYYY-MM-DD` date. The usual form is read by hand, since a lock holds hundreds of
+/// thousands and chrono's parser reads its format string each time; anything else as chrono
+/// reads `%Y-%m-%d`.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    let text = text.trim();
+    let b = text.as_bytes();
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (number(&b[0..4]), number(&b[5..7]), number(&b[8..10]))
+    {
+        return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// `20261207T080000Z`, iCalendar's UTC date-time: read by hand like [`parse_date`], as a
+/// large team feed holds a million; anything else as chrono reads `%Y%m%dT%H%M%SZ`.
+pub fn parse_ical_utc(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    let b = text.as_bytes();
+    let by_hand = || {
+        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+            return None;
+        }
+        let date = NaiveDate::from_ymd_opt(
+            i32::try_from(number(&b[0..4])?).ok()?,
+            number(&b[4..6])?,
+            number(&b[6..8])?,
+        )?;
+        let time = (number(&b[9..11])?, number(&b[11..13])?, number(&b[13..15])?);
+        Some(date.and_hms_opt(time.0, time.1, time.2)?.and_utc())
+    };
+    by_hand().or_else(|| {
+        NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%SZ")
+            .ok()
+            .map(|t| t.and_utc())
+    })
+}
+
+/// The number the ASCII digits `digits` write; `None` if any is not a digit.
+fn number(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |n, &d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
 }
 
 /// `2026-12` → its first day.
@@ -125,6 +168,37 @@ pub fn parse_month(text: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn dates_read_as_chrono_reads_them(text in r"[0-9+ -]{0,3}[0-9]{1,4}-[0-9]{1,3}-[0-9]{1,3}[0-9 ]{0,2}") {
+            let chrono = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+            proptest::prop_assert_eq!(parse_date(&text), chrono);
+        }
+
+        #[test]
+        fn ical_utc_reads_as_chrono_reads_it(text in r"[0-9+-]{0,2}[0-9]{6,9}T[0-9]{4,7}Z?") {
+            let chrono = NaiveDateTime::parse_from_str(&text, "%Y%m%dT%H%M%SZ").ok().map(|t| t.and_utc());
+            proptest::prop_assert_eq!(parse_ical_utc(&text), chrono);
+        }
+    }
+
+    #[test]
+    fn every_day_of_four_centuries_reads_back() {
+        let mut day = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        while day.year() < 2300 {
+            assert_eq!(parse_date(&day.to_string()), Some(day));
+            let noon = day.and_hms_opt(12, 34, 56).unwrap().and_utc();
+            assert_eq!(
+                parse_ical_utc(&noon.format("%Y%m%dT%H%M%SZ").to_string()),
+                Some(noon)
+            );
+            day = day.succ_opt().unwrap();
+        }
+        assert_eq!(parse_date("2027-02-29"), None);
+        assert_eq!(parse_date("2027-13-01"), None);
+        assert_eq!(parse_ical_utc("20270229T000000Z"), None);
+    }
 
     #[test]
     fn local_datetimes_are_read_in_the_display_zone() {

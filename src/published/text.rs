@@ -30,6 +30,7 @@ use rustc_hash::FxHashMap;
 
 use super::{Lock, LockProblem, LockedOverride, LockedQueue, LockedTurn};
 use crate::slot::{self, SlotId};
+use crate::timefmt;
 
 /// The format version this rota writes: 2 added `override` lines.
 pub const VERSION: u32 = 2;
@@ -162,7 +163,7 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
                         continue;
                     }
                 };
-                let Some(last) = slot::parse_date(last) else {
+                let Some(last) = timefmt::parse_date(last) else {
                     problem(format!("`{last}` is not a date (YYYY-MM-DD)"), RESTORE);
                     continue;
                 };
