@@ -178,9 +178,9 @@ fn starts_like_ours(path: &Path) -> bool {
         .is_ok_and(|_| ics::is_ours(&head))
 }
 
-/// The team's feed (the first) as the feeds of the model's `rotations` rotations after it
-/// put together: their events are the team's, rotation by rotation, shown the same way.
-/// `None` when they are not.
+/// The team's feed (the first of `feeds`) put together from the feeds of the `rotations`
+/// rotations after it, when their events are the team's, rotation by rotation, shown the same
+/// way (with the same alarms); `None` when they are not.
 fn joined_team(feeds: &[FeedSpec], rotations: usize) -> Option<Joined> {
     let (team, rest) = feeds.split_first()?;
     let rotations: Vec<(usize, &FeedSpec)> = rest
