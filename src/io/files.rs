@@ -818,21 +818,26 @@ mod tests {
         assert_eq!(read("a"), b"h:one;");
     }
 
+    /// A joined file that is the first file of its set, whole.
+    fn whole_of_first() -> Joined {
+        Joined {
+            head: Vec::new(),
+            parts: vec![Part {
+                file: 0,
+                skip: 0,
+                trim: 0,
+            }],
+            tail: Vec::new(),
+        }
+    }
+
     #[test]
     fn a_writer_that_panics_leaves_no_joined_file_waiting() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().to_path_buf();
         let (done, finished) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let joined = Joined {
-                head: Vec::new(),
-                parts: vec![Part {
-                    file: 0,
-                    skip: 0,
-                    trim: 0,
-                }],
-                tail: Vec::new(),
-            };
+            let joined = whole_of_first();
             let files = [
                 Publication::new("a", |_: &mut dyn Write| -> std::io::Result<()> {
                     std::thread::sleep(Duration::from_millis(50));
@@ -856,15 +861,7 @@ mod tests {
     fn a_failed_part_fails_the_joined_file_and_replaces_nothing() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("all"), b"old").unwrap();
-        let joined = Joined {
-            head: Vec::new(),
-            parts: vec![Part {
-                file: 0,
-                skip: 0,
-                trim: 0,
-            }],
-            tail: Vec::new(),
-        };
+        let joined = whole_of_first();
         let files = [
             Publication::new("a", |out: &mut dyn Write| {
                 out.write_all(b"half")?;

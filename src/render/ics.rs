@@ -203,11 +203,7 @@ impl<'m> Renderer<'m> {
     pub fn resource(&self, handover: &Handover, alarms: bool) -> String {
         let mut scratch = self.scratch();
         let mut text = String::new();
-        let mut out = Lines(&mut text);
-        out.line("BEGIN", "VCALENDAR");
-        out.line("VERSION", "2.0");
-        out.line("PRODID", PRODID);
-        out.line("CALSCALE", "GREGORIAN");
+        open_calendar(&mut Lines(&mut text));
         event(self.model, handover, &self.shared, &mut scratch, alarms);
         text.push_str(&scratch.event);
         text.push_str(TAIL);
@@ -228,16 +224,21 @@ const PRODID: &str = "-//rota//rota//EN";
 pub fn head(feed: &Feed) -> String {
     let mut text = String::new();
     let mut out = Lines(&mut text);
-    out.line("BEGIN", "VCALENDAR");
-    out.line("VERSION", "2.0");
-    out.line("PRODID", PRODID);
-    out.line("CALSCALE", "GREGORIAN");
+    open_calendar(&mut out);
     out.text("X-WR-CALNAME", feed.name);
     out.text("X-WR-CALDESC", feed.description);
     out.text("X-WR-TIMEZONE", feed.timezone.name());
     out.line("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
     out.line("X-PUBLISHED-TTL", REFRESH);
     text
+}
+
+/// The lines every calendar rota writes begins with.
+fn open_calendar(out: &mut Lines) {
+    out.line("BEGIN", "VCALENDAR");
+    out.line("VERSION", "2.0");
+    out.line("PRODID", PRODID);
+    out.line("CALSCALE", "GREGORIAN");
 }
 
 /// A feed's line after its events.

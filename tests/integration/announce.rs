@@ -964,13 +964,16 @@ fn an_override_on_the_start_of_a_reminded_turn_is_noticed_and_not_reminded_again
     assert_eq!(taken["dtstamp"], "2026-12-06T10:00:00+00:00");
 }
 
+/// The day-shift config with `extra`, Kenji without an email address.
+fn without_kenjis_address(smtp: &str, extra: &str) -> String {
+    config(smtp, "09:00-17:00", extra).replace("email = \"kenji@example.com\"\n", "")
+}
+
 #[test]
 fn someone_without_an_address_is_warned_about_once_not_on_every_run() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let no_address = |extra: &str| {
-        config(&smtp, "09:00-17:00", extra).replace("email = \"kenji@example.com\"\n", "")
-    };
+    let no_address = |extra: &str| without_kenjis_address(&smtp, extra);
     let p = published(&no_address(""));
     announce(&p, "2026-12-01T10:00");
     edit(&p, &no_address(OVERRIDE));
@@ -999,7 +1002,7 @@ fn someone_without_an_address_is_warned_about_once_not_on_every_run() {
 fn announcing_to_someone_without_an_address_warns_once_per_month() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let text = config(&smtp, "09:00-17:00", "").replace("email = \"kenji@example.com\"\n", "");
+    let text = without_kenjis_address(&smtp, "");
     let p = published(&text);
     let (_, first) = run(
         &p,
@@ -1058,9 +1061,7 @@ fn concurrent_runs_send_each_notice_once() {
 fn a_turn_lost_to_someone_never_told_is_news_again_when_it_comes_back() {
     let server = SmtpServer::start();
     let smtp = server.smtp_config();
-    let no_address = |extra: &str| {
-        config(&smtp, "09:00-17:00", extra).replace("email = \"kenji@example.com\"\n", "")
-    };
+    let no_address = |extra: &str| without_kenjis_address(&smtp, extra);
     let p = published(&no_address(""));
     announce(&p, "2026-12-01T10:00");
     assert_eq!(server.messages().len(), 2);
