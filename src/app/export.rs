@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, Months};
 use serde_json::json;
@@ -42,18 +43,14 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<Outc
         feeds.extend(gone.iter().map(|name| feeds::emptied(&ctx.model, name)));
         Vec::new()
     };
-    let mut files: Vec<Publication> = feeds
+    // The team's and people's feeds are copied from the rotations' rather than rendered again.
+    let marks: Vec<OnceLock<ics::Bounds>> = ctx
+        .model
+        .rotations
         .iter()
-        .map(|f| {
-            Publication::new(f.file_name(), |out: &mut dyn Write| {
-                write(&renderer, f, &shifts.all, out)
-            })
-        })
+        .map(|_| OnceLock::new())
         .collect();
-    // Copied from the rotations' feeds rather than rendered a second time.
-    if let Some(joined) = joined_team(&feeds, ctx.model.rotations.len()) {
-        files[0] = Publication::joined(feeds[0].file_name(), joined);
-    }
+    let mut files = publications(&feeds, &renderer, &shifts.all, &marks);
     if let Some(page) = page {
         files.push(Publication::bytes("index.html", page.into_bytes()));
     }
@@ -208,6 +205,154 @@ fn joined_team(feeds: &[FeedSpec], rotations: usize) -> Option<Joined> {
     })
 }
 
+/// The files of `feeds` (the team's, then one per rotation, then the others), each rendered or
+/// copied from others; `marks` (per rotation) is where the rotations' feeds note where their
+/// events lie, for the feeds copied from them.
+fn publications<'a>(
+    feeds: &'a [FeedSpec],
+    renderer: &'a ics::Renderer,
+    all: &'a [Handover],
+    marks: &'a [OnceLock<ics::Bounds>],
+) -> Vec<Publication<'a>> {
+    let rotations = marks.len();
+    let copying = Copying::of(feeds, rotations);
+    let rendered = |f: &'a FeedSpec| {
+        Publication::new(f.file_name(), move |out: &mut dyn Write| {
+            write(renderer, f, all, out)
+        })
+    };
+    let mut files: Vec<Publication> = feeds
+        .iter()
+        .enumerate()
+        .map(|(ix, f)| {
+            // The team's feed is joined from the rotations' below.
+            let (Some(copying), true) = (&copying, ix > 0) else {
+                return rendered(f);
+            };
+            if let Some(marks) = marks.get(ix - 1) {
+                return Publication::new(f.file_name(), move |out: &mut dyn Write| {
+                    let events = f.events.iter().map(|&i| &all[i]);
+                    let bounds = renderer.write_feed_marked(&head(f), events, f.alarms, out)?;
+                    // Every rendering of a feed is the same: the first one noted will do.
+                    let _ = marks.set(bounds);
+                    Ok(())
+                });
+            }
+            match copying.person(f, all) {
+                Some(person) => {
+                    let sources = person.rotations.iter().map(|&r| r + 1).collect();
+                    Publication::assembled(f.file_name(), sources, move |bytes, out| {
+                        person.write(renderer, f, all, marks, bytes, out)
+                    })
+                }
+                None => rendered(f),
+            }
+        })
+        .collect();
+    if let Some(joined) = joined_team(feeds, rotations) {
+        files[0] = Publication::joined(feeds[0].file_name(), joined);
+    }
+    files
+}
+
+/// How people's feeds are copied from the rotations' feeds (the `rotations` feeds after the
+/// team's), when each of those holds its rotation's events as one stretch of the hand-overs.
+struct Copying<'f> {
+    /// Per rotation: its feed, and where its events start among the hand-overs.
+    rotations: Vec<(&'f FeedSpec, usize)>,
+}
+
+impl<'f> Copying<'f> {
+    fn of(feeds: &'f [FeedSpec], rotations: usize) -> Option<Self> {
+        let feeds = feeds.get(1..=rotations)?;
+        let stretches = feeds.iter().map(|f| {
+            let first = f.events.first().copied().unwrap_or(0);
+            let stretch = f.events.iter().enumerate().all(|(k, &i)| i == first + k);
+            (f.name.starts_with("rotation-") && stretch).then_some((f, first))
+        });
+        Some(Copying {
+            rotations: stretches.collect::<Option<_>>()?,
+        })
+    }
+
+    /// How `person`'s feed is copied, or `None` if it cannot be: an event would have to lose
+    /// an alarm its rotation's feed shows.
+    fn person(&self, person: &FeedSpec, all: &[Handover]) -> Option<CopiedFeed> {
+        let mut rotations: Vec<usize> = Vec::new();
+        for &i in &person.events {
+            let rotation = all[i].shift.rotation;
+            if !rotations.contains(&rotation) {
+                if self.rotations.get(rotation)?.0.alarms && !person.alarms {
+                    return None;
+                }
+                rotations.push(rotation);
+            }
+        }
+        let firsts = rotations.iter().map(|&r| self.rotations[r].1).collect();
+        let alarms = rotations
+            .iter()
+            .map(|&r| person.alarms && !self.rotations[r].0.alarms);
+        Some(CopiedFeed {
+            alarms: alarms.collect(),
+            firsts,
+            rotations,
+        })
+    }
+}
+
+/// A person's feed copied from the feeds of `rotations` (its sources, in that order).
+struct CopiedFeed {
+    rotations: Vec<usize>,
+    /// Per source: where its rotation's events start among the hand-overs.
+    firsts: Vec<usize>,
+    /// Per source: whether events opening a turn gain the alarm the rotation's feed has not.
+    alarms: Vec<bool>,
+}
+
+impl CopiedFeed {
+    fn write(
+        &self,
+        renderer: &ics::Renderer,
+        feed: &FeedSpec,
+        all: &[Handover],
+        marks: &[OnceLock<ics::Bounds>],
+        bytes: &[&[u8]],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let unmarked =
+            || std::io::Error::other("a rotation's feed was copied before it was written");
+        let sources = self
+            .rotations
+            .iter()
+            .zip(bytes)
+            .map(|(&r, &bytes)| {
+                let bounds = marks[r].get().ok_or_else(unmarked)?;
+                Ok(ics::Source { bytes, bounds })
+            })
+            .collect::<std::io::Result<Vec<_>>>()?;
+        let events = feed.events.iter().map(|&i| {
+            let handover = &all[i];
+            let source = self
+                .rotations
+                .iter()
+                .position(|&r| r == handover.shift.rotation)
+                .unwrap_or(usize::MAX);
+            let copied = |first: usize, alarm: bool| ics::Copied {
+                source,
+                position: i - first,
+                handover,
+                alarm: alarm && handover.opens_turn,
+            };
+            match (self.firsts.get(source), self.alarms.get(source)) {
+                (Some(&first), Some(&alarm)) => copied(first, alarm),
+                // Not among the sources: the renderer reports it.
+                _ => copied(i, false),
+            }
+        });
+        renderer.write_copied_feed(&head(feed), events, &sources, out)
+    }
+}
+
 fn head(feed: &FeedSpec) -> Feed<'_> {
     Feed {
         name: &feed.title,
@@ -292,4 +437,169 @@ fn json(
         "files": files,
     });
     format!("{report:#}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::io::files::Contents;
+
+    const ZONES: [&str; 5] = [
+        "Europe/Berlin",
+        "America/New_York",
+        "Australia/Sydney",
+        "Asia/Kolkata",
+        "Pacific/Chatham",
+    ];
+    const SHIFTS: [&str; 3] = ["09:00-17:00", "22:00-06:00", "00:00-00:00"];
+    const TURNS: [&str; 3] = ["day", "3 days", "week"];
+    const ALARMS: [&str; 3] = ["person", "all", "none"];
+
+    /// A team whose people share rotations in several zones, with overrides that split turns.
+    fn config() -> impl Strategy<Value = String> {
+        let people = prop::collection::vec(0..ZONES.len(), 2..6);
+        let rotation = (
+            prop::collection::vec(0..6usize, 1..5),
+            0..ZONES.len(),
+            0..SHIFTS.len(),
+            0..TURNS.len(),
+            any::<bool>(),
+        );
+        let rotations = prop::collection::vec(rotation, 1..4);
+        let overrides = prop::collection::vec((0..4usize, 0..6usize, 0..40i64, 1..80u32), 0..4);
+        (people, rotations, overrides, 0..ALARMS.len()).prop_map(
+            |(people, rotations, overrides, alarms)| {
+                let mut text = format!(
+                    "[team]\nname = \"T, Inc.\"\ntimezone = \"Europe/Berlin\"\n\
+                     start = 2027-03-01\n[calendar]\nalarms = \"{}\"\n",
+                    ALARMS[alarms]
+                );
+                for (p, &zone) in people.iter().enumerate() {
+                    text.push_str(&format!(
+                        "[[person]]\nid = \"p{p}\"\nname = \"Pé {p}\"\ntimezone = \"{}\"\n",
+                        ZONES[zone]
+                    ));
+                }
+                let mut names = Vec::new();
+                for (r, (members, zone, shift, turn, weekdays)) in rotations.iter().enumerate() {
+                    let mut members: Vec<usize> =
+                        members.iter().map(|m| m % people.len()).collect();
+                    let mut seen = Vec::new();
+                    members.retain(|m| {
+                        !seen.contains(m) && {
+                            seen.push(*m);
+                            true
+                        }
+                    });
+                    let members: Vec<String> =
+                        members.iter().map(|m| format!("\"p{m}\"")).collect();
+                    let days = if *weekdays { "mon-fri" } else { "daily" };
+                    text.push_str(&format!(
+                        "[[rotation]]\nname = \"r{r}\"\nmembers = [{}]\ntimezone = \"{}\"\n\
+                         shift = \"{}\"\nturn = \"{}\"\ndays = \"{days}\"\n",
+                        members.join(", "),
+                        ZONES[*zone],
+                        SHIFTS[*shift],
+                        TURNS[*turn]
+                    ));
+                    names.push(members);
+                }
+                for (r, p, day, hours) in overrides {
+                    let r = r % rotations.len();
+                    let from = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()
+                        + chrono::TimeDelta::days(day);
+                    let from = from.and_hms_opt(12, 0, 0).unwrap();
+                    let to = from + chrono::TimeDelta::hours(i64::from(hours));
+                    text.push_str(&format!(
+                        "[[override]]\nrotation = \"r{r}\"\nperson = \"p{}\"\n\
+                         from = {}\nto = {}\n",
+                        p % people.len(),
+                        from.format("%Y-%m-%dT%H:%M:%S"),
+                        to.format("%Y-%m-%dT%H:%M:%S")
+                    ));
+                }
+                text
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// People's feeds are copied from the rotations' feeds: each must be exactly the feed
+        /// that rendering its events gives, alarms included.
+        #[test]
+        fn copied_person_feeds_are_the_rendered_ones(text in config()) {
+            let model = crate::config::load(&text, "rotation.toml").expect("a valid config");
+            let day = chrono::NaiveDate::from_ymd_opt(2027, 2, 20).unwrap();
+            let period = Period::months(day, 2, chrono_tz::Europe::Berlin);
+            let handovers = Handovers::of(&model, period);
+            let feeds = feeds::feeds(&model, &handovers, chrono_tz::Europe::Berlin);
+            let now = "2027-02-10T00:00:00Z".parse().unwrap();
+            let history = History::new(&model, now, Default::default());
+            let renderer = ics::Renderer::new(&model, &history);
+            let marks: Vec<OnceLock<ics::Bounds>> =
+                model.rotations.iter().map(|_| OnceLock::new()).collect();
+            let all = &handovers.all;
+            let files = publications(&feeds, &renderer, all, &marks);
+            let mut written: Vec<Vec<u8>> = vec![Vec::new(); files.len()];
+            for (ix, file) in files.iter().enumerate().skip(1) {
+                if let Contents::Written(write) = &file.contents {
+                    write(&mut written[ix]).unwrap();
+                }
+            }
+            let rotations = model.rotations.len();
+            for (ix, (file, feed)) in files.iter().zip(&feeds).enumerate().skip(1 + rotations) {
+                let Contents::Assembled(assembled) = &file.contents else {
+                    panic!("{} is rendered, not copied", file.name);
+                };
+                let sources: Vec<&[u8]> =
+                    assembled.sources.iter().map(|&s| written[s].as_slice()).collect();
+                let mut copied = Vec::new();
+                (assembled.write)(&sources, &mut copied).unwrap();
+                let mut rendered = Vec::new();
+                write(&renderer, feed, all, &mut rendered).unwrap();
+                prop_assert_eq!(
+                    String::from_utf8(copied).unwrap(),
+                    String::from_utf8(rendered).unwrap(),
+                    "feed {} of\n{}", ix, text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_source_that_is_not_the_feed_marked_is_an_error_not_a_wrong_feed() {
+        let text = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2027-03-01\n\
+            [[person]]\nid = \"a\"\nname = \"A\"\n\
+            [[rotation]]\nname = \"r\"\nmembers = [\"a\"]\nshift = \"09:00-17:00\"\n";
+        let model = crate::config::load(text, "rotation.toml").unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        let handovers = Handovers::of(&model, Period::months(day, 1, chrono_tz::UTC));
+        let feeds = feeds::feeds(&model, &handovers, chrono_tz::UTC);
+        let history = History::new(
+            &model,
+            "2027-02-10T00:00:00Z".parse().unwrap(),
+            Default::default(),
+        );
+        let renderer = ics::Renderer::new(&model, &history);
+        let marks = [OnceLock::new()];
+        let files = publications(&feeds, &renderer, &handovers.all, &marks);
+        let Contents::Assembled(person) = &files[2].contents else {
+            panic!("the person's feed is copied");
+        };
+        let mut out = Vec::new();
+        // Not written yet.
+        assert!((person.write)(&[b"".as_slice()], &mut out).is_err());
+        let Contents::Written(rotation) = &files[1].contents else {
+            panic!("the rotation's feed is rendered");
+        };
+        let mut feed = Vec::new();
+        rotation(&mut feed).unwrap();
+        // Changed since: one byte short.
+        assert!((person.write)(&[&feed[1..]], &mut out).is_err());
+        assert!((person.write)(&[&feed], &mut out).is_ok());
+    }
 }

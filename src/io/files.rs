@@ -27,7 +27,20 @@ pub enum Contents<'a> {
     Written(Writer<'a>),
     /// Stretches of other files of the same set, copied once those are staged.
     Joined(Joined),
+    /// Put together from the bytes of other files of the same set once those are staged.
+    Assembled(Assembled<'a>),
 }
+
+/// A file put together from other files of its set (each a [`Contents::Written`] one): `write`
+/// is handed their bytes, in the order of `sources`. A person's feed holds a few of the
+/// rotations' feeds' events, which are copied rather than rendered a second time.
+pub struct Assembled<'a> {
+    pub sources: Vec<usize>,
+    pub write: Assembler<'a>,
+}
+
+/// Puts out an assembled file's bytes from those of its sources.
+pub type Assembler<'a> = Box<dyn Fn(&[&[u8]], &mut dyn Write) -> std::io::Result<()> + Sync + 'a>;
 
 /// A file made of a head, stretches of other files of its set, and a tail: the team's feed
 /// holds every rotation's feed's events, and copying them costs a fraction of rendering them
@@ -75,6 +88,31 @@ impl<'a> Publication<'a> {
             contents: Contents::Joined(joined),
         }
     }
+
+    pub fn assembled(
+        name: impl Into<String>,
+        sources: Vec<usize>,
+        write: impl Fn(&[&[u8]], &mut dyn Write) -> std::io::Result<()> + Sync + 'a,
+    ) -> Self {
+        Publication {
+            name: name.into(),
+            contents: Contents::Assembled(Assembled {
+                sources,
+                write: Box::new(write),
+            }),
+        }
+    }
+}
+
+impl Contents<'_> {
+    /// The files of the set this one is made from: none for a written file.
+    fn sources(&self) -> Vec<usize> {
+        match self {
+            Contents::Written(_) => Vec::new(),
+            Contents::Joined(joined) => joined.parts.iter().map(|p| p.file).collect(),
+            Contents::Assembled(assembled) => assembled.sources.clone(),
+        }
+    }
 }
 
 /// What [`publish`] did, by file name, each list in the order it was given.
@@ -105,6 +143,7 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<R
     let board = Board::new(files.len());
     let writer = || {
         let _unstuck = Unstuck(&board);
+        let mut recent = Recent::default();
         while !board.failed() {
             let Some(&ix) = queue.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 break;
@@ -113,9 +152,15 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<R
             let path = dir.join(&file.name);
             let done = match &file.contents {
                 Contents::Written(write) => place(&path, write),
-                Contents::Joined(joined) => match board.sources(dir, files, &joined.parts) {
-                    Some(sources) => place_joined(&path, joined, &sources),
+                made_of => match board.sources(dir, files, &made_of.sources()) {
                     None => break,
+                    Some(sources) => match made_of {
+                        Contents::Joined(joined) => place_joined(&path, joined, &sources),
+                        Contents::Assembled(assembled) => {
+                            place_assembled(&path, assembled, &sources, &mut recent)
+                        }
+                        Contents::Written(_) => unreachable!("written files have no sources"),
+                    },
                 },
             };
             board.record(ix, done.map_err(|e| (path, e)));
@@ -174,37 +219,23 @@ pub fn publish(dir: &Path, files: &[Publication], remove: &[String]) -> Result<R
     Ok(published)
 }
 
-/// The order files are staged in: as given, each joined file right after the last of the
-/// files it copies from, so that a writer taking it waits only for files already taken.
+/// The order files are staged in: the written files as given, then the files made of others
+/// as given, so that a writer taking one waits only for files already taken, and the large
+/// ones made of many (the team's feed) are under way while the others are made.
 fn schedule(files: &[Publication]) -> Vec<usize> {
-    let mut after: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
-    let mut queue = Vec::with_capacity(files.len());
-    for (ix, file) in files.iter().enumerate() {
-        match &file.contents {
-            Contents::Joined(j) => match j.parts.iter().map(|p| p.file).max() {
-                // A writer waiting for a joined file could wait for one queued after it.
-                _ if j
-                    .parts
-                    .iter()
-                    .any(|p| !matches!(files[p.file].contents, Contents::Written(_))) =>
-                {
-                    panic!(
-                        "{} copies a file that is not written: a bug in rota",
-                        file.name
-                    )
-                }
-                Some(last) => after[last].push(ix),
-                None => queue.push(ix),
-            },
-            Contents::Written(_) => {}
+    let written = |file: &Publication| matches!(file.contents, Contents::Written(_));
+    for file in files.iter().filter(|f| !written(f)) {
+        // A writer waiting for a file made of others could wait for one queued after it.
+        if !file.contents.sources().iter().all(|&s| written(&files[s])) {
+            panic!(
+                "{} is made of a file that is not written: a bug in rota",
+                file.name
+            )
         }
     }
-    for (ix, file) in files.iter().enumerate() {
-        if matches!(file.contents, Contents::Written(_)) {
-            queue.push(ix);
-            queue.append(&mut after[ix]);
-        }
-    }
+    let (mut queue, made): (Vec<usize>, Vec<usize>) =
+        (0..files.len()).partition(|&ix| written(&files[ix]));
+    queue.extend(made);
     queue
 }
 
@@ -226,6 +257,42 @@ fn place_joined(path: &Path, joined: &Joined, sources: &[PathBuf]) -> std::io::R
         return Ok(Done::Unchanged);
     }
     stage_file(path, |file| put_joined(joined, sources, file)).map(Done::Staged)
+}
+
+/// Stages the assembled file `path` from the files at `sources`, unless it holds that already.
+fn place_assembled(
+    path: &Path,
+    assembled: &Assembled,
+    sources: &[PathBuf],
+    recent: &mut Recent,
+) -> std::io::Result<Done> {
+    let bytes = sources
+        .iter()
+        .map(|source| recent.read(source))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let bytes: Vec<&[u8]> = bytes.iter().map(|b| b.as_slice()).collect();
+    place(path, |out| (assembled.write)(&bytes, out))
+}
+
+/// The files a writer read last: the files assembled one after another mostly share their
+/// sources (a team's people, its rotations' feeds), which are then read once, not once each.
+#[derive(Default)]
+struct Recent(Vec<(PathBuf, std::rc::Rc<Vec<u8>>)>);
+
+impl Recent {
+    const KEPT: usize = 16;
+
+    fn read(&mut self, path: &Path) -> std::io::Result<std::rc::Rc<Vec<u8>>> {
+        if let Some((_, bytes)) = self.0.iter().find(|(p, _)| p == path) {
+            return Ok(bytes.clone());
+        }
+        let bytes = std::rc::Rc::new(std::fs::read(path)?);
+        if self.0.len() == Self::KEPT {
+            self.0.remove(0);
+        }
+        self.0.push((path.to_path_buf(), bytes.clone()));
+        Ok(bytes)
+    }
 }
 
 /// Puts out a joined file, its parts copied from the files at `sources`: from file to file
@@ -328,19 +395,24 @@ impl Board {
         self.changed.notify_all();
     }
 
-    /// Where the files `parts` copy from are once they are done: staged, or unchanged in
+    /// Where the files `sources` (of `files`) are once they are done: staged, or unchanged in
     /// `dir`. `None` once any file of the set failed.
-    fn sources(&self, dir: &Path, files: &[Publication], parts: &[Part]) -> Option<Vec<PathBuf>> {
+    fn sources(
+        &self,
+        dir: &Path,
+        files: &[Publication],
+        sources: &[usize],
+    ) -> Option<Vec<PathBuf>> {
         let mut state = self.lock();
         loop {
             if state.failure.is_some() {
                 return None;
             }
-            let pending = |p: &Part| matches!(state.done[p.file], Done::Pending);
-            if !parts.iter().any(pending) {
-                let sources = parts.iter().map(|p| match &state.done[p.file] {
+            let pending = |&file: &usize| matches!(state.done[file], Done::Pending);
+            if !sources.iter().any(pending) {
+                let sources = sources.iter().map(|&file| match &state.done[file] {
                     Done::Staged(s) => s.temp.to_path_buf(),
-                    _ => dir.join(&files[p.file].name),
+                    _ => dir.join(&files[file].name),
                 });
                 return Some(sources.collect());
             }
@@ -816,6 +888,55 @@ mod tests {
         assert_eq!(changed.written, ["all", "b"]);
         assert_eq!(read("all"), b"<threeone>");
         assert_eq!(read("a"), b"h:one;");
+    }
+
+    #[test]
+    fn an_assembled_file_is_made_from_its_sources_bytes_and_changes_with_them() {
+        let dir = tempfile::tempdir().unwrap();
+        // The sources come after the file made of them, and one of them twice.
+        let set = |a: &'static [u8], b: &'static [u8]| {
+            let uppercase = |bytes: &[&[u8]], out: &mut dyn Write| {
+                for source in bytes {
+                    out.write_all(&source.to_ascii_uppercase())?;
+                    out.write_all(b"|")?;
+                }
+                Ok(())
+            };
+            vec![
+                Publication::assembled("made", vec![2, 1, 2], uppercase),
+                Publication::bytes("a", a.to_vec()),
+                Publication::bytes("b", b.to_vec()),
+                Publication::assembled("none", Vec::new(), uppercase),
+            ]
+        };
+        let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+        let first = publish(dir.path(), &set(b"one", b"two"), &[]).unwrap();
+        assert_eq!(first.written, ["made", "a", "b", "none"]);
+        assert_eq!(read("made"), b"TWO|ONE|TWO|");
+        assert_eq!(read("none"), b"");
+
+        let again = publish(dir.path(), &set(b"one", b"two"), &[]).unwrap();
+        assert!(again.written.is_empty(), "{again:?}");
+        // An unchanged source is read from the file in place.
+        let changed = publish(dir.path(), &set(b"one", b"three"), &[]).unwrap();
+        assert_eq!(changed.written, ["made", "b"]);
+        assert_eq!(read("made"), b"THREE|ONE|THREE|");
+    }
+
+    #[test]
+    fn a_failed_source_fails_the_assembled_file_and_replaces_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("made"), b"old").unwrap();
+        let files = [
+            Publication::new("a", |out: &mut dyn Write| {
+                out.write_all(b"half")?;
+                Err(std::io::Error::other("disk full"))
+            }),
+            Publication::assembled("made", vec![0], |bytes, out| out.write_all(bytes[0])),
+        ];
+        assert!(publish(dir.path(), &files, &[]).is_err());
+        assert_eq!(std::fs::read(dir.path().join("made")).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     /// A joined file that is the first file of its set, whole.

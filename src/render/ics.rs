@@ -80,7 +80,7 @@ pub fn calendar_with_cancelled(
     };
     let alarms = model.calendar.alarms != Alarms::None;
     let renderer = Renderer::new(model, history);
-    to_string(|out| renderer.write_feed_with(&feed, handovers, alarms, &cancelled, out))
+    to_string(|out| renderer.write_feed_with(&feed, handovers, alarms, &cancelled, None, out))
 }
 
 /// The lines of a cancelled event.
@@ -132,10 +132,11 @@ fn to_string(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Strin
 
 /// Renders the events of one export, for any number of feeds, from any number of threads.
 ///
-/// Each feed renders its own events as it is written, rather than every event being rendered
-/// once and copied into the three feeds that hold it: a year of a large organisation is a
-/// million events, and holding them all rendered took more memory than the rest of an export
-/// together, while reading them back in each feed's order missed the cache on every event.
+/// Events are rendered as a feed is written, not all at once beforehand: a year of a large
+/// organisation is a million events, and holding them all rendered took more memory than the
+/// rest of an export together. A feed whose events other feeds have written already (a
+/// person's, of their rotations') copies them from those files instead
+/// ([`Renderer::write_copied_feed`]).
 pub struct Renderer<'m> {
     model: &'m Model,
     shared: Shared<'m>,
@@ -169,27 +170,54 @@ impl<'m> Renderer<'m> {
         alarms: bool,
         out: &mut dyn Write,
     ) -> std::io::Result<()> {
-        self.write_feed_with(feed, handovers, alarms, &[], out)
+        self.write_feed_with(feed, handovers, alarms, &[], None, out)
     }
 
-    /// As [`Renderer::write_feed`], with the `rendered` events after the others.
+    /// As [`Renderer::write_feed`], returning where the events lie in what it put out, for
+    /// [`Renderer::write_copied_feed`] to copy them into other feeds.
+    pub fn write_feed_marked<'h>(
+        &self,
+        feed: &Feed,
+        handovers: impl IntoIterator<Item = &'h Handover>,
+        alarms: bool,
+        out: &mut dyn Write,
+    ) -> std::io::Result<Bounds> {
+        let mut bounds = Vec::new();
+        self.write_feed_with(feed, handovers, alarms, &[], Some(&mut bounds), out)?;
+        Ok(Bounds(bounds))
+    }
+
+    /// As [`Renderer::write_feed`], with the `rendered` events after the others, and where
+    /// each event ends pushed to `bounds` (after where the head ends).
     fn write_feed_with<'h>(
         &self,
         feed: &Feed,
         handovers: impl IntoIterator<Item = &'h Handover>,
         alarms: bool,
         rendered: &[String],
+        mut bounds: Option<&mut Vec<u64>>,
         out: &mut dyn Write,
     ) -> std::io::Result<()> {
         let mut scratch = self.scratch();
-        out.write_all(head(feed).as_bytes())?;
+        let head = head(feed);
+        out.write_all(head.as_bytes())?;
+        let mut written = head.len() as u64;
+        let mut mark = |len: usize| {
+            written += len as u64;
+            if let Some(bounds) = bounds.as_deref_mut() {
+                bounds.push(written);
+            }
+        };
+        mark(0);
         for handover in handovers {
             scratch.event.clear();
             event(self.model, handover, &self.shared, &mut scratch, alarms);
             out.write_all(scratch.event.as_bytes())?;
+            mark(scratch.event.len());
         }
         for event in rendered {
             out.write_all(event.as_bytes())?;
+            mark(event.len());
         }
         out.write_all(TAIL.as_bytes())?;
         self.spare
@@ -197,6 +225,59 @@ impl<'m> Renderer<'m> {
             .unwrap_or_else(|e| e.into_inner())
             .push(scratch);
         Ok(())
+    }
+
+    /// Writes a feed of events copied from feeds written already (by
+    /// [`Renderer::write_feed_marked`]), in the order given, each gaining its turn's alarm if
+    /// it asks for one: what [`Renderer::write_feed`] writes for them, without rendering
+    /// them again. Consecutive events of one source are copied in one stretch.
+    pub fn write_copied_feed<'h>(
+        &self,
+        feed: &Feed,
+        events: impl IntoIterator<Item = Copied<'h>>,
+        sources: &[Source],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        let changed = || std::io::Error::other("a feed changed while its events were copied");
+        if !sources.iter().all(Source::is_whole) {
+            return Err(changed());
+        }
+        out.write_all(head(feed).as_bytes())?;
+        // The stretch not yet written: a source and its events `first..end`.
+        let mut stretch: Option<(&Source, usize, usize)> = None;
+        let (mut summary, mut alarm, mut text) = (String::new(), String::new(), String::new());
+        for event in events {
+            let source = sources.get(event.source).ok_or_else(changed)?;
+            stretch = match stretch {
+                Some((s, first, end)) if std::ptr::eq(s, source) && end == event.position => {
+                    Some((s, first, end + 1))
+                }
+                _ => {
+                    if let Some((s, first, end)) = stretch {
+                        out.write_all(s.events(first, end).ok_or_else(changed)?)?;
+                    }
+                    Some((source, event.position, event.position + 1))
+                }
+            };
+            if event.alarm {
+                let (s, first, end) = stretch.take().ok_or_else(changed)?;
+                let copied = s.events(first, end).ok_or_else(changed)?;
+                let open = copied
+                    .strip_suffix(END_EVENT.as_bytes())
+                    .ok_or_else(changed)?;
+                summary.clear();
+                push_summary(&mut summary, &self.shared.names, &event.handover.shift);
+                alarm.clear();
+                push_alarm(&mut Lines(&mut alarm), &self.shared, &summary, &mut text);
+                for part in [open, alarm.as_bytes(), END_EVENT.as_bytes()] {
+                    out.write_all(part)?;
+                }
+            }
+        }
+        if let Some((s, first, end)) = stretch {
+            out.write_all(s.events(first, end).ok_or_else(changed)?)?;
+        }
+        out.write_all(TAIL.as_bytes())
     }
 
     /// The `VCALENDAR` of a CalDAV resource: the event of `handover` alone.
@@ -215,6 +296,45 @@ impl<'m> Renderer<'m> {
         spare.unwrap_or_default()
     }
 }
+
+/// Where the events of a feed lie in its bytes: where the head ends, then where each event
+/// ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bounds(Vec<u64>);
+
+/// A feed written already, to copy events from: its bytes and where its events lie.
+pub struct Source<'b> {
+    pub bytes: &'b [u8],
+    pub bounds: &'b Bounds,
+}
+
+impl Source<'_> {
+    /// Whether the bytes are those the bounds were taken of: the head, the events and the tail.
+    fn is_whole(&self) -> bool {
+        let ends = self.bounds.0.last().map(|&end| end + TAIL.len() as u64);
+        ends == Some(self.bytes.len() as u64) && self.bytes.ends_with(TAIL.as_bytes())
+    }
+
+    /// The bytes of events `first..end`.
+    fn events(&self, first: usize, end: usize) -> Option<&[u8]> {
+        let bounds = &self.bounds.0;
+        let from = usize::try_from(*bounds.get(first)?).ok()?;
+        let to = usize::try_from(*bounds.get(end)?).ok()?;
+        self.bytes.get(from..to)
+    }
+}
+
+/// An event to copy into a feed: the `position`-th event of the `source`-th feed, which shows
+/// `handover`, and whether it gains its turn's alarm (which the source has not).
+#[derive(Debug, Clone, Copy)]
+pub struct Copied<'h> {
+    pub source: usize,
+    pub position: usize,
+    pub handover: &'h Handover,
+    pub alarm: bool,
+}
+
+const END_EVENT: &str = "END:VEVENT\r\n";
 
 const PRODID: &str = "-//rota//rota//EN";
 
@@ -378,16 +498,22 @@ fn event(model: &Model, handover: &Handover, shared: &Shared, scratch: &mut Scra
     lines.line("TRANSP", "TRANSPARENT");
     // One alarm per turn: a week's turn rings once, ahead of its first shift.
     if alarms && handover.opens_turn {
-        lines.line("BEGIN", "VALARM");
-        lines.line("ACTION", "DISPLAY");
-        lines.line("TRIGGER", &shared.trigger);
-        scratch.text.clear();
-        scratch.text.push_str(&shared.lead);
-        scratch.text.push_str(&scratch.summary);
-        lines.escaped("DESCRIPTION", &scratch.text);
-        lines.line("END", "VALARM");
+        push_alarm(&mut lines, shared, &scratch.summary, &mut scratch.text);
     }
     lines.line("END", "VEVENT");
+}
+
+/// The `VALARM` of an event opening a turn, whose (escaped) summary is `summary`; `text` is
+/// scratch space.
+fn push_alarm(lines: &mut Lines, shared: &Shared, summary: &str, text: &mut String) {
+    lines.line("BEGIN", "VALARM");
+    lines.line("ACTION", "DISPLAY");
+    lines.line("TRIGGER", &shared.trigger);
+    text.clear();
+    text.push_str(&shared.lead);
+    text.push_str(summary);
+    lines.escaped("DESCRIPTION", text);
+    lines.line("END", "VALARM");
 }
 
 /// "Starts in 24 hours: ", the alarm's text before the summary.
