@@ -575,13 +575,23 @@ fn stage_file(
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> std::io::Result<Staged> {
     let dir = folder(path);
-    std::fs::create_dir_all(dir)?;
     // Dropping the temporary file on any error below deletes it.
     let target = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{target}."))
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
+    let prefix = format!("{TEMP_PREFIX}{target}.");
+    let temporary = || {
+        tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(dir)
+    };
+    // The folder is made only when missing: an export stages thousands of files in one.
+    let mut file = match temporary() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            temporary()?
+        }
+        made => made?,
+    };
     publishable(file.as_file(), path)?;
     write(file.as_file_mut())?;
     start_writeback(file.as_file());
