@@ -178,10 +178,15 @@ pub fn later(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
 
 /// Groups planned shifts (sorted by start) into turns.
 pub fn turns(model: &Model, shifts: &[Shift]) -> Vec<Turn> {
+    // Sorted out to their rotations in one pass: a scan of all shifts per rotation would be
+    // quadratic in a large organisation.
+    let mut by_rotation: Vec<Vec<&Shift>> = vec![Vec::new(); model.rotations.len()];
+    for shift in shifts {
+        by_rotation[shift.rotation].push(shift);
+    }
     let mut out = Vec::new();
-    for rotation in 0..model.rotations.len() {
-        let sequence: Vec<&Shift> = shifts.iter().filter(|s| s.rotation == rotation).collect();
-        out.extend(turns_of_rotation(rotation, &sequence));
+    for (rotation, sequence) in by_rotation.iter().enumerate() {
+        out.extend(turns_of_rotation(rotation, sequence));
     }
     out
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
 use super::{Period, Shift};
-use crate::model::{Model, PersonIx};
+use crate::model::{Model, PersonIx, RotationIx};
 use crate::parallel;
 
 /// A shift together with who holds its rotation just before and just after it.
@@ -99,10 +99,17 @@ pub fn around(model: &Model, shifts: &[Shift]) -> Vec<Handover> {
         return Vec::new();
     };
     let margin = TimeDelta::days(MARGIN_DAYS);
-    let near = super::per_rotation(model, Period::new(from - margin, to + margin));
+    let mut rotations: Vec<RotationIx> = shifts.iter().map(|s| s.rotation).collect();
+    rotations.sort_unstable();
+    rotations.dedup();
+    let near = super::some_rotations(model, &rotations, Period::new(from - margin, to + margin));
+    let near_of = |shift: &Shift| {
+        let ix = rotations.binary_search(&shift.rotation).unwrap_or_default();
+        near[ix].as_slice()
+    };
     shifts
         .iter()
-        .map(|shift| handover(model, &near[shift.rotation], shift))
+        .map(|shift| handover(model, near_of(shift), shift))
         .collect()
 }
 

@@ -94,6 +94,24 @@ pub fn per_rotation(model: &Model, period: Period) -> Vec<Vec<Shift>> {
     })
 }
 
+/// The shifts of each of `rotations` (a few of the model's) that overlap `period`, each
+/// rotation's sorted by start, in the order given: planning the whole organisation around one
+/// person's turn would make a run of many reminders quadratic.
+pub fn some_rotations(model: &Model, rotations: &[RotationIx], period: Period) -> Vec<Vec<Shift>> {
+    let mut overrides: Vec<Vec<&Override>> = vec![Vec::new(); rotations.len()];
+    for o in &model.overrides {
+        if let Some(i) = rotations.iter().position(|&r| r == o.rotation) {
+            overrides[i].push(o);
+        }
+    }
+    let mut times = Times::default();
+    rotations
+        .iter()
+        .zip(&overrides)
+        .map(|(&ix, overrides)| rotation(model, ix, period, overrides, &mut times))
+        .collect()
+}
+
 /// The shifts of one rotation that overlap `period`, sorted by start.
 pub fn one_rotation(model: &Model, ix: RotationIx, period: Period) -> Vec<Shift> {
     let overrides: Vec<&Override> = model

@@ -21,7 +21,7 @@ use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::ical_text::{escape, escape_pieces};
-use crate::model::{Alarms, Model, PersonIx};
+use crate::model::{Alarms, Model, PersonIx, RotationIx};
 use crate::plan::Shift;
 use crate::plan::handover::Handover;
 use crate::revision::{self, History};
@@ -79,7 +79,7 @@ pub fn calendar_with_cancelled(
         timezone: model.team.timezone,
     };
     let alarms = model.calendar.alarms != Alarms::None;
-    let renderer = Renderer::new(model, history);
+    let renderer = Renderer::of_handovers(model, history, handovers);
     to_string(|out| renderer.write_feed_with(&feed, handovers, alarms, &cancelled, None, out))
 }
 
@@ -147,11 +147,24 @@ pub struct Renderer<'m> {
 
 impl<'m> Renderer<'m> {
     pub fn new(model: &'m Model, history: &'m History) -> Self {
+        let uids = UidParts::of(model, |_| true);
+        Renderer::of(model, history, Names::new(model), uids)
+    }
+
+    /// A renderer of `handovers` alone: a reminder's calendar of a few events need not
+    /// escape every name of a large organisation.
+    fn of_handovers(model: &'m Model, history: &'m History, handovers: &[Handover]) -> Self {
+        let rotations: Vec<RotationIx> = handovers.iter().map(|h| h.shift.rotation).collect();
+        let uids = UidParts::of(model, |r| rotations.contains(&r));
+        Renderer::of(model, history, Names::of(model, handovers), uids)
+    }
+
+    fn of(model: &'m Model, history: &'m History, names: Names, uids: UidParts) -> Self {
         Renderer {
             model,
             shared: Shared {
-                uids: UidParts::new(model),
-                names: Names::new(model),
+                uids,
+                names,
                 history,
                 trigger: format!("-{}", slot::iso_duration(model.remind.before)),
                 lead: lead_time(model.remind.before),
@@ -399,6 +412,29 @@ impl Names {
         }
     }
 
+    /// The names `handovers` show, and no others (those are left empty).
+    fn of(model: &Model, handovers: &[Handover]) -> Self {
+        let mut people = vec![String::new(); model.people.len()];
+        let mut rotations = vec![String::new(); model.rotations.len()];
+        for h in handovers {
+            let neighbours = [h.before, h.after].into_iter().flatten();
+            let shown = neighbours.filter_map(|n| n.person).chain(h.shift.person);
+            for p in shown {
+                if people[p].is_empty() {
+                    people[p] = escape(&model.people[p].name);
+                }
+            }
+            if rotations[h.shift.rotation].is_empty() {
+                rotations[h.shift.rotation] = escape(&model.rotations[h.shift.rotation].name);
+            }
+        }
+        Names {
+            people,
+            rotations,
+            team: escape(&model.team.name),
+        }
+    }
+
     fn holder(&self, person: Option<PersonIx>) -> &str {
         person.map_or("nobody", |p| self.people[p].as_str())
     }
@@ -548,7 +584,7 @@ fn push_summary(text: &mut String, names: &Names, shift: &Shift) {
 /// `2026-12-07-support-hero@acme-support-1f0c2a9b.rota`, `2026-12-02-emea+PT6H@rota.acme.example`.
 pub fn uid(model: &Model, shift: &Shift) -> String {
     let mut text = String::new();
-    UidParts::new(model).push(&mut text, shift);
+    UidParts::of(model, |r| r == shift.rotation).push(&mut text, shift);
     text
 }
 
@@ -560,12 +596,18 @@ struct UidParts {
 }
 
 impl UidParts {
-    fn new(model: &Model) -> Self {
+    /// Of the rotations `shown` selects; the others are left empty.
+    fn of(model: &Model, shown: impl Fn(RotationIx) -> bool) -> Self {
+        let rotations = model.rotations.iter().enumerate();
         UidParts {
-            rotations: model
-                .rotations
-                .iter()
-                .map(|r| slot::escape(&r.name))
+            rotations: rotations
+                .map(|(ix, r)| {
+                    if shown(ix) {
+                        slot::escape(&r.name)
+                    } else {
+                        String::new()
+                    }
+                })
                 .collect(),
             domain: uid_domain(model),
         }
