@@ -28,19 +28,23 @@ pub struct MonthPlan {
     pub turns: Vec<Turn>,
     /// The shifts starting in the month that nobody holds.
     pub unassigned: Vec<Shift>,
+    /// Per person: the positions of their turns in `turns`.
+    by_person: Vec<Vec<usize>>,
 }
 
 impl MonthPlan {
     /// The people with turns in the month, in config order.
     pub fn people(&self) -> Vec<PersonIx> {
-        let mut people: Vec<PersonIx> = self.turns.iter().map(|t| t.person).collect();
-        people.sort_unstable();
-        people.dedup();
+        let people = self.by_person.iter().enumerate();
         people
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(p, _)| p)
+            .collect()
     }
 
     pub fn turns_of(&self, person: PersonIx) -> Vec<&Turn> {
-        self.turns.iter().filter(|t| t.person == person).collect()
+        let own = self.by_person.get(person).map_or(&[][..], Vec::as_slice);
+        own.iter().map(|&i| &self.turns[i]).collect()
     }
 }
 
@@ -63,11 +67,18 @@ pub fn month(model: &Model, month: NaiveDate, tz: Tz) -> MonthPlan {
         .into_iter()
         .filter(|s| s.person.is_none())
         .collect();
+    // Sorted out to their people once: a scan of every turn per person would be quadratic in
+    // a large organisation.
+    let mut by_person = vec![Vec::new(); model.people.len()];
+    for (i, t) in turns.iter().enumerate() {
+        by_person[t.person].push(i);
+    }
     MonthPlan {
         month,
         period,
         turns,
         unassigned,
+        by_person,
     }
 }
 

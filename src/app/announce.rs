@@ -14,7 +14,7 @@ use crate::io::sent_log::{Record, Telling};
 use crate::local_time::start_of_day;
 use crate::model::{Model, PersonIx};
 use crate::notice::Told;
-use crate::plan::handover;
+use crate::plan::handover::{self, Handover};
 use crate::render::{announcement, ics};
 use crate::timefmt;
 
@@ -51,6 +51,14 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
     let emailed = mail::Emailed::of(run.log());
     let history = emailed.history(model, now, duties.iter().map(|d| &d.shift), false);
     let renderer = ics::Renderer::new(model, &history);
+    // Sorted out to their people once: a scan of every duty per person would be quadratic in
+    // a large organisation.
+    let mut own: Vec<Vec<Handover>> = vec![Vec::new(); model.people.len()];
+    for d in &duties {
+        if let Some(p) = d.shift.person {
+            own[p].push(*d);
+        }
+    }
     let mut pending = 0;
     for person in plan.people() {
         let key = AnnouncementKey {
@@ -77,7 +85,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
             continue;
         }
         pending += 1;
-        let calendar = ics::person_feed(&renderer, person, &duties);
+        let calendar = ics::person_feed(&renderer, person, &own[person]);
         let email =
             announcement::person(model, &plan, person, calendar, now, &from).map_err(bug)?;
         let delivered = run.deliver(Outgoing {

@@ -264,10 +264,11 @@ struct Turn {
     shifts: usize,
 }
 
-fn turns_of(p: &Page, person: PersonIx) -> Vec<Turn> {
+/// The turns of the person whose shifts (in plan order) are `own`.
+fn turns_of(p: &Page, own: &[&Shift]) -> Vec<Turn> {
     let mut out: Vec<Turn> = Vec::new();
     let mut per_rotation: Vec<Vec<&Shift>> = vec![Vec::new(); p.model.rotations.len()];
-    for s in p.shifts.iter().filter(|s| s.person == Some(person)) {
+    for &s in own {
         per_rotation[s.rotation].push(s);
     }
     for (rotation, shifts) in per_rotation.into_iter().enumerate() {
@@ -295,11 +296,19 @@ fn turns_of(p: &Page, person: PersonIx) -> Vec<Turn> {
 }
 
 fn people(p: &Page) -> Markup {
+    // Sorted out to their people in one pass: a scan of all shifts per person would be
+    // quadratic in a large organisation.
+    let mut own: Vec<Vec<&Shift>> = vec![Vec::new(); p.model.people.len()];
+    for s in p.shifts {
+        if let Some(person) = s.person {
+            own[person].push(s);
+        }
+    }
     html! {
         section #people aria-labelledby="people-title" {
             h2 #people-title { "Each person's turns" }
-            @for (ix, person) in p.model.people.iter().enumerate() {
-                @let turns = turns_of(p, ix);
+            @for (person, own) in p.model.people.iter().zip(&own) {
+                @let turns = turns_of(p, own);
                 @if !turns.is_empty() {
                     div.scroll {
                         table.turns data-person=(person.id) {
