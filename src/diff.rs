@@ -5,7 +5,9 @@
 //! change of hands, and where an override splits a slot on one side only, each part is
 //! compared with the stretch of the same slot that covers its start on the other.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -128,53 +130,60 @@ pub struct Diff {
 
 /// The stretches whose person differs between `before` and `after`.
 pub fn diff(before: &[Stretch], after: &[Stretch]) -> Diff {
-    let index = |side: &[Stretch]| {
-        let mut by_slot: BTreeMap<SlotId, Vec<usize>> = BTreeMap::new();
-        for (i, s) in side.iter().enumerate() {
-            by_slot.entry(s.part.slot.clone()).or_default().push(i);
-        }
-        by_slot
-    };
-    let (before_ix, after_ix) = (index(before), index(after));
-    let parts: BTreeSet<&SlotPart> = before.iter().chain(after).map(|s| &s.part).collect();
-    let parts: Vec<&SlotPart> = parts.into_iter().collect();
+    // Each slot is compared on its own.
+    let (before_ix, after_ix) = (by_slot(before), by_slot(after));
+    let only_before = before_ix
+        .keys()
+        .filter(|slot| !after_ix.contains_key(*slot));
     let mut changes = Vec::new();
-    for (k, part) in parts.iter().enumerate() {
-        let b = covering(before, &before_ix, part);
-        let a = covering(after, &after_ix, part);
-
-        let (b_person, a_person) = (
-            b.and_then(|s| s.person.clone()),
-            a.and_then(|s| s.person.clone()),
-        );
-        if b_person == a_person && b.is_some() == a.is_some() {
-            continue;
+    let none = Vec::new();
+    for slot in after_ix.keys().chain(only_before) {
+        let before = before_ix.get(slot).unwrap_or(&none);
+        let after = after_ix.get(slot).unwrap_or(&none);
+        let mut parts: Vec<&SlotPart> = before.iter().chain(after).map(|s| &s.part).collect();
+        parts.sort_by_key(|p| p.offset);
+        parts.dedup();
+        for (k, part) in parts.iter().enumerate() {
+            let b = covering(before, part);
+            let a = covering(after, part);
+            let (b_person, a_person) = (
+                b.and_then(|s| s.person.as_deref()),
+                a.and_then(|s| s.person.as_deref()),
+            );
+            if b_person == a_person && b.is_some() == a.is_some() {
+                continue;
+            }
+            // Shown as the side that has it (the current one first) shows its slot.
+            let Some(shown) = a.or(b) else { continue };
+            let slot_start = shown.start - shown.part.offset;
+            // The change lasts until the next part of the slot on either side, or until the
+            // stretches covering it end.
+            let mut end_offset = [b, a]
+                .into_iter()
+                .flatten()
+                .map(|s| s.part.offset + (s.end - s.start))
+                .min()
+                .unwrap_or(part.offset);
+            if let Some(next) = parts.get(k + 1) {
+                end_offset = end_offset.min(next.offset);
+            }
+            changes.push(Change {
+                part: (*part).clone(),
+                start: slot_start + part.offset,
+                end: slot_start + end_offset,
+                before: b_person.map(str::to_owned),
+                after: a_person.map(str::to_owned),
+                published: b.is_some_and(|s| s.published) || a.is_some_and(|s| s.published),
+            });
         }
-        // Shown as the side that has it (the current one first) shows its slot.
-        let Some(shown) = a.or(b) else { continue };
-        let slot_start = shown.start - shown.part.offset;
-        // The change lasts until the next part of the slot on either side, or until the
-        // stretches covering it end.
-        let mut end_offset = [b, a]
-            .into_iter()
-            .flatten()
-            .map(|s| s.part.offset + (s.end - s.start))
-            .min()
-            .unwrap_or(part.offset);
-        if let Some(next) = parts.get(k + 1).filter(|n| n.slot == part.slot) {
-            end_offset = end_offset.min(next.offset);
-        }
-        changes.push(Change {
-            part: (*part).clone(),
-            start: slot_start + part.offset,
-            end: slot_start + end_offset,
-            before: b_person,
-            after: a_person,
-            published: b.is_some_and(|s| s.published) || a.is_some_and(|s| s.published),
-        });
     }
     changes.sort_by(|x, y| {
-        (x.start, &x.part.slot.rotation, x.end).cmp(&(y.start, &y.part.slot.rotation, y.end))
+        (x.start, &x.part.slot.rotation, x.end, &x.part).cmp(&(
+            y.start,
+            &y.part.slot.rotation,
+            y.end,
+            &y.part,
+        ))
     });
     let mut people: BTreeMap<String, PersonChanges> = BTreeMap::new();
     for (i, c) in changes.iter().enumerate() {
@@ -191,17 +200,23 @@ pub fn diff(before: &[Stretch], after: &[Stretch]) -> Diff {
     }
 }
 
-/// The stretch of `part`'s slot on one side that covers `part`'s offset into the slot.
-fn covering<'s>(
-    side: &'s [Stretch],
-    ix: &BTreeMap<SlotId, Vec<usize>>,
-    part: &SlotPart,
-) -> Option<&'s Stretch> {
-    ix.get(&part.slot).and_then(|list| {
-        list.iter().map(|&i| &side[i]).find(|s| {
-            let length = s.end - s.start;
-            s.part.offset <= part.offset && part.offset < s.part.offset + length
-        })
+/// One side's stretches by slot. Hashed, not ordered: a year of a large organisation is a
+/// million slots, whose names compared in a tree were most of the work.
+fn by_slot(side: &[Stretch]) -> FxHashMap<&SlotId, Vec<&Stretch>> {
+    let mut by_slot: FxHashMap<&SlotId, Vec<&Stretch>> =
+        FxHashMap::with_capacity_and_hasher(side.len(), Default::default());
+    for s in side {
+        by_slot.entry(&s.part.slot).or_default().push(s);
+    }
+    by_slot
+}
+
+/// The stretch of `part`'s slot among `stretches` (one side's of that slot) that covers
+/// `part`'s offset into the slot.
+fn covering<'s>(stretches: &[&'s Stretch], part: &SlotPart) -> Option<&'s Stretch> {
+    stretches.iter().copied().find(|s| {
+        let length = s.end - s.start;
+        s.part.offset <= part.offset && part.offset < s.part.offset + length
     })
 }
 
