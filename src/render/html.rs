@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use chrono_tz::Tz;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+use rustc_hash::FxHashMap;
 
 use super::grid::{dates, period_name};
 use crate::coverage::{Coverage, Week};
@@ -78,6 +79,7 @@ pub fn page(p: &Page) -> String {
         p.model.team.name.as_str()
     };
     let days = dates(p.period, p.tz);
+    let starting = Starting::of(p);
     let markup = html! {
         (DOCTYPE)
         html lang="en" {
@@ -109,7 +111,7 @@ pub fn page(p: &Page) -> String {
                         p.legend { "Each day shows who holds the shifts that start on it; a grey name carries on the turn of the day before. * marks an override." }
                         @for rotation in 0..p.model.rotations.len() {
                             @for month in months(&days) {
-                                (calendar(p, rotation, month, &days))
+                                (calendar(p, &starting, rotation, month, &days))
                             }
                         }
                     }
@@ -172,22 +174,36 @@ fn months(days: &[NaiveDate]) -> Vec<NaiveDate> {
     out
 }
 
+/// The shifts of each rotation by the day (in the page's zone) they start on, in plan order:
+/// sorted out once, since looking through every shift for each rotation's every day would be
+/// quadratic in a large organisation.
+struct Starting<'p>(FxHashMap<(RotationIx, NaiveDate), Vec<&'p Shift>>);
+
+impl<'p> Starting<'p> {
+    fn of(p: &Page<'p>) -> Self {
+        let mut by_day: FxHashMap<(RotationIx, NaiveDate), Vec<&Shift>> = FxHashMap::default();
+        for s in p.shifts {
+            let day = local_date(p.tz, s.start);
+            by_day.entry((s.rotation, day)).or_default().push(s);
+        }
+        Starting(by_day)
+    }
+
+    fn on(&self, rotation: RotationIx, date: NaiveDate) -> &[&'p Shift] {
+        self.0.get(&(rotation, date)).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Who holds the shifts of `rotation` starting on each day: (person, override, continues the
 /// day before's turn).
 fn day_entries(
-    p: &Page,
+    starting: &Starting,
     rotation: RotationIx,
     date: NaiveDate,
 ) -> Vec<(Option<PersonIx>, bool, bool)> {
-    let starts_on =
-        |s: &&Shift, d: NaiveDate| s.rotation == rotation && local_date(p.tz, s.start) == d;
-    let before: Vec<&Shift> = p
-        .shifts
-        .iter()
-        .filter(|s| starts_on(s, date - TimeDelta::days(1)))
-        .collect();
+    let before = starting.on(rotation, date - TimeDelta::days(1));
     let mut out: Vec<(Option<PersonIx>, bool, bool)> = Vec::new();
-    for s in p.shifts.iter().filter(|s| starts_on(s, date)) {
+    for s in starting.on(rotation, date) {
         if out.last().is_some_and(|e| e.0 == s.person) {
             continue;
         }
@@ -199,7 +215,13 @@ fn day_entries(
     out
 }
 
-fn calendar(p: &Page, rotation: RotationIx, month: NaiveDate, days: &[NaiveDate]) -> Markup {
+fn calendar(
+    p: &Page,
+    starting: &Starting,
+    rotation: RotationIx,
+    month: NaiveDate,
+    days: &[NaiveDate],
+) -> Markup {
     let name = &p.model.rotations[rotation].name;
     let in_period = |d: NaiveDate| {
         days.first().is_some_and(|f| *f <= d) && days.last().is_some_and(|l| d <= *l)
@@ -235,7 +257,7 @@ fn calendar(p: &Page, rotation: RotationIx, month: NaiveDate, days: &[NaiveDate]
                                         @if p.model.rotations[rotation].except.contains(&date) {
                                             span.who.cont { "holiday" }
                                         }
-                                        @for (person, is_override, continues) in day_entries(p, rotation, date) {
+                                        @for (person, is_override, continues) in day_entries(starting, rotation, date) {
                                             @match person {
                                                 Some(ix) => {
                                                     span.who.cont[continues].override[is_override] data-person=(p.model.people[ix].id) {
