@@ -164,16 +164,20 @@ impl History {
 /// change to any of them is a new revision.
 pub const CONTENT: [&str; 4] = ["DTSTART", "DTEND", "SUMMARY", "DESCRIPTION"];
 
-/// A fingerprint of an event's content: the values of [`CONTENT`], in that order.
+/// A fingerprint of an event's content: the values of [`CONTENT`], in that order. Only ever
+/// compared within one run (an event as the previous feed has it with the event rendered now),
+/// never stored, so the hash is the fast one (FxHash takes eight bytes a step where FNV takes
+/// one: hashing every event's text twice was a seventh of a re-export).
 pub fn fingerprint<V: AsRef<[u8]>>(values: impl IntoIterator<Item = V>) -> u64 {
-    let mut hash = Fnv::default();
+    use std::hash::Hasher;
+    let mut hash = rustc_hash::FxHasher::default();
     for value in values {
         hash.write(value.as_ref());
         // A separator no value holds (values are single lines), so that parts never run
         // into each other.
         hash.write(b"\n");
     }
-    hash.0
+    hash.finish()
 }
 
 /// The events of a feed rota wrote before, by UID; events it cannot read are skipped (they
