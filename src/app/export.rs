@@ -240,7 +240,7 @@ fn publications<'a>(
             }
             match copying.person(f, all) {
                 Some(person) => {
-                    let sources = person.rotations.iter().map(|&r| r + 1).collect();
+                    let sources = person.rotations().iter().map(|&r| r + 1).collect();
                     Publication::assembled(f.file_name(), sources, move |bytes, out| {
                         person.write(renderer, f, all, marks, bytes, out)
                     })
@@ -288,28 +288,39 @@ impl<'f> Copying<'f> {
                 rotations.push(rotation);
             }
         }
-        let firsts = rotations.iter().map(|&r| self.rotations[r].1).collect();
-        let alarms = rotations
-            .iter()
-            .map(|&r| person.alarms && !self.rotations[r].0.alarms);
+        let sources = rotations.into_iter().map(|rotation| {
+            let (feed, first) = self.rotations[rotation];
+            CopiedSource {
+                rotation,
+                first,
+                alarm: person.alarms && !feed.alarms,
+            }
+        });
         Some(CopiedFeed {
-            alarms: alarms.collect(),
-            firsts,
-            rotations,
+            sources: sources.collect(),
         })
     }
 }
 
-/// A person's feed copied from the feeds of `rotations` (its sources, in that order).
+/// A person's feed copied from the feeds of their rotations (its sources, in this order).
 struct CopiedFeed {
-    rotations: Vec<usize>,
-    /// Per source: where its rotation's events start among the hand-overs.
-    firsts: Vec<usize>,
-    /// Per source: whether events opening a turn gain the alarm the rotation's feed has not.
-    alarms: Vec<bool>,
+    sources: Vec<CopiedSource>,
+}
+
+/// A rotation whose feed a person's feed copies events from.
+struct CopiedSource {
+    rotation: usize,
+    /// Where the rotation's events start among the hand-overs.
+    first: usize,
+    /// Whether its events opening a turn gain the alarm the rotation's feed has not.
+    alarm: bool,
 }
 
 impl CopiedFeed {
+    fn rotations(&self) -> Vec<usize> {
+        self.sources.iter().map(|s| s.rotation).collect()
+    }
+
     fn write(
         &self,
         renderer: &ics::Renderer,
@@ -322,31 +333,28 @@ impl CopiedFeed {
         let unmarked =
             || std::io::Error::other("a rotation's feed was copied before it was written");
         let sources = self
-            .rotations
+            .sources
             .iter()
             .zip(bytes)
-            .map(|(&r, &bytes)| {
-                let bounds = marks[r].get().ok_or_else(unmarked)?;
+            .map(|(s, &bytes)| {
+                let bounds = marks[s.rotation].get().ok_or_else(unmarked)?;
                 Ok(ics::Source { bytes, bounds })
             })
             .collect::<std::io::Result<Vec<_>>>()?;
         let events = feed.events.iter().map(|&i| {
             let handover = &all[i];
-            let source = self
-                .rotations
-                .iter()
-                .position(|&r| r == handover.shift.rotation)
-                .unwrap_or(usize::MAX);
-            let copied = |first: usize, alarm: bool| ics::Copied {
+            let rotation = handover.shift.rotation;
+            // Not among the sources (which cannot be): the renderer reports it.
+            let (source, first, alarm) =
+                match self.sources.iter().position(|s| s.rotation == rotation) {
+                    Some(k) => (k, self.sources[k].first, self.sources[k].alarm),
+                    None => (usize::MAX, i, false),
+                };
+            ics::Copied {
                 source,
                 position: i - first,
                 handover,
                 alarm: alarm && handover.opens_turn,
-            };
-            match (self.firsts.get(source), self.alarms.get(source)) {
-                (Some(&first), Some(&alarm)) => copied(first, alarm),
-                // Not among the sources: the renderer reports it.
-                _ => copied(i, false),
             }
         });
         renderer.write_copied_feed(&head(feed), events, &sources, out)

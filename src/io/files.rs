@@ -348,8 +348,8 @@ impl Drop for Unstuck<'_> {
     }
 }
 
-/// The files of a set as the writers get through them, for a joined file to wait for the
-/// files it copies from.
+/// The files of a set as the writers get through them, for a file made of others to wait for
+/// them.
 struct Board {
     state: Mutex<Progress>,
     changed: Condvar,
