@@ -1,6 +1,6 @@
 //! Published turns that can no longer be served: their person left the rotation (or the
 //! config), or is away on one of the turn's days. Each finding carries the override that
-//! would fix it: the turn given to the next free member of the queue.
+//! would fix it: the turn given to the next free member of the queue, who is then last in it.
 
 use chrono::{DateTime, Utc};
 
@@ -14,11 +14,15 @@ use crate::published::{Holder, PublishedTurn};
 /// serve. A turn an override already gives away entirely is served.
 pub(super) fn unserved(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
     let mut found = Vec::new();
+    // Which rotations each person holds shifts in, gathered once something is unserved.
+    let held_in = std::cell::OnceCell::new();
     for (ix, shifts) in by_rotation.iter().enumerate() {
         let Some(published) = model.published.rotation(ix) else {
             continue;
         };
-        let queue = turns::continuation(model, ix, published);
+        // Each suggestion sends its taker to the back of the queue, so that a leaver's
+        // turns are shared out in turn rather than all given to the same person.
+        let mut queue = turns::continuation(model, ix, published);
         for turn in &published.turns {
             // A rotation's shifts are in time order, so their slot dates are too.
             let from = shifts.partition_point(|s| s.slot.date < turn.first);
@@ -34,10 +38,17 @@ pub(super) fn unserved(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Conflic
                 continue;
             };
             let holder = turn.holder.person();
-            let replacement = queue
-                .iter()
-                .copied()
-                .find(|&p| Some(p) != holder && free(model, p, &held));
+            let taker = queue.iter().position(|&p| {
+                let held_in = held_in.get_or_init(|| rotations_held(model, by_rotation));
+                Some(p) != holder
+                    && free(model, p, &held)
+                    && !on_duty(by_rotation, &held_in[p], ix, p, &held)
+            });
+            let replacement = taker.map(|at| {
+                let person = queue.remove(at);
+                queue.push(person);
+                person
+            });
             found.push(Conflict {
                 kind: ConflictKind::PublishedTurnUnserved {
                     line: turn.line,
@@ -75,6 +86,48 @@ fn free(model: &Model, person: PersonIx, shifts: &[&Shift]) -> bool {
         let (from, to) = days(person.timezone, s.start, s.end);
         !person.away.intersects(from, to)
     })
+}
+
+/// The rotations each person holds a shift of, by person.
+fn rotations_held(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Vec<RotationIx>> {
+    let mut held = vec![Vec::new(); model.people.len()];
+    for (ix, list) in by_rotation.iter().enumerate() {
+        for p in list.iter().filter_map(|s| s.person) {
+            if held[p].last() != Some(&ix) {
+                held[p].push(ix);
+            }
+        }
+    }
+    held
+}
+
+/// Whether `person`, holding shifts in `rotations`, is on duty in one other than `ix` while
+/// any of `shifts` runs: giving them the turn would book them twice.
+fn on_duty(
+    by_rotation: &[Vec<Shift>],
+    rotations: &[RotationIx],
+    ix: RotationIx,
+    person: PersonIx,
+    shifts: &[&Shift],
+) -> bool {
+    let (Some(first), Some(last)) = (shifts.first(), shifts.last()) else {
+        return false;
+    };
+    rotations
+        .iter()
+        .filter(|&&other| other != ix)
+        .any(|&other| {
+            let list = &by_rotation[other];
+            // A shift lasts at most two days: those starting from two days before the turn on.
+            let from = list.partition_point(|s| s.start < first.start - chrono::TimeDelta::days(2));
+            list[from..]
+                .iter()
+                .take_while(|s| s.start < last.end)
+                .any(|s| {
+                    s.person == Some(person)
+                        && shifts.iter().any(|t| s.start < t.end && t.start < s.end)
+                })
+        })
 }
 
 fn days(

@@ -165,6 +165,66 @@ fn a_published_turn_of_a_leaver_or_of_someone_now_away_is_an_error_with_the_over
     assert!(!out.contains("published-turn-unserved"), "{out}");
 }
 
+/// The people the `[[override]]`s of `check`'s report give published turns to, in order.
+fn suggested_takers(p: &Project, from: &str, to: &str) -> Vec<String> {
+    let out = p.run(
+        &["check", "--from", from, "--to", to, "--format", "json"],
+        1,
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    json["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "published-turn-unserved")
+        .map(|c| {
+            let fix = c["fix"].as_str().unwrap();
+            let line = fix.lines().find(|l| l.starts_with("person = ")).unwrap();
+            line.trim_start_matches("person = ")
+                .trim_matches('"')
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_leavers_published_turns_are_shared_out_among_the_free_members_not_all_given_to_one() {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-25"], 0);
+    // Bo held 8, 14, 18 and 24 December.
+    std::fs::write(
+        p.file("rotation.toml"),
+        config("\"ana\", \"cy\", \"dan\"", ""),
+    )
+    .unwrap();
+    let takers = suggested_takers(&p, "2026-12-07", "2026-12-26");
+    assert_eq!(takers.len(), 4, "{takers:?}");
+    let mut first_three = takers[..3].to_vec();
+    first_three.sort();
+    assert_eq!(first_three, ["ana", "cy", "dan"], "{takers:?}");
+    assert_eq!(takers[3], takers[0], "{takers:?}");
+}
+
+#[test]
+fn a_published_turn_is_not_suggested_to_someone_on_duty_elsewhere_at_that_time() {
+    let p = Project::new(&config(FOUR, ""));
+    p.run(&["publish", "--through", "2026-12-25"], 0);
+    // Cy now also holds a weekday morning desk that overlaps the duty.
+    let desk = "[[rotation]]\nname = \"desk\"\nmembers = [\"cy\"]\ndays = \"mon-fri\"\nshift = \"08:00-10:00\"\n";
+    std::fs::write(
+        p.file("rotation.toml"),
+        config("\"ana\", \"cy\", \"dan\"", desk),
+    )
+    .unwrap();
+    let takers = suggested_takers(&p, "2026-12-07", "2026-12-26");
+    assert_eq!(takers.len(), 4, "{takers:?}");
+    assert!(!takers.iter().any(|t| t == "cy"), "{takers:?}");
+    assert!(
+        takers.iter().any(|t| t == "ana") && takers.iter().any(|t| t == "dan"),
+        "{takers:?}"
+    );
+}
+
 #[test]
 fn a_published_turn_an_override_cuts_in_two_is_fixed_by_two_tables_and_says_so() {
     let p = Project::new(&config(FOUR, ""));
