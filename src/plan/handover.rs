@@ -49,9 +49,9 @@ pub fn per_rotation(
     parallel::map_parts(&near, 16, |part| {
         part.iter()
             .map(|list| {
-                list.iter()
-                    .filter(|s| overlaps(s, period) && keep(s))
-                    .map(|shift| handover(model, list, shift))
+                (0..list.len())
+                    .filter(|&i| overlaps(&list[i], period) && keep(&list[i]))
+                    .map(|i| handover(model, list, &list[i], Place::of_own(list, i)))
                     .collect()
             })
             .collect()
@@ -70,16 +70,19 @@ pub struct Handovers {
 impl Handovers {
     pub fn of(model: &Model, period: Period) -> Self {
         let near = near(model, period);
-        let kept = |list: &[Shift]| list.iter().filter(|s| overlaps(s, period)).count();
-        // Filled in one vector of the exact size rather than one per rotation gathered
-        // afterwards: a year of a large organisation is hundreds of megabytes of hand-overs,
-        // which would otherwise be held twice over while they were gathered.
-        let mut all = Vec::with_capacity(near.iter().map(|list| kept(list)).sum());
-        // Each rotation's shifts are let go as soon as its hand-overs are made.
-        for list in near {
-            let overlapping = list.iter().filter(|s| overlaps(s, period));
-            all.extend(overlapping.map(|shift| handover(model, &list, shift)));
-        }
+        // Filled in place in one vector of the exact size, rather than one per rotation
+        // gathered afterwards: a year of a large organisation is hundreds of megabytes of
+        // hand-overs, which would otherwise be held twice over while they were gathered. Each
+        // rotation's shifts are let go as soon as its hand-overs are made.
+        let all = parallel::flat_map_exact(
+            near,
+            |list| list.iter().filter(|s| overlaps(s, period)).count(),
+            |list, out| {
+                for i in (0..list.len()).filter(|&i| overlaps(&list[i], period)) {
+                    out.push(handover(model, &list, &list[i], Place::of_own(&list, i)));
+                }
+            },
+        );
         Handovers { all }
     }
 
@@ -109,7 +112,10 @@ pub fn around(model: &Model, shifts: &[Shift]) -> Vec<Handover> {
     };
     shifts
         .iter()
-        .map(|shift| handover(model, near_of(shift), shift))
+        .map(|shift| {
+            let list = near_of(shift);
+            handover(model, list, shift, Place::of(list, shift))
+        })
         .collect()
 }
 
@@ -124,15 +130,52 @@ fn overlaps(shift: &Shift, period: Period) -> bool {
     shift.start < period.to && shift.end > period.from
 }
 
+/// Where a shift falls among its rotation's shifts around it (sorted by start): how many
+/// start before it, and how many start no later than it.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    before: usize,
+    not_after: usize,
+}
+
+impl Place {
+    fn of(list: &[Shift], shift: &Shift) -> Self {
+        Place {
+            before: list.partition_point(|s| s.start < shift.start),
+            not_after: list.partition_point(|s| s.start <= shift.start),
+        }
+    }
+
+    /// [`Place::of`] the shift at `i` of `list`: found from there rather than searched for,
+    /// since shifts of a rotation seldom share a start (a million hand-overs of a large
+    /// organisation's year are made this way).
+    fn of_own(list: &[Shift], i: usize) -> Self {
+        let start = list[i].start;
+        let before = list[..i]
+            .iter()
+            .rev()
+            .take_while(|s| s.start == start)
+            .count();
+        let after = list[i + 1..]
+            .iter()
+            .take_while(|s| s.start == start)
+            .count();
+        Place {
+            before: i - before,
+            not_after: i + 1 + after,
+        }
+    }
+}
+
 /// `shift`'s duty, its neighbours looked up in `list` (its rotation's shifts around it, sorted
-/// by start) or planned further out.
-fn handover(model: &Model, list: &[Shift], shift: &Shift) -> Handover {
-    let before = before(model, list, shift);
+/// by start; `shift` falls at `place` among them) or planned further out.
+fn handover(model: &Model, list: &[Shift], shift: &Shift, place: Place) -> Handover {
+    let before = before(model, list, shift, place);
     Handover {
         shift: *shift,
         before,
-        after: after(model, list, shift),
-        opens_turn: opens_turn(model, list, shift, before),
+        after: after(model, list, shift, place),
+        opens_turn: opens_turn(model, list, shift, place, before),
     }
 }
 
@@ -150,7 +193,13 @@ fn neighbour(shift: &Shift, at: DateTime<Utc>) -> Neighbour {
 /// each other continue; a regular shift begins its holder's turn unless they already held a
 /// regular shift of the same turn, so that a turn an override interrupts goes on, without a
 /// second beginning, when it comes back.
-fn opens_turn(model: &Model, list: &[Shift], shift: &Shift, before: Option<Neighbour>) -> bool {
+fn opens_turn(
+    model: &Model,
+    list: &[Shift],
+    shift: &Shift,
+    place: Place,
+    before: Option<Neighbour>,
+) -> bool {
     if shift.is_override {
         return before.is_none_or(|b| !b.is_override || b.person != shift.person);
     }
@@ -165,7 +214,7 @@ fn opens_turn(model: &Model, list: &[Shift], shift: &Shift, before: Option<Neigh
         }
         None
     };
-    let ix = list.partition_point(|s| s.start < shift.start);
+    let ix = place.before;
     if let Some(opens) = held_before(&list[..ix]) {
         return opens;
     }
@@ -187,8 +236,8 @@ fn opens_turn(model: &Model, list: &[Shift], shift: &Shift, before: Option<Neigh
 
 /// The shift of the same rotation just before `shift`, from `list` (that rotation's shifts
 /// around it, sorted by start) or planned further back.
-fn before(model: &Model, list: &[Shift], shift: &Shift) -> Option<Neighbour> {
-    let ix = list.partition_point(|s| s.start < shift.start);
+fn before(model: &Model, list: &[Shift], shift: &Shift, place: Place) -> Option<Neighbour> {
+    let ix = place.before;
     if ix > 0 {
         return Some(neighbour(&list[ix - 1], list[ix - 1].end));
     }
@@ -209,8 +258,8 @@ fn before(model: &Model, list: &[Shift], shift: &Shift) -> Option<Neighbour> {
 }
 
 /// The shift of the same rotation just after `shift`, as [`before`].
-fn after(model: &Model, list: &[Shift], shift: &Shift) -> Option<Neighbour> {
-    let ix = list.partition_point(|s| s.start <= shift.start);
+fn after(model: &Model, list: &[Shift], shift: &Shift, place: Place) -> Option<Neighbour> {
+    let ix = place.not_after;
     if let Some(next) = list.get(ix) {
         return Some(neighbour(next, next.start));
     }
@@ -255,6 +304,28 @@ mod tests {
             .iter()
             .map(|h| (h.shift.start.format("%d").to_string(), h.opens_turn))
             .collect()
+    }
+
+    #[test]
+    fn a_shift_found_from_its_own_position_falls_where_a_search_puts_it() {
+        let model = model();
+        let day = |d: u32| {
+            chrono::NaiveDate::from_ymd_opt(2027, 3, d)
+                .unwrap()
+                .and_time(NaiveTime::MIN)
+                .and_utc()
+        };
+        let shifts = super::super::one_rotation(&model, 0, Period::new(day(1), day(8)));
+        // Shifts sharing a start, as the place of each must allow for.
+        let list: Vec<Shift> = [0, 1, 1, 1, 2, 3, 3].iter().map(|&k| shifts[k]).collect();
+        for (i, shift) in list.iter().enumerate() {
+            let (own, searched) = (Place::of_own(&list, i), Place::of(&list, shift));
+            assert_eq!(
+                (own.before, own.not_after),
+                (searched.before, searched.not_after),
+                "shift {i}"
+            );
+        }
     }
 
     #[test]
