@@ -367,26 +367,22 @@ impl State {
 
     /// The events synced before, by UID, for their revisions.
     fn history(&self) -> revision::Events {
-        let mut events = revision::Events::default();
-        for entry in self.collections.values().flat_map(|c| c.values()) {
-            let (Ok(fingerprint), Some(stamp)) = (
-                u64::from_str_radix(&entry.content, 16),
-                DateTime::<Utc>::from_timestamp(entry.stamp, 0),
-            ) else {
-                continue;
-            };
-            events.insert(
-                revision::UidKey::of(&entry.uid),
-                revision::Previous {
+        self.collections
+            .values()
+            .flat_map(|c| c.values())
+            .filter_map(|entry| {
+                let fingerprint = u64::from_str_radix(&entry.content, 16).ok()?;
+                let stamp = DateTime::<Utc>::from_timestamp(entry.stamp, 0)?;
+                let previous = revision::Previous {
                     revision: Revision {
                         sequence: entry.sequence,
                         stamp,
                     },
                     fingerprint,
-                },
-            );
-        }
-        events
+                };
+                Some((revision::UidKey::of(&entry.uid), previous))
+            })
+            .collect()
     }
 }
 

@@ -451,6 +451,8 @@ struct Scratch {
     times: ShortTimes,
     start: String,
     end: String,
+    /// Where the feed being rendered is among the previous events.
+    cursor: revision::Cursor,
 }
 
 /// The short local times written last, by zone and instant. An event shows each instant
@@ -517,7 +519,10 @@ fn event(model: &Model, handover: &Handover, shared: &Shared, scratch: &mut Scra
         &scratch.text,
     ];
     let fingerprint = || revision::fingerprint(content.map(String::as_str));
-    let revision = shared.history.revise(&scratch.uid, shift.slot, fingerprint);
+    let revision =
+        shared
+            .history
+            .revise(&scratch.uid, shift.slot, fingerprint, &mut scratch.cursor);
 
     let mut lines = Lines(&mut scratch.event);
     lines.line("BEGIN", "VEVENT");
