@@ -5,11 +5,10 @@
 //! actually hold; an override is its own turn for the person who takes it, and override pieces
 //! of one person that follow each other in the rotation merge into one.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::model::{Model, PersonIx, RotationIx};
+use crate::plan::turns::HeldTurn;
 use crate::plan::{self, Period, Shift};
 use crate::slot::SlotPart;
 
@@ -191,8 +190,8 @@ pub fn turns(model: &Model, shifts: &[Shift]) -> Vec<Turn> {
     out
 }
 
-/// The turns of one rotation's shifts, in order; remembers the positions of each turn's first
-/// and last shift to name its neighbours.
+/// The turns of one rotation's shifts, in order, as [`plan::turns::held_turn`] counts them;
+/// remembers the positions of each turn's first and last shift to name its neighbours.
 fn turns_of_rotation(rotation: RotationIx, sequence: &[&Shift]) -> Vec<Turn> {
     struct Building {
         turn: Turn,
@@ -200,50 +199,40 @@ fn turns_of_rotation(rotation: RotationIx, sequence: &[&Shift]) -> Vec<Turn> {
         last: usize,
     }
     let mut building: Vec<Building> = Vec::new();
-    let mut regular: HashMap<(u32, PersonIx), usize> = HashMap::new();
-    let mut open_override: Option<usize> = None;
+    // The turn each shift went to (none for a shift nobody holds).
+    let mut turn_of: Vec<Option<usize>> = Vec::with_capacity(sequence.len());
     for (i, shift) in sequence.iter().enumerate() {
         let Some(person) = shift.person else {
-            open_override = None;
+            turn_of.push(None);
             continue;
         };
-        let existing = if shift.is_override {
-            open_override
-                .filter(|&b| building[b].turn.person == person && building[b].last + 1 == i)
-        } else {
-            regular.get(&(shift.turn, person)).copied()
+        let continued = match plan::turns::held_turn(&sequence[..i], shift) {
+            HeldTurn::Continues(at) => turn_of[at],
+            HeldTurn::Begins | HeldTurn::Unknown => None,
         };
-        match existing {
+        match continued {
             Some(b) => {
                 let b = &mut building[b];
                 b.turn.end = b.turn.end.max(shift.end);
                 b.turn.shifts.push(**shift);
                 b.last = i;
             }
-            None => {
-                let b = building.len();
-                building.push(Building {
-                    turn: Turn {
-                        rotation,
-                        person,
-                        start: shift.start,
-                        end: shift.end,
-                        is_override: shift.is_override,
-                        shifts: vec![**shift],
-                        previous: Neighbour::Unknown,
-                        next: Neighbour::Unknown,
-                    },
-                    first: i,
-                    last: i,
-                });
-                if !shift.is_override {
-                    regular.insert((shift.turn, person), b);
-                }
-            }
+            None => building.push(Building {
+                turn: Turn {
+                    rotation,
+                    person,
+                    start: shift.start,
+                    end: shift.end,
+                    is_override: shift.is_override,
+                    shifts: vec![**shift],
+                    previous: Neighbour::Unknown,
+                    next: Neighbour::Unknown,
+                },
+                first: i,
+                last: i,
+            }),
         }
-        open_override = shift
-            .is_override
-            .then(|| existing.unwrap_or(building.len() - 1));
+        turn_of.push(Some(continued.unwrap_or(building.len() - 1)));
     }
     let neighbour = |i: Option<usize>| match i.and_then(|i| sequence.get(i)) {
         Some(s) => s.person.map_or(Neighbour::Nobody, Neighbour::Person),

@@ -578,6 +578,35 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Calendars and reminders count turns alike: the shifts that carry a turn's alarm
+        /// are the first shifts of the turns reminders are sent for.
+        #[test]
+        fn alarms_ring_ahead_of_exactly_the_turns_reminders_are_sent_for(text in config()) {
+            let model = crate::config::load(&text, "rotation.toml").expect("a valid config");
+            let day = chrono::NaiveDate::from_ymd_opt(2027, 2, 20).unwrap();
+            let period = Period::months(day, 2, chrono_tz::Europe::Berlin);
+            let inside = |start: chrono::DateTime<chrono::Utc>| {
+                start >= period.from && start < period.to
+            };
+            let alarmed: Vec<_> = Handovers::of(&model, period)
+                .all
+                .iter()
+                .filter(|h| h.opens_turn && inside(h.shift.start))
+                .filter_map(|h| Some((h.shift.rotation, h.shift.start, h.shift.person?)))
+                .collect();
+            let mut reminded: Vec<_> = crate::remind::turns_around(&model, period)
+                .iter()
+                .filter(|t| inside(t.start))
+                .map(|t| (t.rotation, t.start, t.person))
+                .collect();
+            reminded.sort();
+            prop_assert_eq!(alarmed, reminded, "{}", text);
+        }
+    }
+
     #[test]
     fn a_source_that_is_not_the_feed_marked_is_an_error_not_a_wrong_feed() {
         let text = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2027-03-01\n\

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
+use super::turns::{self, HeldTurn};
 use super::{Period, Shift};
 use crate::model::{Model, PersonIx, RotationIx};
 use crate::parallel;
@@ -189,11 +190,8 @@ fn neighbour(shift: &Shift, at: DateTime<Utc>) -> Neighbour {
     }
 }
 
-/// Whether `shift` begins a turn of its holder, counted as reminders count them
-/// (`remind::turns`): an override is its holder's own turn, which pieces of it that follow
-/// each other continue; a regular shift begins its holder's turn unless they already held a
-/// regular shift of the same turn, so that a turn an override interrupts goes on, without a
-/// second beginning, when it comes back.
+/// Whether `shift` begins a turn of its holder ([`turns::held_turn`]), looking further back
+/// than the shifts at hand where they begin too late to tell.
 fn opens_turn(
     model: &Model,
     list: &[Shift],
@@ -201,38 +199,30 @@ fn opens_turn(
     place: Place,
     before: Option<Neighbour>,
 ) -> bool {
-    if shift.is_override {
-        return before.is_none_or(|b| !b.is_override || b.person != shift.person);
-    }
-    let held_before = |earlier: &[Shift]| -> Option<bool> {
-        for s in earlier.iter().rev() {
-            if s.turn != shift.turn {
-                return Some(true);
-            }
-            if !s.is_override && s.person == shift.person {
-                return Some(false);
-            }
+    let earlier = &list[..place.before];
+    match turns::held_turn(earlier, shift) {
+        HeldTurn::Begins => true,
+        HeldTurn::Continues(_) => false,
+        // The shift before lies beyond those at hand: `before` was planned further back.
+        HeldTurn::Unknown if shift.is_override => {
+            before.is_none_or(|b| !b.is_override || b.person != shift.person)
         }
-        None
-    };
-    let ix = place.before;
-    if let Some(opens) = held_before(&list[..ix]) {
-        return opens;
+        HeldTurn::Unknown => {
+            // The turn began before the shifts at hand: its earlier days are planned, as far
+            // back as a turn can reach.
+            let first = earlier.first().unwrap_or(shift);
+            let reach = TimeDelta::days(i64::from(model.rotations[shift.rotation].turn.days) + 3);
+            let further: Vec<Shift> = super::one_rotation(
+                model,
+                shift.rotation,
+                Period::new(first.start - reach, first.start),
+            )
+            .into_iter()
+            .filter(|s| s.start < first.start)
+            .collect();
+            !matches!(turns::held_turn(&further, shift), HeldTurn::Continues(_))
+        }
     }
-    // The turn began before the shifts at hand: its earlier days are planned, as far back as
-    // a turn can reach.
-    let first = list.get(..ix).and_then(<[Shift]>::first).unwrap_or(shift);
-    let reach = TimeDelta::days(i64::from(model.rotations[shift.rotation].turn.days) + 3);
-    let earlier = super::one_rotation(
-        model,
-        shift.rotation,
-        Period::new(first.start - reach, first.start),
-    );
-    let earlier: Vec<Shift> = earlier
-        .into_iter()
-        .filter(|s| s.start < first.start)
-        .collect();
-    held_before(&earlier).unwrap_or(true)
 }
 
 /// The shift of the same rotation just before `shift`, from `list` (that rotation's shifts

@@ -265,6 +265,44 @@ pub fn continuation(model: &Model, ix: RotationIx, published: &RotationPublished
     order
 }
 
+/// Whose turn a shift is part of, as reminders, alarms and notices count turns: what
+/// [`held_turn`] says of a shift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldTurn {
+    /// It begins a turn of its holder.
+    Begins,
+    /// It goes on with the turn of its holder that the earlier shift at this position holds.
+    Continues(usize),
+    /// The earlier shifts at hand begin too late to tell.
+    Unknown,
+}
+
+/// Whether `shift` begins a turn of its holder or goes on with one, from `earlier`, its
+/// rotation's shifts before it in time order. An override is its holder's own turn, which
+/// pieces of it that follow each other continue; a regular shift goes on with its holder's
+/// turn if they hold an earlier regular shift of the same turn, so that a turn an override
+/// (or nobody) interrupts goes on, without a second beginning, when it comes back.
+pub fn held_turn<S: std::borrow::Borrow<Shift>>(earlier: &[S], shift: &Shift) -> HeldTurn {
+    if shift.is_override {
+        return match earlier.last().map(S::borrow) {
+            None => HeldTurn::Unknown,
+            Some(s) if s.is_override && s.person == shift.person => {
+                HeldTurn::Continues(earlier.len() - 1)
+            }
+            Some(_) => HeldTurn::Begins,
+        };
+    }
+    for (at, s) in earlier.iter().map(S::borrow).enumerate().rev() {
+        if s.turn != shift.turn {
+            return HeldTurn::Begins;
+        }
+        if !s.is_override && s.person == shift.person {
+            return HeldTurn::Continues(at);
+        }
+    }
+    HeldTurn::Unknown
+}
+
 /// Whether `person` has an away day near the turn's dates. Zones lie up to 26 hours apart
 /// (Kiritimati +14, Baker Island −12), so a person's local date can be two days off the
 /// rotation's, and a shift may end the day after it starts: away days outside this margin
