@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday,
+};
 use chrono_tz::Tz;
 
 /// Index of a person in `Model::people`.
@@ -25,7 +27,7 @@ pub struct Model {
     pub caldav: Option<CaldavSettings>,
     /// The published turns of `rotation.lock`, empty without one: planning takes them from
     /// here, so every command plans from config and lock alike.
-    pub published: crate::published::Published,
+    pub published: Published,
     pub announce: AnnounceSettings,
     /// Where each part was written, so findings can point back at the config.
     pub lines: Lines,
@@ -380,4 +382,103 @@ impl std::fmt::Display for Share {
         let percent = self.numerator as f64 * 100.0 / self.denominator as f64;
         write!(f, "{}%", (percent * 1000.0).round() / 1000.0)
     }
+}
+
+/// The lock checked against the model, as planning uses it. Empty without a lock.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    pub through: Option<NaiveDate>,
+    /// Per rotation, in config order; empty when there is no lock.
+    pub rotations: Vec<RotationPublished>,
+}
+
+/// One rotation's published turns and queue.
+#[derive(Debug, Clone, Default)]
+pub struct RotationPublished {
+    /// Sorted by first date; they do not overlap.
+    pub turns: Vec<PublishedTurn>,
+    /// The recorded queue, by person id (ids no longer in the config are kept: they leave
+    /// the queue when it is built).
+    pub queue: Option<Vec<String>>,
+}
+
+/// A published turn of a rotation of this config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedTurn {
+    /// The local date of its first slot.
+    pub first: NaiveDate,
+    /// Its last calendar day, inclusive.
+    pub last: NaiveDate,
+    pub holder: Holder,
+    /// What its shifts were when it was published ([`crate::published::digest::of`]), if the lock says.
+    pub digest: Option<u32>,
+    /// The overrides in effect on it when it was published, by person id (they may have left
+    /// since); sorted, disjoint.
+    pub overrides: Vec<LockedOverride>,
+    /// 1-based line in the lock file (0: not from a file).
+    pub line: usize,
+}
+
+/// Who a published turn belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    Person(PersonIx),
+    /// The lock names a person the config no longer has: the turn's shifts are unassigned
+    /// until an override or a reopened publication gives them to someone.
+    Gone(String),
+    /// Nobody was free when it was published.
+    Nobody,
+}
+
+impl Holder {
+    /// The person planned on the turn's shifts.
+    pub fn person(&self) -> Option<PersonIx> {
+        match self {
+            Holder::Person(p) => Some(*p),
+            _ => None,
+        }
+    }
+
+    /// The id the lock names, if any.
+    pub fn id<'m>(&'m self, model: &'m Model) -> Option<&'m str> {
+        match self {
+            Holder::Person(p) => Some(&model.people[*p].id),
+            Holder::Gone(id) => Some(id),
+            Holder::Nobody => None,
+        }
+    }
+}
+
+impl Published {
+    /// Whether there is a lock at all.
+    pub fn is_empty(&self) -> bool {
+        self.rotations.is_empty()
+    }
+
+    /// The published turn of `rotation` that holds the slot date `date`, if any.
+    pub fn turn_at(&self, rotation: RotationIx, date: NaiveDate) -> Option<&PublishedTurn> {
+        let turns = &self.rotation(rotation)?.turns;
+        let i = turns.partition_point(|t| t.last < date);
+        turns.get(i).filter(|t| t.first <= date)
+    }
+
+    /// The published turns of `rotation`, if the lock has any.
+    pub fn rotation(&self, rotation: RotationIx) -> Option<&RotationPublished> {
+        self.rotations
+            .get(rotation)
+            .filter(|r| !r.turns.is_empty() || r.queue.is_some())
+    }
+}
+
+/// An override recorded with a published turn: on the turn's shifts, `person` held the time
+/// from `from` to `to` instead of the turn's person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockedOverride {
+    /// In the rotation's zone when published, so the lock reads like the config.
+    pub from: DateTime<FixedOffset>,
+    pub to: DateTime<FixedOffset>,
+    /// The person's id.
+    pub person: String,
+    /// 1-based line in the lock file; 0 when not read from a file.
+    pub line: usize,
 }
