@@ -265,28 +265,45 @@ pub fn fingerprint<V: AsRef<[u8]>>(values: impl IntoIterator<Item = V>) -> u64 {
 /// read raw is the escaped text rota wrote, so it fingerprints as written.
 pub fn read_feed(text: &str) -> Option<HashMap<String, Previous>> {
     let mut events = HashMap::new();
-    let calendar = each_event(text.as_bytes(), |uid, previous| {
+    let calendar = each_event(text.as_bytes(), Stretch::FromTheStart, |uid, previous| {
         events.insert(uid.to_string(), previous);
     });
     calendar.ok()?.then_some(events)
 }
 
-/// [`read_feed`] of a feed read as it goes, by [`UidKey`]: a large organisation's team feed
-/// need not be held in memory at once. An error reading it is passed on.
-/// `events` is how many it is expected to hold, so that a large feed's are not moved as it is
-/// read.
-pub fn read_feed_from(input: impl BufRead, events: usize) -> std::io::Result<Option<Events>> {
-    let mut in_order = Vec::with_capacity(events);
-    let calendar = each_event(input, |uid, previous| {
-        in_order.push((UidKey::of(uid), previous));
-    })?;
-    Ok(calendar.then(|| Events::from_ordered(in_order)))
+/// Where the text [`read_events`] reads lies in its feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stretch {
+    /// From the feed's start, which must be `BEGIN:VCALENDAR` for it to be a feed at all.
+    FromTheStart,
+    /// From where an event begins (`BEGIN:VEVENT`) onwards.
+    FromAnEvent,
 }
 
-/// Calls `f` with the UID and revision of each event of the feed `input` can be read from;
-/// whether it is an iCalendar feed at all.
-fn each_event(input: impl BufRead, mut f: impl FnMut(&str, Previous)) -> std::io::Result<bool> {
-    let mut first = true;
+/// The events of a feed (or of a stretch of one) read as it goes, in order, by [`UidKey`]: a
+/// large organisation's team feed need not be held in memory at once. An error reading it is
+/// passed on; `None` when it is not an iCalendar feed. `events` is how many it is expected to
+/// hold, so that a large feed's are not moved as it is read.
+pub fn read_events(
+    input: impl BufRead,
+    stretch: Stretch,
+    events: usize,
+) -> std::io::Result<Option<Vec<(UidKey, Previous)>>> {
+    let mut in_order = Vec::with_capacity(events);
+    let calendar = each_event(input, stretch, |uid, previous| {
+        in_order.push((UidKey::of(uid), previous));
+    })?;
+    Ok(calendar.then_some(in_order))
+}
+
+/// Calls `f` with the UID and revision of each event `input` holds; whether it is (a stretch
+/// of) an iCalendar feed at all.
+fn each_event(
+    input: impl BufRead,
+    stretch: Stretch,
+    mut f: impl FnMut(&str, Previous),
+) -> std::io::Result<bool> {
+    let mut first = stretch == Stretch::FromTheStart;
     let mut calendar = true;
     // The event being read, and how deep inside it (an alarm has a DESCRIPTION of its own).
     // One is reused for every event, its strings with it.
