@@ -67,12 +67,7 @@ pub fn month(model: &Model, month: NaiveDate, tz: Tz) -> MonthPlan {
         .into_iter()
         .filter(|s| s.person.is_none())
         .collect();
-    // Sorted out to their people once: a scan of every turn per person would be quadratic in
-    // a large organisation.
-    let mut by_person = vec![Vec::new(); model.people.len()];
-    for (i, t) in turns.iter().enumerate() {
-        by_person[t.person].push(i);
-    }
+    let by_person = model.by_person(0..turns.len(), |&i| Some(turns[i].person));
     MonthPlan {
         month,
         period,

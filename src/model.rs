@@ -33,6 +33,25 @@ pub struct Model {
     pub lines: Lines,
 }
 
+impl Model {
+    /// `items` sorted out to the people `person` names, by person index, each person's in
+    /// the order given: in one pass, where looking through every item for each person would
+    /// be quadratic in a large organisation.
+    pub fn by_person<T>(
+        &self,
+        items: impl IntoIterator<Item = T>,
+        person: impl Fn(&T) -> Option<PersonIx>,
+    ) -> Vec<Vec<T>> {
+        let mut by_person: Vec<Vec<T>> = self.people.iter().map(|_| Vec::new()).collect();
+        for item in items {
+            if let Some(p) = person(&item) {
+                by_person[p].push(item);
+            }
+        }
+        by_person
+    }
+}
+
 /// 1-based config lines of each table, by position in the model's lists; 0 where unknown.
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
@@ -410,7 +429,8 @@ pub struct PublishedTurn {
     /// Its last calendar day, inclusive.
     pub last: NaiveDate,
     pub holder: Holder,
-    /// What its shifts were when it was published ([`crate::published::digest::of`]), if the lock says.
+    /// What its shifts were when it was published ([`crate::published::digest::of`]), if
+    /// the lock says.
     pub digest: Option<u32>,
     /// The overrides in effect on it when it was published, by person id (they may have left
     /// since); sorted, disjoint.

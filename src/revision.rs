@@ -57,12 +57,10 @@ impl Events {
             .enumerate()
             .map(|(at, (key, _))| (*key, at))
             .collect();
-        by_key.sort_unstable();
+        // Within a key, the latest position first: that is the one kept.
+        by_key.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let before = by_key.len();
-        // Sorted by position too within a key, so the last of a run is the latest.
-        by_key.reverse();
         by_key.dedup_by_key(|(key, _)| *key);
-        by_key.reverse();
         let repeats = by_key.len() != before;
         Events {
             in_order,
@@ -190,8 +188,9 @@ impl History {
     /// is revision 1, stamped 00:00 UTC of today: newer than the version of the published plan
     /// (revision 0), never in the future, and the same for every export of the day.
     ///
-    /// `cursor` is where the feed being rendered left off among the previous events (start
-    /// each feed at 0): events asked for in the order they were read are found fastest.
+    /// `cursor` is where the feed being rendered left off among the previous events: events
+    /// asked for in the order they were read are found fastest; any other value only costs a
+    /// search.
     pub fn revise(
         &self,
         uid: &str,

@@ -14,7 +14,7 @@ use crate::io::sent_log::{Record, Telling};
 use crate::local_time::start_of_day;
 use crate::model::{Model, PersonIx};
 use crate::notice::Told;
-use crate::plan::handover::{self, Handover};
+use crate::plan::handover;
 use crate::render::{announcement, ics};
 use crate::timefmt;
 
@@ -51,14 +51,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs, out: &mut dyn Write) -> Result<Ou
     let emailed = mail::Emailed::of(run.log());
     let history = emailed.history(model, now, duties.iter().map(|d| &d.shift), false);
     let renderer = ics::Renderer::new(model, &history);
-    // Sorted out to their people once: a scan of every duty per person would be quadratic in
-    // a large organisation.
-    let mut own: Vec<Vec<Handover>> = vec![Vec::new(); model.people.len()];
-    for d in &duties {
-        if let Some(p) = d.shift.person {
-            own[p].push(*d);
-        }
-    }
+    let own = model.by_person(duties.iter().copied(), |d| d.shift.person);
     let mut pending = 0;
     for person in plan.people() {
         let key = AnnouncementKey {

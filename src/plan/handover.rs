@@ -52,7 +52,7 @@ pub fn per_rotation(
             .map(|list| {
                 (0..list.len())
                     .filter(|&i| overlaps(&list[i], period) && keep(&list[i]))
-                    .map(|i| handover(model, list, &list[i], Place::of_own(list, i)))
+                    .map(|i| handover_at(model, list, i))
                     .collect()
             })
             .collect()
@@ -81,9 +81,7 @@ impl Handovers {
         // Each rotation's shifts are let go as soon as its hand-overs are made.
         for list in near {
             let overlapping = (0..list.len()).filter(|&i| overlaps(&list[i], period));
-            all.extend(
-                overlapping.map(|i| handover(model, &list, &list[i], Place::of_own(&list, i))),
-            );
+            all.extend(overlapping.map(|i| handover_at(model, &list, i)));
         }
         Handovers { all }
     }
@@ -167,6 +165,11 @@ impl Place {
             not_after: i + 1 + after,
         }
     }
+}
+
+/// The hand-over of the shift at `i` of `list` (its rotation's shifts around it).
+fn handover_at(model: &Model, list: &[Shift], i: usize) -> Handover {
+    handover(model, list, &list[i], Place::of_own(list, i))
 }
 
 /// `shift`'s duty, its neighbours looked up in `list` (its rotation's shifts around it, sorted

@@ -318,14 +318,7 @@ fn turns_of(p: &Page, own: &[&Shift]) -> Vec<Turn> {
 }
 
 fn people(p: &Page) -> Markup {
-    // Sorted out to their people in one pass: a scan of all shifts per person would be
-    // quadratic in a large organisation.
-    let mut own: Vec<Vec<&Shift>> = vec![Vec::new(); p.model.people.len()];
-    for s in p.shifts {
-        if let Some(person) = s.person {
-            own[person].push(s);
-        }
-    }
+    let own = p.model.by_person(p.shifts, |s| s.person);
     html! {
         section #people aria-labelledby="people-title" {
             h2 #people-title { "Each person's turns" }

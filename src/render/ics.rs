@@ -154,8 +154,11 @@ impl<'m> Renderer<'m> {
     /// A renderer of `handovers` alone: a reminder's calendar of a few events need not
     /// escape every name of a large organisation.
     fn of_handovers(model: &'m Model, history: &'m History, handovers: &[Handover]) -> Self {
-        let rotations: Vec<RotationIx> = handovers.iter().map(|h| h.shift.rotation).collect();
-        let uids = UidParts::of(model, |r| rotations.contains(&r));
+        let mut shown = vec![false; model.rotations.len()];
+        for h in handovers {
+            shown[h.shift.rotation] = true;
+        }
+        let uids = UidParts::of(model, |r| shown[r]);
         Renderer::of(model, history, Names::of(model, handovers), uids)
     }
 
