@@ -15,8 +15,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use lettre::message::Mailbox;
 
 use super::lock::{self, Acquired, RunLock};
-use super::sent_log::{Record, SentLog};
+use super::sent_log::{Change, Record, SentLog};
 use super::smtp::{ExtraRoots, Failure, Mailer};
+use super::state_file::StateFile;
 use crate::error::{Error, Result};
 use crate::model::SmtpSettings;
 use crate::remind::later;
@@ -143,10 +144,10 @@ enum Transport {
 /// A delivery run: holds the lock (unless a dry run) and the state read under it.
 pub struct Run {
     transport: Transport,
-    state: PathBuf,
-    log: SentLog,
+    state: StateFile,
     clock: DateTime<Utc>,
-    /// Whether `log` differs from the file (pruned) and nothing saved it since.
+    /// Whether the state differs from what is on disk (pruned, or a change that could not
+    /// be journaled) and nothing saved it since.
     unsaved: bool,
     delivered: Vec<Delivered>,
     /// Why the run sends nothing more (the server cannot be reached, the deadline passed):
@@ -170,8 +171,7 @@ impl Run {
         if setup.dry_run {
             return Ok(Run {
                 transport: Transport::DryRun,
-                log: load(&setup.state)?,
-                state: setup.state,
+                state: load(&setup.state)?,
                 clock: setup.clock,
                 unsaved: false,
                 delivered: Vec::new(),
@@ -188,15 +188,15 @@ impl Run {
         };
         let held = take_lock(&setup.state)?;
         // Read only under the lock: a run that waited sees what the previous holder recorded.
-        let mut log = load(&setup.state)?;
-        log.prune(prune_cutoff(&log, setup.now, setup.clock));
+        let mut state = load(&setup.state)?;
+        let cutoff = prune_cutoff(state.log(), setup.now, setup.clock);
+        state.log_mut().prune(cutoff);
         // Before anything is sent: a state that cannot be written would let every run send
         // the same emails again.
-        probe(&setup.state, &log)?;
+        probe(&mut state)?;
         Ok(Run {
             transport,
-            state: setup.state,
-            log,
+            state,
             clock: setup.clock,
             unsaved: false,
             delivered: Vec::new(),
@@ -214,12 +214,14 @@ impl Run {
         &mut self,
         part_of: impl Fn(&str, DateTime<Utc>) -> Option<crate::slot::SlotPart>,
     ) {
-        self.log.migrate(part_of);
+        if self.state.log_mut().migrate(part_of) {
+            self.unsaved = true;
+        }
     }
 
     /// The state as of this run: what was sent and told.
     pub fn log(&self) -> &SentLog {
-        &self.log
+        self.state.log()
     }
 
     pub fn is_dry_run(&self) -> bool {
@@ -229,12 +231,12 @@ impl Run {
     /// Warns about `about` once: a later run that finds the same says nothing, since cron
     /// mails whatever a run prints. A dry run always warns and records nothing.
     pub fn warn_once(&mut self, about: &str, until: DateTime<Utc>, message: &str) {
-        if self.log.warned(about) {
+        if self.state.log().warned(about) {
             return;
         }
         warn(message);
-        if !self.is_dry_run() {
-            self.log.warn(about, until);
+        if !self.is_dry_run() && self.state.append(&Change::Warned(about, until)).is_err() {
+            // Not remembering it only means warning once more; the end of the run tries again.
             self.unsaved = true;
         }
     }
@@ -267,7 +269,7 @@ impl Run {
                 self.deadline.as_secs()
             ));
         }
-        let earlier = self.log.rejected(&email.message_id, &fingerprint);
+        let earlier = self.state.log().rejected(&email.message_id, &fingerprint);
         let outcome = match (&self.transport, &self.stopped, earlier) {
             (_, _, Some(reason)) => Err(Failure::Permanent(format!("earlier: {reason}"))),
             (Transport::DryRun, _, None) => Ok(Status::WouldSend),
@@ -292,15 +294,15 @@ impl Run {
         let status = match outcome {
             Ok(Status::WouldSend) => Status::WouldSend,
             Ok(status) => {
-                self.log.record(&record, self.clock);
-                self.log.save(&self.state).map_err(|e| {
+                let change = Change::Recorded(&record, self.clock);
+                self.state.append(&change).map_err(|e| {
                     let (what, fix) = storage_problem(&e);
                     Error::failed(
                         format!(
                             "the {} to {} was delivered but cannot be recorded in `{}`: {what}",
                             kind.name(),
                             mailbox(&email.to),
-                            self.state.display()
+                            self.state.path().display()
                         ),
                         format!(
                             "stopped so as not to send more unrecorded mail; {fix} (the next run \
@@ -309,7 +311,6 @@ impl Run {
                         ),
                     )
                 })?;
-                self.unsaved = false;
                 status
             }
             Err(Failure::Auth(reason)) => {
@@ -321,11 +322,15 @@ impl Run {
             }
             Err(Failure::Permanent(reason)) => {
                 if attempted {
-                    self.log
-                        .reject(&email.message_id, &fingerprint, &reason, self.clock);
+                    let change = Change::Rejected {
+                        message_id: &email.message_id,
+                        fingerprint: &fingerprint,
+                        reason: &reason,
+                        at: self.clock,
+                    };
                     // Not remembering a rejection only means one more attempt next run.
-                    if self.log.save(&self.state).is_ok() {
-                        self.unsaved = false;
+                    if self.state.append(&change).is_err() {
+                        self.unsaved = true;
                     }
                 }
                 report_rejection(kind, &email.to, &about, &reason);
@@ -357,12 +362,14 @@ impl Run {
 
     /// Ends the run: saves a pruned state that nothing saved since, warns about what was not
     /// delivered, and returns every email handled, in order.
-    pub fn finish(self) -> Result<Vec<Delivered>> {
-        if self.unsaved && !self.is_dry_run() {
-            self.log.save(&self.state).map_err(|e| {
+    pub fn finish(mut self) -> Result<Vec<Delivered>> {
+        // The journal of what was sent is folded into the state file once, here.
+        if (self.unsaved || self.state.journaled()) && !self.is_dry_run() {
+            self.state.save().map_err(|e| {
                 Error::failed(
-                    format!("cannot rewrite `{}`: {e}", self.state.display()),
-                    "check the folder's permissions",
+                    format!("cannot rewrite `{}`: {e}", self.state.path().display()),
+                    "check the folder's permissions; what was sent is kept in its journal \
+                     beside it, which the next run reads",
                 )
             })?;
         }
@@ -433,22 +440,23 @@ const PROBE_HEADROOM: usize = 64 * 1024;
 /// Writes the state (pruned) in place, after writing and removing a larger scratch file
 /// beside it: a folder that is read-only, not there, or on a full disk fails here, before
 /// anything is sent, instead of after the first email.
-fn probe(state: &Path, log: &SentLog) -> Result<()> {
+fn probe(state: &mut StateFile) -> Result<()> {
+    let path = state.path().to_path_buf();
     let fail = |e: std::io::Error| {
         let (what, fix) = storage_problem(&e);
         Error::failed(
             format!(
                 "the reminder state `{}` cannot be written, so nothing was sent: {what}",
-                state.display()
+                path.display()
             ),
             format!("{fix}; rota records there what it sent, so that no email goes out twice"),
         )
     };
-    let mut bytes = log.to_json();
+    let mut bytes = state.to_json();
     let size = bytes.len();
     bytes.resize(size + PROBE_HEADROOM, b' ');
-    super::files::probe(state, &bytes).map_err(fail)?;
-    log.save(state).map_err(fail)
+    super::files::probe(state.path(), &bytes).map_err(fail)?;
+    state.save().map_err(fail)
 }
 
 /// What is wrong with a file that cannot be written, and what to do, in a user's words.
@@ -496,8 +504,8 @@ fn take_lock(state: &Path) -> Result<RunLock> {
     }
 }
 
-fn load(state: &Path) -> Result<SentLog> {
-    SentLog::load(state).map_err(|e| {
+fn load(state: &Path) -> Result<StateFile> {
+    StateFile::load(state).map_err(|e| {
         Error::failed(
             format!(
                 "the reminder state `{}` cannot be used, so nothing was sent: {e}",

@@ -7,5 +7,6 @@ pub mod files;
 pub mod lock;
 pub mod sent_log;
 pub mod smtp;
+pub mod state_file;
 pub mod stdout;
 pub mod terminal;

@@ -1,13 +1,12 @@
 //! The state file (`[remind] state`): which emails a server (or the outbox) accepted, and what
 //! each person was told about their shifts.
 //!
-//! A small versioned JSON file, rewritten atomically after each accepted email so that a
-//! crash never loses the record of a sent mail and never records an unsent one. Versions 1
-//! (reminders only) and 2 (without the turns facts were told in) are still read; they are
-//! rewritten as version 3.
+//! A small versioned JSON file; what each accepted email adds is also one line of the journal
+//! beside it ([`super::state_file`]), so that a crash never loses the record of a sent mail and
+//! never records an unsent one. Versions 1 (reminders only) and 2 (without the turns facts
+//! were told in) are still read; they are rewritten as version 3.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -182,15 +181,6 @@ struct Versioned {
 }
 
 impl SentLog {
-    /// The log at `path`; a missing file is an empty log (the first run).
-    pub fn load(path: &Path) -> Result<SentLog, LoadError> {
-        match std::fs::read(path) {
-            Ok(bytes) => SentLog::parse(&bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(SentLog::default()),
-            Err(e) => Err(LoadError::Read(e)),
-        }
-    }
-
     pub fn parse(bytes: &[u8]) -> Result<SentLog, LoadError> {
         let corrupt = |e: serde_json::Error| LoadError::Corrupt(e.to_string());
         let versioned: Versioned = serde_json::from_slice(bytes).map_err(corrupt)?;
@@ -205,11 +195,8 @@ impl SentLog {
             let turn_end = e.turn_end.as_deref().map(instant).transpose()?;
             match e.turn {
                 Some(turn) => {
-                    let turn = turn
-                        .parse()
-                        .map_err(|e: crate::slot::NotASlot| LoadError::Corrupt(e.to_string()))?;
                     let key = SentKey {
-                        turn,
+                        turn: part(&turn)?,
                         person: e.person,
                     };
                     let entry = Sent {
@@ -227,49 +214,17 @@ impl SentLog {
         let announced = file
             .announced
             .into_iter()
-            .map(|e| {
-                let key = AnnouncementKey {
-                    month: month(&e.month)?,
-                    person: e.person,
-                };
-                Ok((key, instant(&e.sent_at)?))
-            })
+            .map(|e| Ok((announcement_of(&e.month, e.person)?, instant(&e.sent_at)?)))
             .collect::<Result<_, LoadError>>()?;
         let told = file
             .told
             .into_iter()
-            .map(|e| {
-                Ok(Told {
-                    slot: SlotId {
-                        rotation: e.rotation,
-                        date: date(&e.slot)?,
-                    },
-                    person: e.person,
-                    start: instant(&e.start)?,
-                    end: instant(&e.end)?,
-                    turn: e.turn.as_deref().map(part).transpose()?,
-                    sequence: e.sequence,
-                    offset: match e.offset {
-                        Some(text) => crate::slot::parse_iso_duration(&text).ok_or_else(|| {
-                            LoadError::Corrupt(format!("`{text}` is not an offset such as PT4H"))
-                        })?,
-                        None => chrono::TimeDelta::zero(),
-                    },
-                })
-            })
+            .map(told_of)
             .collect::<Result<_, LoadError>>()?;
         let rejected = file
             .rejected
             .into_iter()
-            .map(|e| {
-                let at = instant(&e.at)?;
-                let entry = Rejected {
-                    fingerprint: e.fingerprint,
-                    reason: e.reason,
-                    at,
-                };
-                Ok((e.message_id, entry))
-            })
+            .map(rejected_of)
             .collect::<Result<_, LoadError>>()?;
         let warned = file
             .warned
@@ -322,30 +277,11 @@ impl SentLog {
                     sent_at: utc(*at),
                 })
                 .collect(),
-            told: self
-                .told
-                .iter()
-                .map(|t| ToldEntry {
-                    rotation: t.slot.rotation.clone(),
-                    slot: t.slot.date.to_string(),
-                    person: t.person.clone(),
-                    start: utc(t.start),
-                    end: utc(t.end),
-                    turn: t.turn.as_ref().map(ToString::to_string),
-                    sequence: t.sequence,
-                    offset: (t.offset != chrono::TimeDelta::zero())
-                        .then(|| crate::slot::iso_duration(t.offset)),
-                })
-                .collect(),
+            told: self.told.iter().map(told_entry).collect(),
             rejected: self
                 .rejected
                 .iter()
-                .map(|(id, r)| RejectedEntry {
-                    message_id: id.clone(),
-                    fingerprint: r.fingerprint.clone(),
-                    reason: r.reason.clone(),
-                    at: utc(r.at),
-                })
+                .map(|(id, r)| rejected_entry(id, r))
                 .collect(),
             warned: self
                 .warned
@@ -359,10 +295,6 @@ impl SentLog {
         let mut bytes = serde_json::to_vec_pretty(&file).unwrap_or_default();
         bytes.push(b'\n');
         bytes
-    }
-
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        super::files::write_atomic(path, &self.to_json())
     }
 
     pub fn contains(&self, key: &SentKey) -> bool {
@@ -395,8 +327,9 @@ impl SentLog {
 
     /// Reads reminders recorded by rotation and start instant into slots, with
     /// `part_of(rotation, turn_start)`; one whose shift the config no longer has stays as it
-    /// was (no turn of this config can match it).
-    pub fn migrate(&mut self, part_of: impl Fn(&str, DateTime<Utc>) -> Option<SlotPart>) {
+    /// was (no turn of this config can match it). Returns whether any was read.
+    pub fn migrate(&mut self, part_of: impl Fn(&str, DateTime<Utc>) -> Option<SlotPart>) -> bool {
+        let before = self.legacy.len();
         let legacy = std::mem::take(&mut self.legacy);
         for ((rotation, person, turn_start), at) in legacy {
             match part_of(&rotation, turn_start) {
@@ -413,6 +346,7 @@ impl SentLog {
                 }
             }
         }
+        self.legacy.len() != before
     }
 
     /// Remembers that the server refused the email `message_id` for good.
@@ -499,6 +433,266 @@ impl SentLog {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// One change to the state: what [`SentLog::apply`] makes in memory and a journal line holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    /// An email was accepted at this instant.
+    Recorded(&'a Record, DateTime<Utc>),
+    /// The server refused the email with this Message-ID for good.
+    Rejected {
+        message_id: &'a str,
+        fingerprint: &'a str,
+        reason: &'a str,
+        at: DateTime<Utc>,
+    },
+    /// A warning was given once; it is kept until the instant.
+    Warned(&'a str, DateTime<Utc>),
+}
+
+/// A [`Change`] as one line of the journal: `{"recorded": {...}}`, `{"rejected": {...}}` or
+/// `{"warned": {...}}`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+enum Line {
+    Recorded(RecordedEntry),
+    Rejected(RejectedEntry),
+    Warned(WarnedEntry),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordedEntry {
+    at: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    reminders: Vec<RemindedEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    announcement: Option<AnnouncementEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    told: Option<TellingEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RemindedEntry {
+    turn: String,
+    person: String,
+    start: String,
+    end: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnnouncementEntry {
+    month: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    person: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TellingEntry {
+    person: String,
+    slots: Vec<SlotEntry>,
+    facts: Vec<ToldEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlotEntry {
+    rotation: String,
+    slot: String,
+}
+
+impl SentLog {
+    /// Makes `change` in memory.
+    pub fn apply(&mut self, change: &Change<'_>) {
+        match *change {
+            Change::Recorded(record, at) => self.record(record, at),
+            Change::Rejected {
+                message_id,
+                fingerprint,
+                reason,
+                at,
+            } => self.reject(message_id, fingerprint, reason, at),
+            Change::Warned(about, until) => self.warn(about, until),
+        }
+    }
+
+    /// Makes the change a journal line holds (the line without its line break).
+    pub fn replay(&mut self, line: &[u8]) -> Result<(), LoadError> {
+        let corrupt = |e: serde_json::Error| LoadError::Corrupt(e.to_string());
+        match serde_json::from_slice(line).map_err(corrupt)? {
+            Line::Recorded(e) => {
+                let record = Record {
+                    reminders: e
+                        .reminders
+                        .into_iter()
+                        .map(|r| {
+                            Ok(Reminded {
+                                key: SentKey {
+                                    turn: part(&r.turn)?,
+                                    person: r.person,
+                                },
+                                start: instant(&r.start)?,
+                                end: instant(&r.end)?,
+                            })
+                        })
+                        .collect::<Result<_, LoadError>>()?,
+                    announcement: e
+                        .announcement
+                        .map(|a| announcement_of(&a.month, a.person))
+                        .transpose()?,
+                    told: e
+                        .told
+                        .map(|t| {
+                            Ok::<_, LoadError>(Telling {
+                                person: t.person,
+                                slots: t
+                                    .slots
+                                    .into_iter()
+                                    .map(|s| {
+                                        Ok(SlotId {
+                                            rotation: s.rotation,
+                                            date: date(&s.slot)?,
+                                        })
+                                    })
+                                    .collect::<Result<_, LoadError>>()?,
+                                facts: t
+                                    .facts
+                                    .into_iter()
+                                    .map(told_of)
+                                    .collect::<Result<_, LoadError>>()?,
+                            })
+                        })
+                        .transpose()?,
+                };
+                self.record(&record, instant(&e.at)?);
+            }
+            Line::Rejected(e) => {
+                let (message_id, r) = rejected_of(e)?;
+                self.rejected.insert(message_id, r);
+            }
+            Line::Warned(e) => {
+                self.warned.insert(e.about, instant(&e.until)?);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `change` as a journal line, ending in a line break.
+pub fn line(change: &Change<'_>) -> Vec<u8> {
+    let line = match *change {
+        Change::Recorded(record, at) => Line::Recorded(RecordedEntry {
+            at: utc(at),
+            reminders: record
+                .reminders
+                .iter()
+                .map(|r| RemindedEntry {
+                    turn: r.key.turn.to_string(),
+                    person: r.key.person.clone(),
+                    start: utc(r.start),
+                    end: utc(r.end),
+                })
+                .collect(),
+            announcement: record.announcement.as_ref().map(|k| AnnouncementEntry {
+                month: k.month.format("%Y-%m").to_string(),
+                person: k.person.clone(),
+            }),
+            told: record.told.as_ref().map(|t| TellingEntry {
+                person: t.person.clone(),
+                slots: t
+                    .slots
+                    .iter()
+                    .map(|s| SlotEntry {
+                        rotation: s.rotation.clone(),
+                        slot: s.date.to_string(),
+                    })
+                    .collect(),
+                facts: t.facts.iter().map(told_entry).collect(),
+            }),
+        }),
+        Change::Rejected {
+            message_id,
+            fingerprint,
+            reason,
+            at,
+        } => Line::Rejected(RejectedEntry {
+            message_id: message_id.to_string(),
+            fingerprint: fingerprint.to_string(),
+            reason: reason.to_string(),
+            at: utc(at),
+        }),
+        Change::Warned(about, until) => Line::Warned(WarnedEntry {
+            about: about.to_string(),
+            until: utc(until),
+        }),
+    };
+    // One object without line breaks: a JSON string escapes every one.
+    let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+fn told_entry(t: &Told) -> ToldEntry {
+    ToldEntry {
+        rotation: t.slot.rotation.clone(),
+        slot: t.slot.date.to_string(),
+        person: t.person.clone(),
+        start: utc(t.start),
+        end: utc(t.end),
+        turn: t.turn.as_ref().map(ToString::to_string),
+        sequence: t.sequence,
+        offset: (t.offset != chrono::TimeDelta::zero())
+            .then(|| crate::slot::iso_duration(t.offset)),
+    }
+}
+
+fn told_of(e: ToldEntry) -> Result<Told, LoadError> {
+    Ok(Told {
+        slot: SlotId {
+            rotation: e.rotation,
+            date: date(&e.slot)?,
+        },
+        person: e.person,
+        start: instant(&e.start)?,
+        end: instant(&e.end)?,
+        turn: e.turn.as_deref().map(part).transpose()?,
+        sequence: e.sequence,
+        offset: match e.offset {
+            Some(text) => crate::slot::parse_iso_duration(&text).ok_or_else(|| {
+                LoadError::Corrupt(format!("`{text}` is not an offset such as PT4H"))
+            })?,
+            None => chrono::TimeDelta::zero(),
+        },
+    })
+}
+
+fn announcement_of(month_text: &str, person: Option<String>) -> Result<AnnouncementKey, LoadError> {
+    Ok(AnnouncementKey {
+        month: month(month_text)?,
+        person,
+    })
+}
+
+fn rejected_entry(message_id: &str, r: &Rejected) -> RejectedEntry {
+    RejectedEntry {
+        message_id: message_id.to_string(),
+        fingerprint: r.fingerprint.clone(),
+        reason: r.reason.clone(),
+        at: utc(r.at),
+    }
+}
+
+fn rejected_of(e: RejectedEntry) -> Result<(String, Rejected), LoadError> {
+    let entry = Rejected {
+        fingerprint: e.fingerprint,
+        reason: e.reason,
+        at: instant(&e.at)?,
+    };
+    Ok((e.message_id, entry))
 }
 
 fn instant(text: &str) -> Result<DateTime<Utc>, LoadError> {

@@ -377,3 +377,73 @@ fn a_run_far_in_the_future_does_not_make_past_reminders_go_out_again() {
         ["ana@example.com", "zoe@example.com", "kenji@example.com"]
     );
 }
+
+#[test]
+fn a_run_killed_mid_batch_is_carried_on_by_the_next_without_sending_twice() {
+    // A slow server, so that the run is killed with some emails sent and some not.
+    let server = SmtpServer::start_with(&["--delay", "0.3"]);
+    let ids: Vec<String> = (0..12).map(|i| format!("p{i:02}")).collect();
+    let people: String = ids
+        .iter()
+        .map(|id| {
+            format!("[[person]]\nid = \"{id}\"\nname = \"{id}\"\nemail = \"{id}@example.com\"\n\n")
+        })
+        .collect();
+    let members = ids
+        .iter()
+        .map(|id| format!("\"{id}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let p = Project::new(&format!(
+        "[team]\nname = \"Acme\"\ntimezone = \"Europe/Berlin\"\nstart = 2027-01-01\n\n{people}\
+         [[rotation]]\nname = \"desk\"\nmembers = [{members}]\nshift = \"09:00-17:00\"\n\n\
+         [remind]\nfrom = \"Rota <rota@example.com>\"\n\n{}",
+        server.smtp_config()
+    ));
+    p.rota()
+        .args(["publish", "--month", "2027-01"])
+        .assert()
+        .success();
+    let mut run = Command::new(assert_cmd::cargo::cargo_bin("rota"))
+        .current_dir(p.path())
+        .env("NO_COLOR", "1")
+        .env_remove("ROTA_CONFIG")
+        .args(["announce", "--month", "2027-01"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let waited = Instant::now();
+    while server.messages().len() < 4 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(60),
+            "the server got too little"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SIGKILL: no chance to write anything more.
+    run.kill().unwrap();
+    run.wait().unwrap();
+    let before = server.messages().len();
+    assert!(before < ids.len(), "killed before the end ({before} sent)");
+
+    p.rota()
+        .args(["announce", "--month", "2027-01"])
+        .assert()
+        .success();
+    let mut to = recipients(&server.messages());
+    to.sort();
+    let mut once = to.clone();
+    once.dedup();
+    let everyone: Vec<String> = ids.iter().map(|id| format!("{id}@example.com")).collect();
+    assert_eq!(once, everyone, "everyone got their month");
+    // At most the one email in flight when the run was killed (accepted, not yet recorded)
+    // goes out twice; the others the killed run sent are not sent again.
+    assert!(to.len() <= ids.len() + 1, "sent twice: {to:?}");
+    p.rota()
+        .args(["announce", "--month", "2027-01"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("already announced to everyone"));
+    assert_eq!(server.messages().len(), to.len());
+}
