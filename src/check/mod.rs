@@ -197,7 +197,12 @@ pub fn check(model: &Model, period: Period) -> Report {
     conflicts.extend(gaps::unmatched_rules(model, period, by_rotation));
     conflicts.extend(uneven);
     conflicts.extend(workload::workload(model, period, by_rotation));
-    conflicts.extend(published::unserved(model, by_rotation));
+    let outside = published::Outside::plan(model, period);
+    conflicts.extend(published::unserved(
+        model,
+        period,
+        &outside.around(by_rotation),
+    ));
     let rotation_names = |c: &Conflict| -> Vec<&str> {
         c.rotations
             .iter()

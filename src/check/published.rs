@@ -5,14 +5,79 @@
 use chrono::{DateTime, Utc};
 
 use super::{Conflict, ConflictKind, Unserved};
+use crate::local_time::{local_date, start_of_day};
 use crate::model::{Model, PersonIx, RotationIx};
-use crate::plan::Shift;
-use crate::plan::turns;
+use crate::plan::{self, Period, Shift, turns};
 use crate::published::{Holder, PublishedTurn};
 
-/// The published turns with shifts in the planned `by_rotation` that their person cannot
-/// serve. A turn an override already gives away entirely is served.
-pub(super) fn unserved(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Conflict> {
+/// The shifts of the time that published turns overlapping a period run on into, before and
+/// after it: a turn is served or not as a whole, whichever part of it the period takes in.
+pub(super) struct Outside {
+    period: Period,
+    before: Option<Vec<Vec<Shift>>>,
+    after: Option<Vec<Vec<Shift>>>,
+}
+
+impl Outside {
+    pub(super) fn plan(model: &Model, period: Period) -> Outside {
+        let (mut from, mut to) = (period.from, period.to);
+        for (ix, rotation) in model.rotations.iter().enumerate() {
+            let Some(published) = model.published.rotation(ix) else {
+                continue;
+            };
+            let tz = rotation.timezone;
+            // The period's first and last local days (its end is exclusive).
+            let first = local_date(tz, period.from);
+            let last = local_date(tz, period.to - chrono::TimeDelta::seconds(1));
+            // Turns are sorted and disjoint: only the first and the last that overlap the
+            // period can run on outside it.
+            let at = published.turns.partition_point(|t| t.last < first);
+            if let Some(turn) = published.turns.get(at).filter(|t| t.first <= last) {
+                from = from.min(start_of_day(tz, turn.first));
+            }
+            let at = published.turns.partition_point(|t| t.first <= last);
+            let ends = at.checked_sub(1).map(|i| &published.turns[i]);
+            if let Some(turn) = ends.filter(|t| t.last >= first) {
+                to = to.max(start_of_day(tz, turn.last + chrono::Days::new(1)));
+            }
+        }
+        Outside {
+            period,
+            before: (from < period.from)
+                .then(|| plan::per_rotation(model, Period::new(from, period.from))),
+            after: (to > period.to).then(|| plan::per_rotation(model, Period::new(period.to, to))),
+        }
+    }
+
+    /// Each rotation's shifts: those before the period, `during` (planned for the period),
+    /// and those after it, in time order.
+    pub(super) fn around<'a>(&'a self, during: &'a [Vec<Shift>]) -> Vec<Vec<&'a Shift>> {
+        let period = self.period;
+        during
+            .iter()
+            .enumerate()
+            .map(|(ix, during)| {
+                // Shifts overlapping a boundary are in `during` already.
+                let before = self.before.iter().flat_map(|b| &b[ix]);
+                let after = self.after.iter().flat_map(|a| &a[ix]);
+                before
+                    .filter(|s| s.end <= period.from)
+                    .chain(during)
+                    .chain(after.filter(|s| s.start >= period.to))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The published turns overlapping `period` that their person cannot serve, judged on all of
+/// their shifts in `by_rotation` (those of `period` and of the time its published turns run
+/// on into, [`Outside::around`]). A turn an override already gives away entirely is served.
+pub(super) fn unserved(
+    model: &Model,
+    period: Period,
+    by_rotation: &[Vec<&Shift>],
+) -> Vec<Conflict> {
     let mut found = Vec::new();
     // Which rotations each person holds shifts in, gathered once something is unserved.
     let held_in = std::cell::OnceCell::new();
@@ -30,10 +95,17 @@ pub(super) fn unserved(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Conflic
             if from >= to {
                 continue;
             }
-            let held: Vec<&Shift> = shifts[from..to].iter().filter(|s| !s.is_override).collect();
+            let held: Vec<&Shift> = shifts[from..to]
+                .iter()
+                .copied()
+                .filter(|s| !s.is_override)
+                .collect();
             let (Some(first), Some(last)) = (held.first(), held.last()) else {
                 continue;
             };
+            if first.start >= period.to || last.end <= period.from {
+                continue;
+            }
             let Some(reason) = reason(model, ix, turn, &held) else {
                 continue;
             };
@@ -89,7 +161,7 @@ fn free(model: &Model, person: PersonIx, shifts: &[&Shift]) -> bool {
 }
 
 /// The rotations each person holds a shift of, by person.
-fn rotations_held(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Vec<RotationIx>> {
+fn rotations_held(model: &Model, by_rotation: &[Vec<&Shift>]) -> Vec<Vec<RotationIx>> {
     let mut held = vec![Vec::new(); model.people.len()];
     for (ix, list) in by_rotation.iter().enumerate() {
         for p in list.iter().filter_map(|s| s.person) {
@@ -104,7 +176,7 @@ fn rotations_held(model: &Model, by_rotation: &[Vec<Shift>]) -> Vec<Vec<Rotation
 /// Whether `person`, holding shifts in `rotations`, is on duty in one other than `ix` while
 /// any of `shifts` runs: giving them the turn would book them twice.
 fn on_duty(
-    by_rotation: &[Vec<Shift>],
+    by_rotation: &[Vec<&Shift>],
     rotations: &[RotationIx],
     ix: RotationIx,
     person: PersonIx,

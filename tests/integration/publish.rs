@@ -794,3 +794,44 @@ fn the_override_to_paste_for_a_leaver_s_week_leaves_an_override_inside_it_alone(
         ["bo", "bo", "eve", "bo", "bo"]
     );
 }
+
+#[test]
+fn a_published_turn_across_the_end_of_the_month_is_judged_on_all_its_days_in_either_month() {
+    // Weekly turns from Monday 30 November: Bo's runs from Monday 28 December to Sunday 3
+    // January, and he is then away on Saturday 2 January.
+    let mut text = team("Europe/Berlin", "2026-11-30");
+    for id in ["ana", "bo", "cy"] {
+        text.push_str(&person(id, "Europe/Berlin"));
+    }
+    text.push_str(
+        "[[rotation]]\nname = \"desk\"\nmembers = [\"ana\", \"bo\", \"cy\"]\nshift = \"09:00-17:00\"\nturn = \"1w\"\n\n",
+    );
+    let p = Project::new(&text);
+    p.run(&["publish", "--month", "2026-12"], 0);
+    let text = text.replace("name = \"BO\"", "name = \"BO\"\naway = [2027-01-02]");
+    std::fs::write(p.file("rotation.toml"), &text).unwrap();
+    let whole_turn = "[[override]]\nrotation = \"desk\"\nperson = \"cy\"\nfrom = 2026-12-28T09:00:00\nto = 2027-01-03T17:00:00\n";
+    for month in ["2026-12", "2027-01"] {
+        let out = p.run(&["check", "--month", month], 1);
+        assert!(
+            out.contains("bo is away on one of its days"),
+            "{month}: {out}"
+        );
+        assert!(out.contains(whole_turn), "{month}: {out}");
+    }
+    // Pasted, the turn is served, looked at from either month.
+    std::fs::write(p.file("rotation.toml"), format!("{text}\n{whole_turn}")).unwrap();
+    for month in ["2026-12", "2027-01"] {
+        let out = p.json(&["check", "--month", month, "--format", "json"]);
+        let kinds: Vec<&str> = out["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            !kinds.contains(&"published-turn-unserved"),
+            "{month}: {kinds:?}"
+        );
+    }
+}
