@@ -23,7 +23,7 @@ use chrono_tz::Tz;
 use crate::ical_text::{escape, escape_pieces};
 use crate::model::{Alarms, Model, PersonIx, RotationIx};
 use crate::plan::Shift;
-use crate::plan::handover::Handover;
+use crate::plan::handover::{Handover, Neighbour};
 use crate::revision::{self, History};
 use crate::slot;
 use crate::timefmt::{self, push_two_digits};
@@ -692,7 +692,11 @@ fn push_description(
         text.push_str("\\nThis is an override: a one-off swap for this time only.");
     }
     let tz = rotation.timezone;
+    // Only a hand-over between two people is news: inside a turn, or between two turns of
+    // the same person, the neighbour is the event's own holder.
+    let own = |n: &Neighbour| shift.person.is_some() && n.person == shift.person;
     match handover.before {
+        Some(prev) if own(&prev) => {}
         Some(prev) => {
             parts(
                 text,
@@ -703,6 +707,7 @@ fn push_description(
         None => text.push_str("\\nBefore: nobody"),
     }
     match handover.after {
+        Some(next) if own(&next) => {}
         Some(next) => {
             parts(
                 text,
@@ -852,8 +857,8 @@ mod tests {
     #[test]
     fn a_reminder_calendar_carries_the_same_event_as_the_feeds() {
         let config = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2026-12-07\n\
-            [[person]]\nid = \"a\"\nname = \"A\"\n\
-            [[rotation]]\nname = \"r\"\nmembers = [\"a\"]\nshift = \"09:00-17:00\"\n";
+            [[person]]\nid = \"a\"\nname = \"A\"\n[[person]]\nid = \"b\"\nname = \"B\"\n\
+            [[rotation]]\nname = \"r\"\nmembers = [\"a\", \"b\"]\nshift = \"09:00-17:00\"\n";
         let model = crate::config::load(config, "rotation.toml").expect("valid config");
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
         let shifts = crate::plan::plan(&model, crate::plan::Period::months(day, 1, chrono_tz::UTC));
@@ -878,6 +883,36 @@ mod tests {
             one.replace("\r\n ", "")
                 .contains("Before: A\\, until Mon 7 Dec 17:00 UTC")
         );
+    }
+
+    #[test]
+    fn only_a_hand_over_between_two_people_is_in_the_description() {
+        // A's week, then B's: A hands over to B on Sunday evening, and nobody mid-week.
+        let config = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2026-12-07\n\
+            [[person]]\nid = \"a\"\nname = \"A\"\n[[person]]\nid = \"b\"\nname = \"B\"\n\
+            [[rotation]]\nname = \"r\"\nmembers = [\"a\", \"b\"]\nshift = \"09:00-17:00\"\nturn = \"1w\"\n";
+        let model = crate::config::load(config, "rotation.toml").expect("valid config");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let shifts = crate::plan::plan(&model, crate::plan::Period::months(day, 1, chrono_tz::UTC));
+        let handovers = crate::plan::handover::around(&model, &shifts);
+        let history = History::new(
+            &model,
+            "2026-12-01T00:00:00Z".parse().unwrap(),
+            Default::default(),
+        );
+        let description = |i: usize| {
+            let event = calendar(&model, "", &handovers[i..=i], &history).replace("\r\n ", "");
+            let at = event.find("DESCRIPTION:").unwrap();
+            event[at..event[at..].find("\r\n").unwrap() + at].to_string()
+        };
+        // Monday 7 December opens the rotation: nobody before it.
+        assert!(description(0).contains("Before: nobody"));
+        assert!(!description(0).contains("After:"));
+        assert!(!description(3).contains("Before:"));
+        assert!(!description(3).contains("After:"));
+        assert!(description(6).contains("After: B\\, from Mon 14 Dec 09:00 UTC"));
+        assert!(!description(6).contains("Before:"));
+        assert!(description(7).contains("Before: A\\, until Sun 13 Dec 17:00 UTC"));
     }
 
     #[test]
