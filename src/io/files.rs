@@ -674,7 +674,7 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), CommitFailed> {
 }
 
 /// Syncs a folder's entries, so that renames and deletions in it last.
-fn sync_folder(dir: &Path) {
+pub(super) fn sync_folder(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
@@ -716,7 +716,7 @@ fn start_writeback(file: &std::fs::File) {
     let _ = file;
 }
 
-fn folder(path: &Path) -> &Path {
+pub(super) fn folder(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -145,9 +145,7 @@ fn start_journal(path: &Path, base: &str, line: &[u8]) -> std::io::Result<File> 
     file.write_all(&bytes)?;
     file.sync_all()?;
     // The journal's name must outlive a power cut as well as its lines.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        File::open(dir)?.sync_all()?;
-    }
+    super::files::sync_folder(super::files::folder(path));
     Ok(file)
 }
 
