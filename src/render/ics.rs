@@ -492,6 +492,34 @@ impl ShortTimes {
         timefmt::push_short(short, instant, tz);
         text.push_str(short);
     }
+
+    /// Appends `from – to` in `tz`, the day and the zone said once where they are the same
+    /// (`Sun 3 Jan 08:00 – 17:00 AEDT`), both in full otherwise (`Sun 3 Jan 22:00 AEDT – Mon 4
+    /// Jan 06:00 AEDT`).
+    fn push_range(&mut self, text: &mut String, from: DateTime<Utc>, to: DateTime<Utc>, tz: Tz) {
+        let begin = text.len();
+        self.push(text, from, tz);
+        let middle = text.len();
+        self.push(text, to, tz);
+        // Each is `<weekday> <day> <month> <time> <zone>`, without spaces inside a part.
+        let (first, second) = text[begin..].split_at(middle - begin);
+        let shared = match (day_and_zone(first), day_and_zone(second)) {
+            (Some(a), Some(b)) if a == b => Some((a.0.len(), a.1.len())),
+            _ => None,
+        };
+        match shared {
+            Some((day, zone)) => text.replace_range(middle - zone..middle + day, " – "),
+            None => text.insert_str(middle, " – "),
+        }
+    }
+}
+
+/// The day (`Sun 3 Jan `, with the space after it) and the zone (` AEDT`, with the space before
+/// it) of a time as [`timefmt::push_short`] writes it.
+fn day_and_zone(time: &str) -> Option<(&str, &str)> {
+    let zone = time.rfind(' ')?;
+    let day = time[..zone].rfind(' ')?;
+    Some((&time[..=day], &time[zone..]))
 }
 
 /// Appends the `VEVENT` of `handover` to `scratch.event`, with its alarm if `alarms` and it
@@ -661,9 +689,7 @@ fn push_description(
     let rotation_name = &names.rotations[shift.rotation];
     parts(text, &["Rotation: ", rotation_name, " (", &names.team, ")"]);
     let times = |text: &mut String, short: &mut ShortTimes, tz: Tz| {
-        short.push(text, shift.start, tz);
-        text.push_str(" – ");
-        short.push(text, shift.end, tz);
+        short.push_range(text, shift.start, shift.end, tz);
     };
     // Zone names hold nothing TEXT escapes.
     let rotation_time = |text: &mut String, short: &mut ShortTimes| {
@@ -882,6 +908,40 @@ mod tests {
         assert!(
             one.replace("\r\n ", "")
                 .contains("Before: A\\, until Mon 7 Dec 17:00 UTC")
+        );
+    }
+
+    #[test]
+    fn a_range_says_its_day_and_zone_once_where_they_are_the_same() {
+        let range = |from: &str, to: &str, tz: Tz| {
+            let mut text = String::from("(");
+            let mut short = ShortTimes::default();
+            short.push_range(&mut text, from.parse().unwrap(), to.parse().unwrap(), tz);
+            text.push(')');
+            text
+        };
+        let berlin = chrono_tz::Europe::Berlin;
+        assert_eq!(
+            range("2026-12-08T08:00:00Z", "2026-12-08T16:00:00Z", berlin),
+            "(Tue 8 Dec 09:00 – 17:00 CET)"
+        );
+        // Across midnight, and across the change to summer time: both in full.
+        assert_eq!(
+            range("2026-12-08T21:00:00Z", "2026-12-09T05:00:00Z", berlin),
+            "(Tue 8 Dec 22:00 CET – Wed 9 Dec 06:00 CET)"
+        );
+        assert_eq!(
+            range("2027-03-28T00:00:00Z", "2027-03-28T03:00:00Z", berlin),
+            "(Sun 28 Mar 01:00 CET – Sun 28 Mar 05:00 CEST)"
+        );
+        // The same time twice over (a ring of recent times answers the second).
+        assert_eq!(
+            range(
+                "2026-12-08T08:00:00Z",
+                "2026-12-08T08:00:00Z",
+                chrono_tz::Asia::Kolkata
+            ),
+            "(Tue 8 Dec 13:30 – 13:30 IST)"
         );
     }
 

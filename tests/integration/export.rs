@@ -277,8 +277,8 @@ fn descriptions_give_local_times_and_who_hands_over_before_and_after() {
     let text = first["description"].as_str().unwrap();
     for line in [
         "Rotation: support-hero (Acme Support)",
-        "On duty: Sarah O'Neill, Esq. (Tue 8 Dec 08:00 GMT – Tue 8 Dec 11:00 GMT)",
-        "Rotation time (Europe/Berlin): Tue 8 Dec 09:00 CET – Tue 8 Dec 12:00 CET",
+        "On duty: Sarah O'Neill, Esq. (Tue 8 Dec 08:00 – 11:00 GMT)",
+        "Rotation time (Europe/Berlin): Tue 8 Dec 09:00 – 12:00 CET",
         "Before: Ana Popescu, until Mon 7 Dec 17:00 CET",
         "After: Ana Popescu, from Tue 8 Dec 12:00 CET",
     ] {
