@@ -505,6 +505,67 @@ struct SlotEntry {
     slot: String,
 }
 
+impl RemindedEntry {
+    fn of(r: &Reminded) -> Self {
+        RemindedEntry {
+            turn: r.key.turn.to_string(),
+            person: r.key.person.clone(),
+            start: utc(r.start),
+            end: utc(r.end),
+        }
+    }
+
+    fn read(self) -> Result<Reminded, LoadError> {
+        Ok(Reminded {
+            key: SentKey {
+                turn: part(&self.turn)?,
+                person: self.person,
+            },
+            start: instant(&self.start)?,
+            end: instant(&self.end)?,
+        })
+    }
+}
+
+impl TellingEntry {
+    fn of(t: &Telling) -> Self {
+        TellingEntry {
+            person: t.person.clone(),
+            slots: t
+                .slots
+                .iter()
+                .map(|s| SlotEntry {
+                    rotation: s.rotation.clone(),
+                    slot: s.date.to_string(),
+                })
+                .collect(),
+            facts: t.facts.iter().map(told_entry).collect(),
+        }
+    }
+
+    fn read(self) -> Result<Telling, LoadError> {
+        let slot = |s: SlotEntry| {
+            Ok(SlotId {
+                rotation: s.rotation,
+                date: date(&s.slot)?,
+            })
+        };
+        Ok(Telling {
+            person: self.person,
+            slots: self
+                .slots
+                .into_iter()
+                .map(slot)
+                .collect::<Result<_, LoadError>>()?,
+            facts: self
+                .facts
+                .into_iter()
+                .map(told_of)
+                .collect::<Result<_, LoadError>>()?,
+        })
+    }
+}
+
 impl SentLog {
     /// Makes `change` in memory.
     pub fn apply(&mut self, change: &Change<'_>) {
@@ -529,44 +590,13 @@ impl SentLog {
                     reminders: e
                         .reminders
                         .into_iter()
-                        .map(|r| {
-                            Ok(Reminded {
-                                key: SentKey {
-                                    turn: part(&r.turn)?,
-                                    person: r.person,
-                                },
-                                start: instant(&r.start)?,
-                                end: instant(&r.end)?,
-                            })
-                        })
+                        .map(RemindedEntry::read)
                         .collect::<Result<_, LoadError>>()?,
                     announcement: e
                         .announcement
                         .map(|a| announcement_of(&a.month, a.person))
                         .transpose()?,
-                    told: e
-                        .told
-                        .map(|t| {
-                            Ok::<_, LoadError>(Telling {
-                                person: t.person,
-                                slots: t
-                                    .slots
-                                    .into_iter()
-                                    .map(|s| {
-                                        Ok(SlotId {
-                                            rotation: s.rotation,
-                                            date: date(&s.slot)?,
-                                        })
-                                    })
-                                    .collect::<Result<_, LoadError>>()?,
-                                facts: t
-                                    .facts
-                                    .into_iter()
-                                    .map(told_of)
-                                    .collect::<Result<_, LoadError>>()?,
-                            })
-                        })
-                        .transpose()?,
+                    told: e.told.map(TellingEntry::read).transpose()?,
                 };
                 self.record(&record, instant(&e.at)?);
             }
@@ -587,32 +617,12 @@ pub fn line(change: &Change<'_>) -> Vec<u8> {
     let line = match *change {
         Change::Recorded(record, at) => Line::Recorded(RecordedEntry {
             at: utc(at),
-            reminders: record
-                .reminders
-                .iter()
-                .map(|r| RemindedEntry {
-                    turn: r.key.turn.to_string(),
-                    person: r.key.person.clone(),
-                    start: utc(r.start),
-                    end: utc(r.end),
-                })
-                .collect(),
+            reminders: record.reminders.iter().map(RemindedEntry::of).collect(),
             announcement: record.announcement.as_ref().map(|k| AnnouncementEntry {
                 month: k.month.format("%Y-%m").to_string(),
                 person: k.person.clone(),
             }),
-            told: record.told.as_ref().map(|t| TellingEntry {
-                person: t.person.clone(),
-                slots: t
-                    .slots
-                    .iter()
-                    .map(|s| SlotEntry {
-                        rotation: s.rotation.clone(),
-                        slot: s.date.to_string(),
-                    })
-                    .collect(),
-                facts: t.facts.iter().map(told_entry).collect(),
-            }),
+            told: record.told.as_ref().map(TellingEntry::of),
         }),
         Change::Rejected {
             message_id,
