@@ -281,7 +281,7 @@ impl SentLog {
             rejected: self
                 .rejected
                 .iter()
-                .map(|(id, r)| rejected_entry(id, r))
+                .map(|(id, r)| rejected_entry(id, &r.fingerprint, &r.reason, r.at))
                 .collect(),
             warned: self
                 .warned
@@ -629,12 +629,7 @@ pub fn line(change: &Change<'_>) -> Vec<u8> {
             fingerprint,
             reason,
             at,
-        } => Line::Rejected(RejectedEntry {
-            message_id: message_id.to_string(),
-            fingerprint: fingerprint.to_string(),
-            reason: reason.to_string(),
-            at: utc(at),
-        }),
+        } => Line::Rejected(rejected_entry(message_id, fingerprint, reason, at)),
         Change::Warned(about, until) => Line::Warned(WarnedEntry {
             about: about.to_string(),
             until: utc(until),
@@ -687,12 +682,17 @@ fn announcement_of(month_text: &str, person: Option<String>) -> Result<Announcem
     })
 }
 
-fn rejected_entry(message_id: &str, r: &Rejected) -> RejectedEntry {
+fn rejected_entry(
+    message_id: &str,
+    fingerprint: &str,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> RejectedEntry {
     RejectedEntry {
         message_id: message_id.to_string(),
-        fingerprint: r.fingerprint.clone(),
-        reason: r.reason.clone(),
-        at: utc(r.at),
+        fingerprint: fingerprint.to_string(),
+        reason: reason.to_string(),
+        at: utc(at),
     }
 }
 

@@ -880,15 +880,24 @@ impl<'o> Folded<'o> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_reminder_calendar_carries_the_same_event_as_the_feeds() {
-        let config = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2026-12-07\n\
+    /// A and B's rotation `r` in UTC from Monday 7 December 2026, with `turn` added to it, and
+    /// its hand-overs of the month from `day`.
+    fn two_people(turn: &str, day: u32) -> (Model, Vec<Handover>) {
+        let config = format!(
+            "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2026-12-07\n\
             [[person]]\nid = \"a\"\nname = \"A\"\n[[person]]\nid = \"b\"\nname = \"B\"\n\
-            [[rotation]]\nname = \"r\"\nmembers = [\"a\", \"b\"]\nshift = \"09:00-17:00\"\n";
-        let model = crate::config::load(config, "rotation.toml").expect("valid config");
-        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+            [[rotation]]\nname = \"r\"\nmembers = [\"a\", \"b\"]\nshift = \"09:00-17:00\"\n{turn}"
+        );
+        let model = crate::config::load(&config, "rotation.toml").expect("valid config");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
         let shifts = crate::plan::plan(&model, crate::plan::Period::months(day, 1, chrono_tz::UTC));
         let handovers = crate::plan::handover::around(&model, &shifts);
+        (model, handovers)
+    }
+
+    #[test]
+    fn a_reminder_calendar_carries_the_same_event_as_the_feeds() {
+        let (model, handovers) = two_people("", 8);
         let now = "2026-12-08T00:00:00Z".parse().unwrap();
         let history = History::new(&model, now, Default::default());
         let one = calendar(&model, "Your turn", &handovers[1..2], &history);
@@ -948,13 +957,7 @@ mod tests {
     #[test]
     fn only_a_hand_over_between_two_people_is_in_the_description() {
         // A's week, then B's: A hands over to B on Sunday evening, and nobody mid-week.
-        let config = "[team]\nname = \"T\"\ntimezone = \"UTC\"\nstart = 2026-12-07\n\
-            [[person]]\nid = \"a\"\nname = \"A\"\n[[person]]\nid = \"b\"\nname = \"B\"\n\
-            [[rotation]]\nname = \"r\"\nmembers = [\"a\", \"b\"]\nshift = \"09:00-17:00\"\nturn = \"1w\"\n";
-        let model = crate::config::load(config, "rotation.toml").expect("valid config");
-        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        let shifts = crate::plan::plan(&model, crate::plan::Period::months(day, 1, chrono_tz::UTC));
-        let handovers = crate::plan::handover::around(&model, &shifts);
+        let (model, handovers) = two_people("turn = \"1w\"\n", 7);
         let history = History::new(
             &model,
             "2026-12-01T00:00:00Z".parse().unwrap(),
