@@ -46,7 +46,7 @@ impl Stretch {
 pub fn as_published(model: &Model, shifts: &[Shift]) -> Vec<Stretch> {
     let mut out: Vec<Stretch> = Vec::with_capacity(shifts.len());
     for shift in shifts {
-        let Some(turn) = model.published.turn_at(shift.rotation, shift.slot.date) else {
+        let Some(turn) = model.published.turn_at(shift.rotation(), shift.slot.date) else {
             continue;
         };
         let holder = turn.holder.id(model).map(str::to_owned);
@@ -96,7 +96,7 @@ pub fn as_published(model: &Model, shifts: &[Shift]) -> Vec<Stretch> {
 pub fn is_published(model: &Model, shift: &Shift) -> bool {
     model
         .published
-        .turn_at(shift.rotation, shift.slot.date)
+        .turn_at(shift.rotation(), shift.slot.date)
         .is_some()
 }
 

@@ -42,7 +42,7 @@ pub fn feeds(model: &Model, handovers: &Handovers, display_tz: Tz) -> Vec<FeedSp
     let mut by_rotation = vec![Vec::new(); model.rotations.len()];
     let mut by_person = vec![Vec::new(); model.people.len()];
     for (i, handover) in all.iter().enumerate() {
-        by_rotation[handover.shift.rotation].push(i);
+        by_rotation[handover.shift.rotation()].push(i);
         if let Some(p) = handover.shift.person {
             by_person[p].push(i);
         }

@@ -301,7 +301,7 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
                     Some(part) => TurnKey::Told(part.clone()),
                     None => shifts.first().map_or_else(
                         || TurnKey::Slot(slot.clone()),
-                        |s| TurnKey::Block(s.rotation, s.turn),
+                        |s| TurnKey::Block(s.rotation(), s.turn),
                     ),
                 })
                 .collect();
@@ -464,7 +464,7 @@ impl Current {
         let mut turn_of = HashMap::new();
         for (i, turn) in turns.iter().enumerate() {
             for s in &turn.shifts {
-                turn_of.insert((s.rotation, s.slot.date, s.start), i);
+                turn_of.insert((s.rotation(), s.slot.date, s.start), i);
             }
         }
         let mut shifts: HashMap<SlotId, Vec<Shift>> = HashMap::new();
@@ -480,7 +480,7 @@ impl Current {
 
     fn turn_of(&self, shift: &Shift) -> Option<usize> {
         self.turn_of
-            .get(&(shift.rotation, shift.slot.date, shift.start))
+            .get(&(shift.rotation(), shift.slot.date, shift.start))
             .copied()
     }
 }

@@ -181,7 +181,7 @@ pub fn turns(model: &Model, shifts: &[Shift]) -> Vec<Turn> {
     // quadratic in a large organisation.
     let mut by_rotation: Vec<Vec<&Shift>> = vec![Vec::new(); model.rotations.len()];
     for shift in shifts {
-        by_rotation[shift.rotation].push(shift);
+        by_rotation[shift.rotation()].push(shift);
     }
     let mut out = Vec::new();
     for (rotation, sequence) in by_rotation.iter().enumerate() {

@@ -333,7 +333,7 @@ impl<'f> Copying<'f> {
     fn person(&self, person: &FeedSpec, all: &[Handover]) -> Option<CopiedFeed> {
         let mut rotations: Vec<usize> = Vec::new();
         for &i in &person.events {
-            let rotation = all[i].shift.rotation;
+            let rotation = all[i].shift.rotation();
             if !rotations.contains(&rotation) {
                 if self.rotations.get(rotation)?.0.alarms && !person.alarms {
                     return None;
@@ -396,7 +396,7 @@ impl CopiedFeed {
             .collect::<std::io::Result<Vec<_>>>()?;
         let events = feed.events.iter().map(|&i| {
             let handover = &all[i];
-            let rotation = handover.shift.rotation;
+            let rotation = handover.shift.rotation();
             // Not among the sources (which cannot be): the renderer reports it.
             let (source, first, alarm) =
                 match self.sources.iter().position(|s| s.rotation == rotation) {
@@ -648,7 +648,7 @@ mod tests {
                 .all
                 .iter()
                 .filter(|h| h.opens_turn && inside(h.shift.start))
-                .filter_map(|h| Some((h.shift.rotation, h.shift.start, h.shift.person?)))
+                .filter_map(|h| Some((h.shift.rotation(), h.shift.start, h.shift.person?)))
                 .collect();
             let mut reminded: Vec<_> = crate::remind::turns_around(&model, period)
                 .iter()

@@ -34,7 +34,7 @@ fn duties_of<'s>(
         let (start, end) = (s.start.max(period.from), s.end.min(period.to));
         (start < end).then_some(Duty {
             person,
-            rotation: s.rotation,
+            rotation: s.rotation(),
             start,
             end,
         })
@@ -84,7 +84,7 @@ pub(super) fn away_duty(
     let mut found = Vec::new();
     let mut dates = LocalDates::default();
     let not_published_holder =
-        |s: &&Shift| s.is_override || model.published.turn_at(s.rotation, s.slot.date).is_none();
+        |s: &&Shift| s.is_override || model.published.turn_at(s.rotation(), s.slot.date).is_none();
     for d in duties_of(
         period,
         by_rotation.iter().flatten().filter(not_published_holder),

@@ -136,7 +136,7 @@ fn stretches(by_rotation: &[Vec<Shift>]) -> FxHashMap<PersonIx, Vec<Stretch>> {
         {
             duty.entry(p)
                 .or_default()
-                .push(((s.start, s.end), s.rotation));
+                .push(((s.start, s.end), s.rotation()));
         }
     }
     duty.into_iter()
@@ -210,7 +210,7 @@ fn consecutive_days(
             let date = local_date(model.people[p].timezone, s.start);
             days.entry(p)
                 .or_default()
-                .push((date, s.start, s.end, s.rotation));
+                .push((date, s.start, s.end, s.rotation()));
         }
     }
     let mut out = Vec::new();

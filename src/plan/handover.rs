@@ -23,14 +23,22 @@ pub struct Handover {
 /// The shift next to a duty in its rotation, as far as a hand-over needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Neighbour {
-    /// `None` for an unassigned turn.
-    pub person: Option<PersonIx>,
+    /// `None` for an unassigned turn. Narrower than a [`PersonIx`]: a year of a large
+    /// organisation holds millions of neighbours, two to a hand-over (28 bytes each, not 40).
+    person: Option<u32>,
     /// The turn the neighbouring shift belongs to.
     pub turn: u32,
     /// When the hand-over happens: the end of the shift before, or the start of the one after.
     pub at: DateTime<Utc>,
     /// Whether the neighbouring shift is (a part of) an override.
     pub is_override: bool,
+}
+
+impl Neighbour {
+    /// Who holds the neighbouring shift: `None` for an unassigned turn.
+    pub fn person(&self) -> Option<PersonIx> {
+        self.person.map(|p| p as PersonIx)
+    }
 }
 
 /// Wider than the longest run of days without a shift in most rotations (a weekend, a week of
@@ -102,12 +110,14 @@ pub fn around(model: &Model, shifts: &[Shift]) -> Vec<Handover> {
         return Vec::new();
     };
     let margin = TimeDelta::days(MARGIN_DAYS);
-    let mut rotations: Vec<RotationIx> = shifts.iter().map(|s| s.rotation).collect();
+    let mut rotations: Vec<RotationIx> = shifts.iter().map(|s| s.rotation()).collect();
     rotations.sort_unstable();
     rotations.dedup();
     let near = super::some_rotations(model, &rotations, Period::new(from - margin, to + margin));
     let near_of = |shift: &Shift| {
-        let ix = rotations.binary_search(&shift.rotation).unwrap_or_default();
+        let ix = rotations
+            .binary_search(&shift.rotation())
+            .unwrap_or_default();
         near[ix].as_slice()
     };
     shifts
@@ -186,7 +196,10 @@ fn handover(model: &Model, list: &[Shift], shift: &Shift, place: Place) -> Hando
 
 fn neighbour(shift: &Shift, at: DateTime<Utc>) -> Neighbour {
     Neighbour {
-        person: shift.person,
+        // A config of four billion people could not be loaded to get here.
+        person: shift
+            .person
+            .map(|p| u32::try_from(p).expect("fewer than 2^32 people")),
         turn: shift.turn,
         at,
         is_override: shift.is_override,
@@ -208,16 +221,16 @@ fn opens_turn(
         HeldTurn::Continues(_) => false,
         // The shift before lies beyond those at hand: `before` was planned further back.
         HeldTurn::Unknown if shift.is_override => {
-            before.is_none_or(|b| !b.is_override || b.person != shift.person)
+            before.is_none_or(|b| !b.is_override || b.person() != shift.person)
         }
         HeldTurn::Unknown => {
             // The turn began before the shifts at hand: its earlier days are planned, as far
             // back as a turn can reach.
             let first = earlier.first().unwrap_or(shift);
-            let reach = TimeDelta::days(i64::from(model.rotations[shift.rotation].turn.days) + 3);
+            let reach = TimeDelta::days(i64::from(model.rotations[shift.rotation()].turn.days) + 3);
             let further: Vec<Shift> = super::one_rotation(
                 model,
-                shift.rotation,
+                shift.rotation(),
                 Period::new(first.start - reach, first.start),
             )
             .into_iter()
@@ -240,7 +253,7 @@ fn before(model: &Model, list: &[Shift], shift: &Shift, place: Place) -> Option<
     let mut reach = TimeDelta::days(2 * MARGIN_DAYS);
     while reach <= TimeDelta::days(SEARCH_DAYS) && shift.start - reach / 2 > first_possible {
         let period = Period::new(shift.start - reach, shift.start);
-        let found = super::one_rotation(model, shift.rotation, period)
+        let found = super::one_rotation(model, shift.rotation(), period)
             .into_iter()
             .rfind(|s| s.start < shift.start);
         if let Some(s) = found {
@@ -260,7 +273,7 @@ fn after(model: &Model, list: &[Shift], shift: &Shift, place: Place) -> Option<N
     let mut reach = TimeDelta::days(2 * MARGIN_DAYS);
     while reach <= TimeDelta::days(SEARCH_DAYS) {
         let period = Period::new(shift.start, shift.end + reach);
-        let found = super::one_rotation(model, shift.rotation, period)
+        let found = super::one_rotation(model, shift.rotation(), period)
             .into_iter()
             .find(|s| s.start > shift.start);
         if let Some(s) = found {

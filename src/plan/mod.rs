@@ -19,7 +19,6 @@ use shifts::Times;
 /// One stretch of duty in one rotation: a whole shift, or the part of one an override split off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shift {
-    pub rotation: RotationIx,
     /// `None` for a turn nobody was free to take.
     pub person: Option<PersonIx>,
     pub start: DateTime<Utc>,
@@ -37,6 +36,12 @@ pub struct Shift {
 }
 
 impl Shift {
+    /// The rotation: the slot's (kept once, as a year of a large organisation holds millions
+    /// of shifts).
+    pub fn rotation(&self) -> RotationIx {
+        self.slot.rotation
+    }
+
     /// Whether this stretch is a part of a shift split by an override, not starting with it.
     pub fn is_split_part(&self) -> bool {
         self.start != self.slot_start
@@ -186,7 +191,7 @@ impl PlanOrder {
         let instant = |t: DateTime<Utc>| (t.timestamp(), t.timestamp_subsec_nanos());
         (
             instant(s.start),
-            self.rank[s.rotation],
+            self.rank[s.rotation()],
             instant(s.end),
             s.slot.date.num_days_from_ce(),
         )

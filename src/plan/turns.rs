@@ -68,7 +68,6 @@ impl WalkedTurn<'_> {
     /// The turn's shifts of rotation `ix`, assigned to its person, before overrides.
     pub fn assigned(&self, ix: RotationIx) -> impl Iterator<Item = Shift> + '_ {
         self.shifts.iter().map(move |s| Shift {
-            rotation: ix,
             person: self.person,
             start: s.start,
             end: s.end,

@@ -66,12 +66,12 @@ pub fn changed<'s>(model: &Model, shifts: impl IntoIterator<Item = &'s Shift>) -
     // published year of a large organisation has a million of.
     let mut at_hand: Vec<Option<RotationAtHand>> = vec![None; model.rotations.len()];
     for shift in shifts {
-        let Some(published) = model.published.rotation(shift.rotation) else {
+        let Some(published) = model.published.rotation(shift.rotation()) else {
             continue;
         };
         let date = shift.slot.date;
         let list = &published.turns;
-        let rotation = at_hand[shift.rotation].get_or_insert_with(|| RotationAtHand {
+        let rotation = at_hand[shift.rotation()].get_or_insert_with(|| RotationAtHand {
             from: date,
             to: date,
             turns: vec![None; list.len()],

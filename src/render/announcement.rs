@@ -204,7 +204,7 @@ fn rows(model: &Model, plan: &MonthPlan) -> Vec<Row> {
     let gap = |s: &Shift| Row {
         start: s.start,
         end: s.end,
-        rotation: model.rotations[s.rotation].name.clone(),
+        rotation: model.rotations[s.rotation()].name.clone(),
         person: None,
         note: "nobody is free: a gap",
     };

@@ -11,7 +11,7 @@ pub fn plan(view: &PlanView) -> String {
     for s in view.shifts {
         let who = assignee(view.model, s);
         let _ = w.write_record([
-            inert(&view.model.rotations[s.rotation].name).as_ref(),
+            inert(&view.model.rotations[s.rotation()].name).as_ref(),
             inert(who.map_or("", |w| w.0)).as_ref(),
             inert(who.map_or("", |w| w.1)).as_ref(),
             &rfc3339(s.start, view.tz),

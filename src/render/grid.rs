@@ -148,7 +148,7 @@ fn column(view: &PlanView, rotation: RotationIx, days: &[NaiveDate]) -> Column {
         cells[r] = Cell::Holiday;
     }
     let mut hours = None;
-    for s in view.shifts.iter().filter(|s| s.rotation == rotation) {
+    for s in view.shifts.iter().filter(|s| s.rotation() == rotation) {
         if !s.is_split_part() {
             hours.get_or_insert_with(|| shift_hours(s, view));
         }

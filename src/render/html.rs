@@ -184,7 +184,7 @@ impl<'p> Starting<'p> {
         let mut by_day: FxHashMap<(RotationIx, NaiveDate), Vec<&Shift>> = FxHashMap::default();
         for s in p.shifts {
             let day = local_date(p.tz, s.start);
-            by_day.entry((s.rotation, day)).or_default().push(s);
+            by_day.entry((s.rotation(), day)).or_default().push(s);
         }
         Starting(by_day)
     }
@@ -291,7 +291,7 @@ fn turns_of(p: &Page, own: &[&Shift]) -> Vec<Turn> {
     let mut out: Vec<Turn> = Vec::new();
     let mut per_rotation: Vec<Vec<&Shift>> = vec![Vec::new(); p.model.rotations.len()];
     for &s in own {
-        per_rotation[s.rotation].push(s);
+        per_rotation[s.rotation()].push(s);
     }
     for (rotation, shifts) in per_rotation.into_iter().enumerate() {
         for s in shifts {

@@ -156,7 +156,7 @@ impl<'m> Renderer<'m> {
     fn of_handovers(model: &'m Model, history: &'m History, handovers: &[Handover]) -> Self {
         let mut shown = vec![false; model.rotations.len()];
         for h in handovers {
-            shown[h.shift.rotation] = true;
+            shown[h.shift.rotation()] = true;
         }
         let uids = UidParts::of(model, |r| shown[r]);
         Renderer::of(model, history, Names::of(model, handovers), uids)
@@ -421,14 +421,14 @@ impl Names {
         let mut rotations = vec![String::new(); model.rotations.len()];
         for h in handovers {
             let neighbours = [h.before, h.after].into_iter().flatten();
-            let shown = neighbours.filter_map(|n| n.person).chain(h.shift.person);
+            let shown = neighbours.filter_map(|n| n.person()).chain(h.shift.person);
             for p in shown {
                 if people[p].is_empty() {
                     people[p] = escape(&model.people[p].name);
                 }
             }
-            if rotations[h.shift.rotation].is_empty() {
-                rotations[h.shift.rotation] = escape(&model.rotations[h.shift.rotation].name);
+            if rotations[h.shift.rotation()].is_empty() {
+                rotations[h.shift.rotation()] = escape(&model.rotations[h.shift.rotation()].name);
             }
         }
         Names {
@@ -609,7 +609,7 @@ fn push_summary(text: &mut String, names: &Names, shift: &Shift) {
         None => "UNASSIGNED",
     });
     text.push_str(" — ");
-    text.push_str(&names.rotations[shift.rotation]);
+    text.push_str(&names.rotations[shift.rotation()]);
 }
 
 /// The event's identity: the slot (its rotation and local date, and for a part an override
@@ -620,7 +620,7 @@ fn push_summary(text: &mut String, names: &Names, shift: &Shift) {
 /// `2026-12-07-support-hero@acme-support-1f0c2a9b.rota`, `2026-12-02-emea+PT6H@rota.acme.example`.
 pub fn uid(model: &Model, shift: &Shift) -> String {
     let mut text = String::new();
-    UidParts::of(model, |r| r == shift.rotation).push(&mut text, shift);
+    UidParts::of(model, |r| r == shift.rotation()).push(&mut text, shift);
     text
 }
 
@@ -653,7 +653,7 @@ impl UidParts {
         slot::push_part(
             uid,
             shift.slot.date,
-            &self.rotations[shift.rotation],
+            &self.rotations[shift.rotation()],
             shift.offset(),
         );
         uid.push('@');
@@ -683,10 +683,10 @@ fn push_description(
     shared: &Shared,
 ) {
     let shift = &handover.shift;
-    let rotation = &model.rotations[shift.rotation];
+    let rotation = &model.rotations[shift.rotation()];
     let names = &shared.names;
     let parts = |text: &mut String, parts: &[&str]| parts.iter().for_each(|p| text.push_str(p));
-    let rotation_name = &names.rotations[shift.rotation];
+    let rotation_name = &names.rotations[shift.rotation()];
     parts(text, &["Rotation: ", rotation_name, " (", &names.team, ")"]);
     let times = |text: &mut String, short: &mut ShortTimes, tz: Tz| {
         short.push_range(text, shift.start, shift.end, tz);
@@ -720,13 +720,13 @@ fn push_description(
     let tz = rotation.timezone;
     // Only a hand-over between two people is news: inside a turn, or between two turns of
     // the same person, the neighbour is the event's own holder.
-    let own = |n: &Neighbour| shift.person.is_some() && n.person == shift.person;
+    let own = |n: &Neighbour| shift.person.is_some() && n.person() == shift.person;
     match handover.before {
         Some(prev) if own(&prev) => {}
         Some(prev) => {
             parts(
                 text,
-                &["\\nBefore: ", names.holder(prev.person), "\\, until "],
+                &["\\nBefore: ", names.holder(prev.person()), "\\, until "],
             );
             short.push(text, prev.at, tz);
         }
@@ -737,7 +737,7 @@ fn push_description(
         Some(next) => {
             parts(
                 text,
-                &["\\nAfter: ", names.holder(next.person), "\\, from "],
+                &["\\nAfter: ", names.holder(next.person()), "\\, from "],
             );
             short.push(text, next.at, tz);
         }

@@ -63,7 +63,7 @@ fn write_plan_in_blocks(
             };
             for part in [
                 ",\n    {\n      \"rotation\": ",
-                &rotations[shift.rotation],
+                &rotations[shift.rotation()],
                 ",\n      \"person\": ",
                 person,
                 ",\n      \"name\": ",
@@ -192,7 +192,7 @@ mod tests {
             .map(|s| {
                 let person = s.person.map(|p| &view.model.people[p]);
                 serde_json::json!({
-                    "rotation": view.model.rotations[s.rotation].name,
+                    "rotation": view.model.rotations[s.rotation()].name,
                     "person": person.map(|p| &p.id),
                     "name": person.map(|p| &p.name),
                     "start": rfc3339(s.start, view.tz),

@@ -17,7 +17,7 @@ pub fn plan(view: &PlanView) -> String {
             "| {} | {} | {} | {} | {} |\n",
             human(s.start, view.tz),
             human(s.end, view.tz),
-            cell(&view.model.rotations[s.rotation].name),
+            cell(&view.model.rotations[s.rotation()].name),
             person,
             super::table::note(s),
         ));

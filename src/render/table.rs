@@ -41,7 +41,10 @@ pub fn plan(view: &PlanView) -> String {
             vec![
                 (human(s.start, view.tz), Style::new()),
                 (human(s.end, view.tz), Style::new()),
-                (view.model.rotations[s.rotation].name.clone(), Style::new()),
+                (
+                    view.model.rotations[s.rotation()].name.clone(),
+                    Style::new(),
+                ),
                 (person.to_string(), style),
                 (note(s).to_string(), style),
             ]
