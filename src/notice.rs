@@ -211,50 +211,113 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
     if by_slot.is_empty() {
         return Vec::new();
     }
-    let current = Current::around(model, by_slot.values().flatten().copied());
-    let person_ix: HashMap<&str, PersonIx> = model
-        .people
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.as_str(), i))
-        .collect();
-    let rotation_ix: HashMap<&str, RotationIx> = model
-        .rotations
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.name.as_str(), i))
-        .collect();
+    let slots = Slots {
+        model,
+        now,
+        current: Current::around(model, by_slot.values().flatten().copied()),
+        person_ix: model
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect(),
+        rotation_ix: model
+            .rotations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), i))
+            .collect(),
+    };
     let mut changed: BTreeMap<PersonIx, Vec<Changed>> = BTreeMap::new();
     for (slot, mut all) in by_slot {
         all.sort();
-        // The slot as `id` knew it: what they were told, and what others were told of the
-        // rest of it (a fact of someone else's over the same time was told after theirs).
-        let before = |id: &str| -> Vec<Piece> {
-            let known = |t: &&&Told| !t.is_nothing();
-            let mine: Vec<&&Told> = all
-                .iter()
-                .filter(known)
-                .filter(|t| t.person == id)
-                .collect();
-            let mut pieces: Vec<Piece> = all
-                .iter()
-                .filter(known)
-                .filter(|t| {
-                    t.person == id || !mine.iter().any(|m| m.start < t.end && t.start < m.end)
-                })
-                .map(|t| Piece {
-                    start: t.start,
-                    end: t.end,
-                    holder: person_ix
-                        .get(t.person.as_str())
-                        .map_or_else(|| Holder::Former(t.person.clone()), |&p| Holder::Person(p)),
-                })
-                .collect();
-            pieces.sort();
-            pieces
+        for (p, change) in slots.changes(slot, &all) {
+            changed.entry(p).or_default().push(change);
+        }
+    }
+    let mut notices: Vec<Notice> = changed
+        .into_iter()
+        .flat_map(|(person, changes)| notices_of(person, &changes, &slots.current))
+        .collect();
+    notices.sort_by(|a, b| {
+        let first = |n: &Notice| {
+            (
+                n.person,
+                n.changes[0].slot.date,
+                n.changes[0].slot.rotation.clone(),
+            )
         };
-        let shifts = current.shifts.get(slot).cloned().unwrap_or_default();
+        first(a).cmp(&first(b))
+    });
+    notices
+}
+
+/// What [`due`] compares each slot's facts with: the plan now, and the config's names.
+struct Slots<'m> {
+    model: &'m Model,
+    now: DateTime<Utc>,
+    current: Current,
+    person_ix: HashMap<&'m str, PersonIx>,
+    rotation_ix: HashMap<&'m str, RotationIx>,
+}
+
+impl Slots<'_> {
+    /// The changes of one slot, given every fact told about it (sorted): one for each person
+    /// whose part of it is not as they were told.
+    fn changes(&self, slot: &SlotId, all: &[&Told]) -> Vec<(PersonIx, Changed)> {
+        let shifts = self.current.shifts.get(slot).cloned().unwrap_or_default();
         let after = pieces(&shifts);
+        self.affected(all, &shifts)
+            .into_iter()
+            .map(|p| {
+                let id = &self.model.people[p].id;
+                let change = SlotChange {
+                    slot: slot.clone(),
+                    rotation: self.rotation_ix.get(slot.rotation.as_str()).copied(),
+                    before: self.known_before(all, id),
+                    after: after.clone(),
+                    shifts: shifts.clone(),
+                };
+                let told = all.iter().filter(|t| &t.person == id).map(|&t| t.clone());
+                let changed = Changed {
+                    change,
+                    keys: self.keys(slot, all, &shifts, p),
+                    told: told.collect(),
+                };
+                (p, changed)
+            })
+            .collect()
+    }
+
+    /// The slot as `id` knew it: what they were told, and what others were told of the rest
+    /// of it (a fact of someone else's over the same time was told after theirs).
+    fn known_before(&self, all: &[&Told], id: &str) -> Vec<Piece> {
+        let known = |t: &&&Told| !t.is_nothing();
+        let mine: Vec<&&Told> = all
+            .iter()
+            .filter(known)
+            .filter(|t| t.person == id)
+            .collect();
+        let mut pieces: Vec<Piece> = all
+            .iter()
+            .filter(known)
+            .filter(|t| t.person == id || !mine.iter().any(|m| m.start < t.end && t.start < m.end))
+            .map(|t| Piece {
+                start: t.start,
+                end: t.end,
+                holder: self
+                    .person_ix
+                    .get(t.person.as_str())
+                    .map_or_else(|| Holder::Former(t.person.clone()), |&p| Holder::Person(p)),
+            })
+            .collect();
+        pieces.sort();
+        pieces
+    }
+
+    /// Who a slot's change concerns: those told about it whose part of it is not as they were
+    /// told, then those who hold a part of it that has not ended and were told nothing.
+    fn affected(&self, all: &[&Told], shifts: &[Shift]) -> Vec<PersonIx> {
         let held = |p: PersonIx| -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
             shifts
                 .iter()
@@ -263,14 +326,13 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
                 .collect()
         };
         let mut affected: Vec<PersonIx> = Vec::new();
-        // Those told about the slot whose part of it is not as they were told.
         let told_people: BTreeSet<&str> = all
             .iter()
-            .filter(|t| t.end > now)
+            .filter(|t| t.end > self.now)
             .map(|t| t.person.as_str())
             .collect();
         for id in &told_people {
-            let Some(&p) = person_ix.get(id) else {
+            let Some(&p) = self.person_ix.get(id) else {
                 continue;
             };
             let mine: Vec<_> = all
@@ -282,70 +344,66 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
                 affected.push(p);
             }
         }
-        // Those who hold a part of it that has not ended, and were told nothing about it.
-        for shift in &shifts {
+        for shift in shifts {
             if let Some(p) = shift.person
-                && shift.end > now
-                && !all.iter().any(|t| t.person == model.people[p].id)
+                && shift.end > self.now
+                && !all.iter().any(|t| t.person == self.model.people[p].id)
                 && !affected.contains(&p)
             {
                 affected.push(p);
             }
         }
-        for p in affected {
-            let id = &model.people[p].id;
-            let mut keys: Vec<TurnKey> = all
-                .iter()
-                .filter(|t| &t.person == id)
-                .map(|t| match &t.turn {
-                    Some(part) => TurnKey::Told(part.clone()),
-                    None => shifts.first().map_or_else(
-                        || TurnKey::Slot(slot.clone()),
-                        |s| TurnKey::Block(s.rotation(), s.turn),
-                    ),
-                })
-                .collect();
-            keys.extend(
-                shifts
-                    .iter()
-                    .filter(|s| s.person == Some(p))
-                    .filter_map(|s| current.turn_of(s))
-                    .map(TurnKey::Now),
-            );
-            // An override that was not told as it stands now is a change of its own, turn
-            // by turn; everything else that moved in the rotation is one change.
-            let told_as_is = |s: &Shift| {
-                all.iter().any(|t| {
-                    !t.is_nothing()
-                        && s.person.is_some_and(|q| model.people[q].id == t.person)
-                        && t.start <= s.start
-                        && s.end <= t.end
-                })
-            };
-            let by_override = shifts
-                .iter()
-                .any(|s| s.is_override && s.end > now && !told_as_is(s));
-            if !by_override {
-                keys = vec![TurnKey::Rotation(slot.rotation.clone())];
-            }
-            let change = SlotChange {
-                slot: slot.clone(),
-                rotation: rotation_ix.get(slot.rotation.as_str()).copied(),
-                before: before(id),
-                after: after.clone(),
-                shifts: shifts.clone(),
-            };
-            let told = all.iter().filter(|t| &t.person == id).map(|&t| t.clone());
-            changed.entry(p).or_default().push(Changed {
-                change,
-                keys,
-                told: told.collect(),
-            });
-        }
+        affected
     }
-    let mut notices = Vec::new();
-    for (person, changes) in changed {
-        for group in connected(&changes) {
+
+    /// What ties person `p`'s change of a slot to their others: the turns they were told of
+    /// and now hold in it, where an override not told as it stands moved it; otherwise the
+    /// rotation, since everything else that moved in a rotation is one change.
+    fn keys(&self, slot: &SlotId, all: &[&Told], shifts: &[Shift], p: PersonIx) -> Vec<TurnKey> {
+        let model = self.model;
+        let id = &model.people[p].id;
+        // An override that was not told as it stands now is a change of its own, turn by turn.
+        let told_as_is = |s: &Shift| {
+            all.iter().any(|t| {
+                !t.is_nothing()
+                    && s.person.is_some_and(|q| model.people[q].id == t.person)
+                    && t.start <= s.start
+                    && s.end <= t.end
+            })
+        };
+        let by_override = shifts
+            .iter()
+            .any(|s| s.is_override && s.end > self.now && !told_as_is(s));
+        if !by_override {
+            return vec![TurnKey::Rotation(slot.rotation.clone())];
+        }
+        let mut keys: Vec<TurnKey> = all
+            .iter()
+            .filter(|t| &t.person == id)
+            .map(|t| match &t.turn {
+                Some(part) => TurnKey::Told(part.clone()),
+                None => shifts.first().map_or_else(
+                    || TurnKey::Slot(slot.clone()),
+                    |s| TurnKey::Block(s.rotation(), s.turn),
+                ),
+            })
+            .collect();
+        keys.extend(
+            shifts
+                .iter()
+                .filter(|s| s.person == Some(p))
+                .filter_map(|s| self.current.turn_of(s))
+                .map(TurnKey::Now),
+        );
+        keys
+    }
+}
+
+/// `person`'s notices: one for each group of their changes that share a turn.
+fn notices_of(person: PersonIx, changes: &[Changed], current: &Current) -> Vec<Notice> {
+    connected(changes)
+        .into_iter()
+        .map(|group| {
             let mut slots: Vec<SlotChange> =
                 group.iter().map(|&i| changes[i].change.clone()).collect();
             slots.sort_by(|a, b| {
@@ -370,25 +428,14 @@ pub fn due(model: &Model, now: DateTime<Utc>, told: &[&Told]) -> Vec<Notice> {
                 .iter()
                 .flat_map(|&i| changes[i].told.iter().cloned())
                 .collect();
-            notices.push(Notice {
+            Notice {
                 person,
                 changes: slots,
                 turns,
                 told,
-            });
-        }
-    }
-    notices.sort_by(|a, b| {
-        let first = |n: &Notice| {
-            (
-                n.person,
-                n.changes[0].slot.date,
-                n.changes[0].slot.rotation.clone(),
-            )
-        };
-        first(a).cmp(&first(b))
-    });
-    notices
+            }
+        })
+        .collect()
 }
 
 /// One changed slot of one person, with what ties it to their other changes.
