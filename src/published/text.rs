@@ -122,161 +122,56 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
             continue;
         }
         let fields: Vec<&str> = content.split_whitespace().collect();
-        let mut problem = |message: String, help: &str| {
+        if !version_seen {
+            if let Err((message, help)) = version(&fields) {
+                problems.push(LockProblem {
+                    line,
+                    message,
+                    help: help.to_string(),
+                });
+                return Err(problems);
+            }
+            version_seen = true;
+            continue;
+        }
+        let read = match fields.as_slice() {
+            ["through", date] => match date.parse::<NaiveDate>() {
+                Ok(d) if lock.through.is_none() => {
+                    lock.through = Some(d);
+                    Ok(())
+                }
+                Ok(_) => Err("a second `through` line".to_string()),
+                Err(_) => Err(format!("`{date}` is not a date (YYYY-MM-DD)")),
+            },
+            ["turn", slot, last, person, digest @ ..] if digest.len() <= 1 => {
+                turn_line(slot, last, person, digest.first().copied(), line)
+                    .map(|turn| lock.turns.push(turn))
+            }
+            ["turn", ..] => Err(TURN_LINE.to_string()),
+            ["override", slot, from, to, person] => {
+                override_line(slot, from, to, person, line).map(|o| overrides.push(o))
+            }
+            ["override", ..] => Err(OVERRIDE_LINE.to_string()),
+            ["queue", rotation, people @ ..] => {
+                queue_line(rotation, people, line).and_then(|(rotation, queue)| {
+                    if lock.queues.contains_key(&rotation) {
+                        return Err(format!("a second queue for `{rotation}`"));
+                    }
+                    lock.queues.insert(rotation, queue);
+                    Ok(())
+                })
+            }
+            [word, ..] => Err(format!(
+                "`{word}` starts no line a lock has (`through`, `turn`, `override` or `queue`)"
+            )),
+            [] => Ok(()),
+        };
+        if let Err(message) = read {
             problems.push(LockProblem {
                 line,
                 message,
-                help: help.to_string(),
-            })
-        };
-        if !version_seen {
-            match fields.as_slice() {
-                ["rota-lock", v] if v.parse().is_ok_and(|v| READS.contains(&v)) => {
-                    version_seen = true
-                }
-                ["rota-lock", v] => {
-                    problem(
-                        format!(
-                            "the lock has format version {v}, which this rota does not read (it reads versions 1 to {VERSION})"
-                        ),
-                        "use the rota version that wrote it, or restore the lock from git",
-                    );
-                    return Err(problems);
-                }
-                _ => {
-                    problem(
-                        format!("a lock starts with the line `rota-lock {VERSION}`"),
-                        RESTORE,
-                    );
-                    return Err(problems);
-                }
-            }
-            continue;
-        }
-        match fields.as_slice() {
-            ["through", date] => match date.parse::<NaiveDate>() {
-                Ok(d) if lock.through.is_none() => lock.through = Some(d),
-                Ok(_) => problem("a second `through` line".into(), RESTORE),
-                Err(_) => problem(format!("`{date}` is not a date (YYYY-MM-DD)"), RESTORE),
-            },
-            ["turn", slot_text, last, person, digest @ ..] if digest.len() <= 1 => {
-                let slot = match slot_text.parse::<SlotId>() {
-                    Ok(s) => s,
-                    Err(e) => {
-                        problem(e.to_string(), RESTORE);
-                        continue;
-                    }
-                };
-                let Some(last) = timefmt::parse_date(last) else {
-                    problem(format!("`{last}` is not a date (YYYY-MM-DD)"), RESTORE);
-                    continue;
-                };
-                if last < slot.date {
-                    problem(
-                        format!("the turn ends on {last}, before its first slot {}", slot.date),
-                        RESTORE,
-                    );
-                    continue;
-                }
-                let person = if *person == NOBODY {
-                    None
-                } else {
-                    match slot::unescape(person) {
-                        Some(p) => Some(p),
-                        None => {
-                            problem(format!("`{person}` is not a person id as the lock writes them"), RESTORE);
-                            continue;
-                        }
-                    }
-                };
-                let digest = match digest.first() {
-                    None => None,
-                    Some(hex) => match u32::from_str_radix(hex, 16) {
-                        Ok(d) if hex.len() == 8 => Some(d),
-                        _ => {
-                            problem(format!("`{hex}` is not a turn's digest (eight hex digits)"), RESTORE);
-                            continue;
-                        }
-                    },
-                };
-                lock.turns.push(LockedTurn {
-                    slot,
-                    last,
-                    person,
-                    digest,
-                    overrides: Vec::new(),
-                    line,
-                });
-            }
-            ["override", slot_text, from, to, person] => {
-                let slot = match slot_text.parse::<SlotId>() {
-                    Ok(s) => s,
-                    Err(e) => {
-                        problem(e.to_string(), RESTORE);
-                        continue;
-                    }
-                };
-                let (Ok(from_at), Ok(to_at)) = (
-                    DateTime::parse_from_rfc3339(from),
-                    DateTime::parse_from_rfc3339(to),
-                ) else {
-                    problem(
-                        format!(
-                            "`{from} {to}` are not two RFC 3339 times, e.g. `2026-12-09T13:00:00+01:00 2026-12-09T17:00:00+01:00`"
-                        ),
-                        RESTORE,
-                    );
-                    continue;
-                };
-                if to_at <= from_at {
-                    problem(format!("the override ends at {to}, not after its start {from}"), RESTORE);
-                    continue;
-                }
-                let Some(person) = slot::unescape(person) else {
-                    problem(format!("`{person}` is not a person id as the lock writes them"), RESTORE);
-                    continue;
-                };
-                overrides.push((
-                    slot,
-                    LockedOverride {
-                        from: from_at,
-                        to: to_at,
-                        person,
-                        line,
-                    },
-                ));
-            }
-            ["override", ..] => problem(
-                "an override line is `override FIRST-SLOT FROM TO PERSON`, e.g. `override 2026-12-07-support-hero 2026-12-09T13:00:00+01:00 2026-12-09T17:00:00+01:00 eve`".into(),
-                RESTORE,
-            ),
-            ["turn", ..] => problem(
-                "a turn line is `turn FIRST-SLOT LAST-DAY PERSON DIGEST`, e.g. `turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b`".into(),
-                RESTORE,
-            ),
-            ["queue", rotation, people @ ..] => {
-                let names: Option<Vec<String>> = std::iter::once(rotation)
-                    .chain(people.iter())
-                    .map(|t| slot::unescape(t))
-                    .collect();
-                let Some(mut names) = names else {
-                    problem("a name in this queue is not written as the lock writes them".into(), RESTORE);
-                    continue;
-                };
-                let rotation = names.remove(0);
-                if lock.queues.contains_key(&rotation) {
-                    problem(format!("a second queue for `{rotation}`"), RESTORE);
-                    continue;
-                }
-                lock.queues.insert(rotation, LockedQueue { people: names, line });
-            }
-            [word, ..] => problem(
-                format!(
-                    "`{word}` starts no line a lock has (`through`, `turn`, `override` or `queue`)"
-                ),
-                RESTORE,
-            ),
-            [] => {}
+                help: RESTORE.into(),
+            });
         }
     }
     if !version_seen {
@@ -299,6 +194,128 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
     } else {
         Err(problems)
     }
+}
+
+const TURN_LINE: &str = "a turn line is `turn FIRST-SLOT LAST-DAY PERSON DIGEST`, \
+    e.g. `turn 2026-12-01-support-hero 2026-12-07 ana 3f0c2a9b`";
+const OVERRIDE_LINE: &str = "an override line is `override FIRST-SLOT FROM TO PERSON`, \
+    e.g. `override 2026-12-07-support-hero 2026-12-09T13:00:00+01:00 2026-12-09T17:00:00+01:00 eve`";
+
+/// The first line, `rota-lock VERSION`: a version this rota reads, or what is wrong and the fix.
+fn version(fields: &[&str]) -> Result<(), (String, &'static str)> {
+    match fields {
+        ["rota-lock", v] if v.parse().is_ok_and(|v| READS.contains(&v)) => Ok(()),
+        ["rota-lock", v] => Err((
+            format!(
+                "the lock has format version {v}, which this rota does not read \
+                 (it reads versions 1 to {VERSION})"
+            ),
+            "use the rota version that wrote it, or restore the lock from git",
+        )),
+        _ => Err((
+            format!("a lock starts with the line `rota-lock {VERSION}`"),
+            RESTORE,
+        )),
+    }
+}
+
+/// `turn FIRST-SLOT LAST-DAY PERSON [DIGEST]`, or what is wrong with it.
+fn turn_line(
+    slot: &str,
+    last: &str,
+    person: &str,
+    digest: Option<&str>,
+    line: usize,
+) -> Result<LockedTurn, String> {
+    let slot = slot.parse::<SlotId>().map_err(|e| e.to_string())?;
+    let last =
+        timefmt::parse_date(last).ok_or_else(|| format!("`{last}` is not a date (YYYY-MM-DD)"))?;
+    if last < slot.date {
+        return Err(format!(
+            "the turn ends on {last}, before its first slot {}",
+            slot.date
+        ));
+    }
+    let person = match person {
+        NOBODY => None,
+        id => Some(person_id(id)?),
+    };
+    let digest = digest
+        .map(|hex| match u32::from_str_radix(hex, 16) {
+            Ok(d) if hex.len() == 8 => Ok(d),
+            _ => Err(format!("`{hex}` is not a turn's digest (eight hex digits)")),
+        })
+        .transpose()?;
+    Ok(LockedTurn {
+        slot,
+        last,
+        person,
+        digest,
+        overrides: Vec::new(),
+        line,
+    })
+}
+
+/// `override FIRST-SLOT FROM TO PERSON`, or what is wrong with it.
+fn override_line(
+    slot: &str,
+    from: &str,
+    to: &str,
+    person: &str,
+    line: usize,
+) -> Result<(SlotId, LockedOverride), String> {
+    let slot = slot.parse::<SlotId>().map_err(|e| e.to_string())?;
+    let (Ok(from_at), Ok(to_at)) = (
+        DateTime::parse_from_rfc3339(from),
+        DateTime::parse_from_rfc3339(to),
+    ) else {
+        return Err(format!(
+            "`{from} {to}` are not two RFC 3339 times, \
+             e.g. `2026-12-09T13:00:00+01:00 2026-12-09T17:00:00+01:00`"
+        ));
+    };
+    if to_at <= from_at {
+        return Err(format!(
+            "the override ends at {to}, not after its start {from}"
+        ));
+    }
+    let person = person_id(person)?;
+    let locked = LockedOverride {
+        from: from_at,
+        to: to_at,
+        person,
+        line,
+    };
+    Ok((slot, locked))
+}
+
+/// `queue ROTATION PEOPLE...`, or what is wrong with it.
+fn queue_line(
+    rotation: &str,
+    people: &[&str],
+    line: usize,
+) -> Result<(String, LockedQueue), String> {
+    let names: Option<Vec<String>> = std::iter::once(&rotation)
+        .chain(people)
+        .map(|t| slot::unescape(t))
+        .collect();
+    let Some(mut names) = names else {
+        return Err("a name in this queue is not written as the lock writes them".into());
+    };
+    let rotation = names.remove(0);
+    Ok((
+        rotation,
+        LockedQueue {
+            people: names,
+            line,
+        },
+    ))
+}
+
+/// A person's id as the lock writes it (escaped), or what is wrong with it.
+fn person_id(text: &str) -> Result<String, String> {
+    slot::unescape(text)
+        .ok_or_else(|| format!("`{text}` is not a person id as the lock writes them"))
 }
 
 /// Each override line given to the turn it names; one naming no turn of the lock, or
