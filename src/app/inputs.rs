@@ -112,14 +112,25 @@ fn read_lock(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// The most problems of a lock one error lists, then how many more: a file of anything but a
+/// lock is a problem a line, and an error message is cut at a few hundred characters anyway
+/// (where the count would no longer show).
+const LOCK_PROBLEMS_SHOWN: usize = 3;
+
 /// Every problem of a lock as one error: `rotation.lock:3: ...`, the first one's fix.
 pub fn lock_error(name: &str, problems: &[LockProblem]) -> Error {
     let mut message = String::new();
-    for (i, p) in problems.iter().enumerate() {
+    for (i, p) in problems.iter().take(LOCK_PROBLEMS_SHOWN).enumerate() {
         if i > 0 {
             message.push_str("\n       ");
         }
         message.push_str(&format!("{name}:{}: {}", p.line, p.message));
+    }
+    if problems.len() > LOCK_PROBLEMS_SHOWN {
+        message.push_str(&format!(
+            "\n       … and {} more problems not shown",
+            problems.len() - LOCK_PROBLEMS_SHOWN
+        ));
     }
     let help = problems.first().map(|p| p.help.clone()).unwrap_or_default();
     Error::usage(message, format!("{help}; nothing was changed"))

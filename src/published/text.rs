@@ -48,6 +48,7 @@ const HEADER: &str = "# rotation.lock: the published rota, written by `rota publ
 # queue ROTATION PEOPLE...: who is next for the turns after the published ones.\n";
 
 const RESTORE: &str = "the lock is written by `rota publish`; restore it from git (`git checkout -- rotation.lock`), or fix this line";
+const MERGED: &str = "keep one side's lock (`git checkout --ours -- rotation.lock`, or `--theirs`), then run `rota publish` again to publish what the other side had";
 
 /// The lock's text: deterministic, turns sorted by slot, queues by rotation.
 pub fn render<'t>(lock: &'t Lock) -> String {
@@ -119,6 +120,19 @@ pub fn parse(text: &str) -> Result<Lock, Vec<LockProblem>> {
         let line = i + 1;
         let content = raw.trim();
         if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        // What git leaves in a file both sides of a merge changed: two sides' turns, which
+        // only publishing again can make one.
+        if ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
+            .iter()
+            .any(|marker| content.starts_with(marker))
+        {
+            problems.push(LockProblem {
+                line,
+                message: "a merge conflict marker: the lock was merged with a conflict".into(),
+                help: MERGED.into(),
+            });
             continue;
         }
         let fields: Vec<&str> = content.split_whitespace().collect();

@@ -835,3 +835,57 @@ fn a_published_turn_across_the_end_of_the_month_is_judged_on_all_its_days_in_eit
         );
     }
 }
+
+#[test]
+fn a_lock_merged_with_a_conflict_is_refused_with_how_to_resolve_it() {
+    let p = Project::new(&config(FOUR, ""));
+    git(&p, &["init", "-q", "-b", "main"]);
+    p.run(&["publish", "--through", "2026-12-11"], 0);
+    git(&p, &["add", "."]);
+    git(&p, &["commit", "-q", "-m", "December, first fortnight"]);
+    // Two leads publish the next week on two branches, one after hiring Eve.
+    git(&p, &["checkout", "-q", "-b", "hire"]);
+    std::fs::write(
+        p.file("rotation.toml"),
+        config("\"ana\", \"bo\", \"cy\", \"dan\", \"eve\"", ""),
+    )
+    .unwrap();
+    p.run(&["publish", "--through", "2026-12-25"], 0);
+    git(
+        &p,
+        &["commit", "-q", "-am", "Eve, and the rest of December"],
+    );
+    git(&p, &["checkout", "-q", "main"]);
+    p.run(&["publish", "--through", "2026-12-18"], 0);
+    git(&p, &["commit", "-q", "-am", "December, third week"]);
+    let merge = Process::new("git")
+        .args(["-c", "user.name=Lead", "-c", "user.email=lead@example.com"])
+        .args(["merge", "-q", "hire"])
+        .current_dir(p.path())
+        .output()
+        .expect("git runs");
+    assert!(!merge.status.success(), "the locks conflict: {merge:?}");
+    let before = std::fs::read_to_string(p.file("rotation.lock")).unwrap();
+    assert!(before.contains("<<<<<<<"), "{before}");
+
+    let err = p.run_err(&["plan", "--from", "2026-12-07", "--to", "2026-12-09"], 2);
+    assert!(err.contains("merge conflict marker"), "{err}");
+    assert!(
+        err.contains("git checkout --ours -- rotation.lock"),
+        "{err}"
+    );
+    assert!(err.contains("run `rota publish` again"), "{err}");
+    let err = p.run_err(&["publish", "--through", "2026-12-31"], 2);
+    assert!(err.contains("merge conflict marker"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(p.file("rotation.lock")).unwrap(),
+        before
+    );
+
+    // Resolved as the error says: one side's lock, then what the other side published.
+    git(&p, &["checkout", "--ours", "--", "rotation.lock"]);
+    let out = p.run(&["publish", "--through", "2026-12-25"], 0);
+    assert!(out.contains("published through 2026-12-25"), "{out}");
+    let planned = plan(&p, "2026-12-07", "2026-12-26");
+    assert_eq!(planned.len(), 15, "{planned:?}");
+}
