@@ -232,22 +232,15 @@ fn starts_like_ours(path: &Path) -> bool {
 /// rotations after it, when their events are the team's, rotation by rotation, shown the same
 /// way (with the same alarms); `None` when they are not.
 fn joined_team(feeds: &[FeedSpec], rotations: usize) -> Option<Joined> {
-    let (team, rest) = feeds.split_first()?;
-    let rotations: Vec<(usize, &FeedSpec)> = rest
-        .iter()
-        .take(rotations)
-        .enumerate()
-        .map(|(i, f)| (i + 1, f))
-        .take_while(|(_, f)| f.name.starts_with("rotation-"))
-        .collect();
-    let events = rotations.iter().flat_map(|(_, f)| f.events.iter());
-    let same =
-        rotations.iter().all(|(_, f)| f.alarms == team.alarms) && events.eq(team.events.iter());
+    let team = feeds.first()?;
+    let rotations = rotation_feeds(feeds, rotations)?;
+    let events = rotations.iter().flat_map(|f| f.events.iter());
+    let same = rotations.iter().all(|f| f.alarms == team.alarms) && events.eq(team.events.iter());
     if !same {
         return None;
     }
-    let parts = rotations.iter().map(|&(file, f)| files::Part {
-        file,
+    let parts = rotations.iter().enumerate().map(|(i, f)| files::Part {
+        file: i + 1,
         skip: ics::head(&head(f)).len() as u64,
         trim: ics::TAIL.len() as u64,
     });
@@ -256,6 +249,13 @@ fn joined_team(feeds: &[FeedSpec], rotations: usize) -> Option<Joined> {
         parts: parts.collect(),
         tail: ics::TAIL.as_bytes().to_vec(),
     })
+}
+
+/// The rotations' feeds: the `rotations` feeds after the team's, if that is what they are.
+fn rotation_feeds(feeds: &[FeedSpec], rotations: usize) -> Option<&[FeedSpec]> {
+    let of_rotations = feeds.get(1..=rotations)?;
+    let all = of_rotations.iter().all(|f| f.name.starts_with("rotation-"));
+    all.then_some(of_rotations)
 }
 
 /// The files of `feeds` (the team's, then one per rotation, then the others), each rendered or
@@ -317,11 +317,10 @@ struct Copying<'f> {
 
 impl<'f> Copying<'f> {
     fn of(feeds: &'f [FeedSpec], rotations: usize) -> Option<Self> {
-        let feeds = feeds.get(1..=rotations)?;
-        let stretches = feeds.iter().map(|f| {
+        let stretches = rotation_feeds(feeds, rotations)?.iter().map(|f| {
             let first = f.events.first().copied().unwrap_or(0);
             let stretch = f.events.iter().enumerate().all(|(k, &i)| i == first + k);
-            (f.name.starts_with("rotation-") && stretch).then_some((f, first))
+            stretch.then_some((f, first))
         });
         Some(Copying {
             rotations: stretches.collect::<Option<_>>()?,
