@@ -452,11 +452,7 @@ fn probe(state: &mut StateFile) -> Result<()> {
             format!("{fix}; rota records there what it sent, so that no email goes out twice"),
         )
     };
-    let mut bytes = state.to_json();
-    let size = bytes.len();
-    bytes.resize(size + PROBE_HEADROOM, b' ');
-    super::files::probe(state.path(), &bytes).map_err(fail)?;
-    state.save().map_err(fail)
+    state.probe_and_save(PROBE_HEADROOM).map_err(fail)
 }
 
 /// What is wrong with a file that cannot be written, and what to do, in a user's words.

@@ -86,9 +86,17 @@ impl StateFile {
         &mut self.log
     }
 
-    /// The full state as JSON, as [`StateFile::save`] writes it.
-    pub fn to_json(&self) -> Vec<u8> {
-        self.log.to_json()
+    /// Writes the full state as [`StateFile::save`] does, after checking with a scratch file
+    /// beside it, `headroom` bytes larger, that the folder takes it ([`files::probe`]).
+    ///
+    /// [`files::probe`]: super::files::probe
+    pub fn probe_and_save(&mut self, headroom: usize) -> std::io::Result<()> {
+        let mut bytes = self.log.to_json();
+        let size = bytes.len();
+        bytes.resize(size + headroom, b' ');
+        super::files::probe(&self.path, &bytes)?;
+        bytes.truncate(size);
+        self.save_json(&bytes)
     }
 
     /// Whether this process journaled changes that the state file does not hold yet.
@@ -99,9 +107,14 @@ impl StateFile {
     /// Writes the full state atomically, then removes the journal it now holds.
     pub fn save(&mut self) -> std::io::Result<()> {
         let bytes = self.log.to_json();
-        super::files::write_atomic(&self.path, &bytes)?;
+        self.save_json(&bytes)
+    }
+
+    /// [`StateFile::save`] of `bytes`, the log's JSON.
+    fn save_json(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        super::files::write_atomic(&self.path, bytes)?;
         self.journal = None;
-        self.base = Some(identity(&bytes));
+        self.base = Some(identity(bytes));
         match std::fs::remove_file(journal_path(&self.path)) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
