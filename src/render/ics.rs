@@ -427,8 +427,9 @@ impl Names {
                     people[p] = escape(&model.people[p].name);
                 }
             }
-            if rotations[h.shift.rotation()].is_empty() {
-                rotations[h.shift.rotation()] = escape(&model.rotations[h.shift.rotation()].name);
+            let r = h.shift.rotation();
+            if rotations[r].is_empty() {
+                rotations[r] = escape(&model.rotations[r].name);
             }
         }
         Names {
